@@ -1,0 +1,333 @@
+// otelify runtime for message queues: written by `otelify apply` next to your code (or imported from
+// `otelify/runtime` by the build plugin). It depends on @opentelemetry/api only.
+// Rewritten call sites describe each message with a small spec; paths such as 'message.headers' are read
+// from the handler's first argument, and 'messages[].headers' visits every element of an array.
+import {
+  context,
+  propagation,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+
+/** How propagation fields are stored in a carrier. */
+export type CarrierFormat = 'record' | 'sqs' | 'json' | 'nats';
+
+export interface SendSpec {
+  system: string;
+  operation: string;
+  destination?: string;
+  /** Number of messages when one call sends several. */
+  batch?: number;
+  attributes?: Attributes;
+}
+
+export interface ProcessSpec {
+  system: string;
+  operation?: string;
+  destination?: string;
+  /** Path to the destination name in the handler's first argument, when it is only known per message. */
+  destinationFrom?: string;
+  /** Path to the message in the handler's first argument ('' = the argument itself). */
+  message?: string;
+  /** Path to the carrier inside the message. */
+  headers: string;
+  format?: CarrierFormat;
+  /** Path to the message id inside the message. */
+  id?: string;
+  attributes?: Attributes;
+}
+
+export interface BatchSpec extends ProcessSpec {
+  /** Path to the array of messages in the handler's first argument. */
+  messages: string;
+}
+
+const TRACER_NAME = 'otelify';
+/** SQS and SNS reject a message with more than 10 message attributes. */
+const MAX_SQS_ATTRIBUTES = 10;
+
+function tracer() {
+  return trace.getTracer(TRACER_NAME);
+}
+
+function spanName(operation: string, destination: string | undefined): string {
+  return destination ? `${operation} ${destination}` : operation;
+}
+
+function errorType(error: unknown): string {
+  if (error instanceof Error) return error.constructor.name || error.name || 'Error';
+  return '_OTHER';
+}
+
+function fail(span: Span, error: unknown): void {
+  span.setAttribute('error.type', errorType(error));
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : undefined });
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Runs `fn` in the span's context and ends the span exactly once, when `fn` returns, throws or settles. */
+function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    fail(span, error);
+    span.end();
+    throw error;
+  }
+  if (isThenable(result)) {
+    // Side chain: the caller keeps the original promise (and any subclass methods on it).
+    result.then(
+      () => span.end(),
+      (error: unknown) => {
+        fail(span, error);
+        span.end();
+      },
+    );
+  } else {
+    span.end();
+  }
+  return result;
+}
+
+function read(value: unknown, path: string | undefined): unknown {
+  if (!path) return value;
+  let current = value;
+  for (const key of path.split('.')) {
+    if (current === null || current === undefined) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function text(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return text(value[0]);
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (typeof value === 'object' && 'StringValue' in value) return text((value as { StringValue?: unknown }).StringValue);
+  return String(value);
+}
+
+interface HeaderMap {
+  get(key: string): string;
+  has(key: string): boolean;
+  set(key: string, value: string): void;
+  keys(): string[];
+}
+
+function isHeaderMap(value: unknown): value is HeaderMap {
+  return typeof value === 'object' && value !== null && typeof (value as HeaderMap).get === 'function' && typeof (value as HeaderMap).set === 'function';
+}
+
+/** Turns any supported carrier into a plain string map for propagation.extract. */
+function toRecord(carrier: unknown, format: CarrierFormat | undefined): Record<string, string> {
+  if (carrier === null || carrier === undefined) return {};
+  if (format === 'json' || typeof carrier === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(String(carrier));
+      return typeof parsed === 'object' && parsed !== null ? toRecord(parsed, 'record') : {};
+    } catch {
+      return {};
+    }
+  }
+  const record: Record<string, string> = {};
+  if (isHeaderMap(carrier)) {
+    for (const key of carrier.keys()) record[key.toLowerCase()] = carrier.get(key);
+    return record;
+  }
+  for (const [key, value] of Object.entries(carrier as Record<string, unknown>)) {
+    const decoded = text(value);
+    if (decoded !== undefined) record[key.toLowerCase()] = decoded;
+  }
+  return record;
+}
+
+const recordGetter: TextMapGetter<Record<string, string>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key.toLowerCase()],
+};
+
+/** The producer context carried by a message, or `undefined` when it carries none. */
+export function extractContext(carrier: unknown, format?: CarrierFormat): Context {
+  return propagation.extract(context.active(), toRecord(carrier, format), recordGetter);
+}
+
+/** Propagation fields for the active context, traceparent first and baggage last. */
+function fieldsToInject(): [string, string][] {
+  const fields: Record<string, string> = {};
+  propagation.inject(context.active(), fields);
+  const rank = (key: string) => (key === 'traceparent' ? 0 : key === 'baggage' ? 2 : 1);
+  return Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b));
+}
+
+/** Adds the active context to a carrier without touching a field the user already set. */
+function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () => unknown): unknown {
+  const fields = fieldsToInject();
+  if (fields.length === 0) return existing;
+  if (format === 'nats') {
+    const headers = existing ?? createHeaders?.();
+    if (!isHeaderMap(headers)) return existing;
+    for (const [key, value] of fields) if (!headers.has(key)) headers.set(key, value);
+    return headers;
+  }
+  if (format === 'json') {
+    const current = toRecord(existing, 'json');
+    for (const [key, value] of fields) if (!(key in current)) current[key] = value;
+    return JSON.stringify(current);
+  }
+  const carrier: Record<string, unknown> = { ...(existing as Record<string, unknown> | undefined) };
+  for (const [key, value] of fields) {
+    if (key in carrier) continue;
+    if (format === 'sqs') {
+      // Never make the send fail: stay within the attribute limit, dropping baggage before traceparent.
+      if (Object.keys(carrier).length >= MAX_SQS_ATTRIBUTES) break;
+      carrier[key] = { DataType: 'String', StringValue: value };
+    } else {
+      carrier[key] = value;
+    }
+  }
+  return carrier;
+}
+
+function injectAt(host: unknown, segments: string[], format: CarrierFormat, createHeaders?: () => unknown): unknown {
+  const [segment, ...rest] = segments;
+  if (segment === undefined) return addFields(host, format, createHeaders);
+  const iterate = segment.endsWith('[]');
+  const key = iterate ? segment.slice(0, -2) : segment;
+  const target = key ? read(host, key) : host;
+  const next = iterate
+    ? Array.isArray(target)
+      ? target.map((item: unknown) => injectAt(item, rest, format, createHeaders))
+      : target
+    : injectAt(target, rest, format, createHeaders);
+  if (!key) return next;
+  if (host !== null && typeof host === 'object' && !Array.isArray(host)) return { ...host, [key]: next };
+  if (host === undefined || host === null) return { [key]: next };
+  return host;
+}
+
+/**
+ * Returns a copy of `host` with the active context injected at `path` (copying only along the path, so the
+ * caller's objects are never mutated). `createHeaders` builds a header object where the library needs its
+ * own type (NATS `headers()`).
+ */
+export function inject<T>(host: T, path: string, format: CarrierFormat = 'record', createHeaders?: () => unknown): T {
+  if (format === 'json' && isOptedOut(host, path)) return host;
+  return injectAt(host, path ? path.split('.') : [], format, createHeaders) as T;
+}
+
+/** BullMQ's `telemetry.omitContext: true` asks for no context on the job. */
+function isOptedOut(host: unknown, path: string): boolean {
+  const parent = path.split('.').slice(0, -1).join('.');
+  return read(host, parent ? `${parent}.omitContext` : 'omitContext') === true;
+}
+
+/** Wraps a send: a PRODUCER span whose context the call injects into its messages. */
+export function traceSend<T>(spec: SendSpec, send: () => T): T {
+  const attributes: Attributes = {
+    'messaging.system': spec.system,
+    'messaging.operation.name': spec.operation,
+    'messaging.operation.type': 'send',
+    ...(spec.destination ? { 'messaging.destination.name': spec.destination } : {}),
+    ...(spec.batch !== undefined && spec.batch > 1 ? { 'messaging.batch.message_count': spec.batch } : {}),
+    ...spec.attributes,
+  };
+  const span = tracer().startSpan(spanName(spec.operation, spec.destination), { kind: SpanKind.PRODUCER, attributes });
+  return runInSpan(span, context.active(), send);
+}
+
+function processAttributes(spec: ProcessSpec, destination: string | undefined, message: unknown): Attributes {
+  const id = text(read(message, spec.id));
+  return {
+    'messaging.system': spec.system,
+    'messaging.operation.name': spec.operation ?? 'process',
+    'messaging.operation.type': 'process',
+    ...(destination ? { 'messaging.destination.name': destination } : {}),
+    ...(id ? { 'messaging.message.id': id } : {}),
+    ...spec.attributes,
+  };
+}
+
+function destinationOf(spec: ProcessSpec, payload: unknown): string | undefined {
+  return spec.destination ?? text(read(payload, spec.destinationFrom));
+}
+
+/**
+ * Runs `fn` for one message in a CONSUMER span whose parent is the producer's context taken from the message.
+ * Errors set ERROR status, are recorded and rethrown.
+ */
+export function processMessage<T>(spec: ProcessSpec, payload: unknown, fn: () => T): T {
+  if (payload === null || payload === undefined) return fn();
+  const message = read(payload, spec.message);
+  const parent = extractContext(read(message, spec.headers), spec.format);
+  const destination = destinationOf(spec, payload);
+  const span = tracer().startSpan(
+    spanName(spec.operation ?? 'process', destination),
+    { kind: SpanKind.CONSUMER, attributes: processAttributes(spec, destination, message) },
+    parent,
+  );
+  return runInSpan(span, parent, fn);
+}
+
+/** Wraps a message handler so every call runs in {@link processMessage}. */
+export function traceProcess<F extends (...args: any[]) => unknown>(spec: ProcessSpec, handler: F): F {
+  return function (this: unknown, ...args: unknown[]) {
+    return processMessage(spec, args[0], () => handler.apply(this, args));
+  } as F;
+}
+
+/**
+ * Wraps a batch handler: one CONSUMER span per batch, linked (at start, so samplers see the links) to the
+ * context of every message in it.
+ */
+export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpec, handler: F): F {
+  return function (this: unknown, ...args: unknown[]) {
+    const payload = args[0];
+    const messages = read(payload, spec.messages);
+    const list: unknown[] = Array.isArray(messages) ? messages : [];
+    const links: Link[] = [];
+    for (const message of list) {
+      const spanContext = trace.getSpanContext(extractContext(read(message, spec.headers), spec.format));
+      if (!spanContext) continue;
+      const id = text(read(message, spec.id));
+      links.push({ context: spanContext, attributes: id ? { 'messaging.message.id': id } : {} });
+    }
+    const destination = destinationOf(spec, payload);
+    const span = tracer().startSpan(spanName(spec.operation ?? 'process', destination), {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        ...processAttributes(spec, destination, undefined),
+        'messaging.batch.message_count': list.length,
+      },
+    });
+    return runInSpan(span, context.active(), () => handler.apply(this, args));
+  } as F;
+}
+
+/**
+ * Adds the propagator's fields to a list of requested attribute names (SQS `MessageAttributeNames`), keeping
+ * the caller's names and `All`.
+ */
+export function requestFields<T>(input: T, path: string): T {
+  const requested = read(input, path);
+  const names: string[] = Array.isArray(requested) ? requested.map(String) : [];
+  if (names.includes('All') || names.includes('.*')) return input;
+  const union = [...names, ...propagation.fields().filter((field) => !names.includes(field))];
+  return { ...input, [path]: union };
+}
