@@ -68,7 +68,8 @@ function errorType(error: unknown): string {
 function fail(span: Span, error: unknown): void {
   span.setAttribute('error.type', errorType(error));
   if (error instanceof Error) span.recordException(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : undefined });
+  // The status carries the error's class, never its message: messages often embed user data.
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(error) });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { builtinTargets, type Target } from './targets/index.js';
+
+/** What `otelify.config.{json,js,mjs,ts}` or the `otelify` key of package.json may set. */
+export interface OtelifyConfig {
+  /** Name of the tracer the inserted code uses (default `otelify`). */
+  tracerName?: string;
+  /** Globs (relative to the config's folder) never rewritten, on top of .gitignore and build output. */
+  exclude?: string[];
+  /** Target ids (`kafkajs.send`) or library names (`kafkajs`) to leave alone. */
+  disable?: string[];
+  /** Extra targets, in the same shape as the built-in ones (see src/targets). */
+  targets?: Target[];
+  /** Where `otelify apply` writes the runtime helper, relative to the config's folder. */
+  runtimeFile?: string;
+}
+
+export class ConfigError extends Error {}
+
+export interface LoadedConfig {
+  config: OtelifyConfig;
+  /** The file it came from, if any. */
+  path?: string;
+  /** Folder the config's relative paths are resolved against. */
+  root: string;
+}
+
+const CONFIG_FILES = ['otelify.config.json', 'otelify.config.ts', 'otelify.config.mjs', 'otelify.config.js'];
+
+/** Finds the config from `startDir` upwards (stopping at a package.json without an `otelify` key). */
+export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
+  if (explicitPath) {
+    const path = resolve(explicitPath);
+    if (!existsSync(path)) throw new ConfigError(`config file not found: ${explicitPath}`);
+    return { config: validate(await readConfigFile(path), path), path, root: dirname(path) };
+  }
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return { config: validate(await readConfigFile(path), path), path, root: dir };
+    }
+    const packageJson = join(dir, 'package.json');
+    if (existsSync(packageJson)) {
+      const pkg = parseJson(packageJson) as { otelify?: unknown };
+      if (pkg.otelify !== undefined) return { config: validate(pkg.otelify, `${packageJson} (otelify key)`), path: packageJson, root: dir };
+      return { config: {}, root: dir };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return { config: {}, root: resolve(startDir) };
+    dir = parent;
+  }
+}
+
+async function readConfigFile(path: string): Promise<unknown> {
+  if (path.endsWith('.json')) return parseJson(path);
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(import.meta.url);
+  try {
+    const loaded = (await jiti.import(path)) as { default?: unknown };
+    return loaded.default ?? loaded;
+  } catch (error) {
+    throw new ConfigError(`cannot load ${path}: ${(error as Error).message}`);
+  }
+}
+
+function parseJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot parse ${path}: ${(error as Error).message}`);
+  }
+}
+
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile']);
+
+function validate(value: unknown, source: string): OtelifyConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${source}: the config must be an object`);
+  const config = value as Record<string, unknown>;
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${source}: unknown key '${key}' (known: ${[...KNOWN_KEYS].join(', ')})`);
+  }
+  const stringList = (key: string) => {
+    const v = config[key];
+    if (v !== undefined && !(Array.isArray(v) && v.every((s) => typeof s === 'string'))) throw new ConfigError(`${source}: '${key}' must be a list of strings`);
+  };
+  stringList('exclude');
+  stringList('disable');
+  for (const key of ['tracerName', 'runtimeFile']) {
+    if (config[key] !== undefined && typeof config[key] !== 'string') throw new ConfigError(`${source}: '${key}' must be a string`);
+  }
+  if (config.targets !== undefined) {
+    if (!Array.isArray(config.targets)) throw new ConfigError(`${source}: 'targets' must be a list`);
+    config.targets.forEach((t, i) => validateTarget(t, `${source}: targets[${i}]`));
+  }
+  return config as OtelifyConfig;
+}
+
+function validateTarget(value: unknown, where: string): void {
+  const t = value as Partial<Target> & Record<string, unknown>;
+  for (const key of ['id', 'library', 'system', 'operation', 'role']) {
+    if (typeof t[key] !== 'string') throw new ConfigError(`${where}: '${key}' is required and must be a string`);
+  }
+  if (!Array.isArray(t.modules) || t.modules.length === 0) throw new ConfigError(`${where}: 'modules' must list at least one package`);
+  if (!['produce', 'consume', 'consume-loop', 'request-fields'].includes(t.role as string)) {
+    throw new ConfigError(`${where}: 'role' must be produce, consume, consume-loop or request-fields`);
+  }
+  if (t.role !== 'consume-loop' && typeof (t as { match?: unknown }).match !== 'object') throw new ConfigError(`${where}: 'match' is required`);
+}
+
+/** Built-in targets less the disabled ones, plus the config's own. */
+export function targetsFor(config: OtelifyConfig, only?: string[]): Target[] {
+  const disabled = new Set(config.disable ?? []);
+  const all = [...builtinTargets, ...(config.targets ?? [])];
+  return all.filter((t) => !disabled.has(t.id) && !disabled.has(t.library) && (!only || only.includes(t.library) || only.includes(t.id)));
+}

@@ -1,0 +1,137 @@
+import { ts } from 'ts-morph';
+import type { EditList } from './edits.js';
+
+/** The local name rewritten code uses for the otelify runtime. */
+export const RUNTIME_NAMESPACE = 'otelify';
+
+/** The user's quoting and semicolon habits, so inserted code reads like theirs. */
+export class CodeStyle {
+  readonly quote: string;
+  readonly semi: string;
+
+  constructor(private readonly file: ts.SourceFile) {
+    const text = file.text;
+    const singles = (text.match(/'/g) ?? []).length;
+    const doubles = (text.match(/"/g) ?? []).length;
+    this.quote = doubles > singles ? '"' : "'";
+    const statements = file.statements.slice(0, 20);
+    const withSemi = statements.filter((s) => text.slice(s.getStart(file), s.getEnd()).trimEnd().endsWith(';')).length;
+    this.semi = statements.length > 0 && withSemi * 2 < statements.length ? '' : ';';
+  }
+
+  string(value: string): string {
+    const escaped = value.replace(/\\/g, '\\\\').replace(new RegExp(this.quote, 'g'), `\\${this.quote}`).replace(/\n/g, '\\n');
+    return `${this.quote}${escaped}${this.quote}`;
+  }
+
+  /** `{ a: 1, b: 'x' }`, leaving out undefined entries. */
+  object(entries: [string, string | undefined][]): string {
+    const body = entries.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`);
+    return `{ ${body.join(', ')} }`;
+  }
+
+  indentOf(pos: number): string {
+    const lineStart = this.file.text.lastIndexOf('\n', pos - 1) + 1;
+    return /^[ \t]*/.exec(this.file.text.slice(lineStart))?.[0] ?? '';
+  }
+}
+
+/** Adds the runtime import (and any named import an edit needs) once per file, after existing imports. */
+export class ImportPlan {
+  readonly hasRuntimeImport: boolean;
+  private readonly namedImports = new Map<string, { module: string; name: string; local: string }>();
+  private readonly commonJs: boolean;
+
+  constructor(
+    private readonly file: ts.SourceFile,
+    private readonly style: CodeStyle,
+    private readonly runtimeSpecifier: string,
+  ) {
+    this.hasRuntimeImport = findNamespaceImport(file, RUNTIME_NAMESPACE) !== undefined;
+    const hasImports = file.statements.some(ts.isImportDeclaration);
+    this.commonJs = !hasImports && /\.(c?js|jsx)$/.test(file.fileName) && /\brequire\s*\(/.test(file.text) && !/\.mjs$/.test(file.fileName);
+  }
+
+  /** The local name of `name` exported by `module`, importing it when this file does not yet. */
+  named(module: string, name: string): string {
+    const existing = findNamedImport(this.file, module, name);
+    if (existing) return existing;
+    const key = `${module}#${name}`;
+    const planned = this.namedImports.get(key);
+    if (planned) return planned.local;
+    const local = `${RUNTIME_NAMESPACE}${name[0]?.toUpperCase()}${name.slice(1)}`;
+    this.namedImports.set(key, { module, name, local });
+    return local;
+  }
+
+  apply(edits: EditList): void {
+    const lines: string[] = [];
+    const { quote, semi } = this.style;
+    if (!this.hasRuntimeImport) {
+      lines.push(
+        this.commonJs
+          ? `const ${RUNTIME_NAMESPACE} = require(${quote}${this.runtimeSpecifier}${quote})${semi}`
+          : `import * as ${RUNTIME_NAMESPACE} from ${quote}${this.runtimeSpecifier}${quote}${semi}`,
+      );
+    }
+    for (const { module, name, local } of this.namedImports.values()) {
+      lines.push(
+        this.commonJs
+          ? `const { ${name}: ${local} } = require(${quote}${module}${quote})${semi}`
+          : `import { ${name} as ${local} } from ${quote}${module}${quote}${semi}`,
+      );
+    }
+    if (lines.length === 0) return;
+    const anchor = this.insertionPoint();
+    edits.insert(anchor, anchor === 0 ? `${lines.join('\n')}\n` : `\n${lines.join('\n')}`);
+  }
+
+  /** After the last top-level import (or require), else after directives and a shebang. */
+  private insertionPoint(): number {
+    let anchor: ts.Statement | undefined;
+    for (const statement of this.file.statements) {
+      if (ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement) || isTopLevelRequire(statement)) anchor = statement;
+      else if (!anchor && isDirective(statement)) anchor = statement;
+      else if (anchor || !isDirective(statement)) break;
+    }
+    if (anchor) return anchor.getEnd();
+    const shebang = /^#!.*\n/.exec(this.file.text);
+    return shebang ? shebang[0].length : 0;
+  }
+}
+
+function isDirective(statement: ts.Statement): boolean {
+  return ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression);
+}
+
+function isTopLevelRequire(statement: ts.Statement): boolean {
+  if (!ts.isVariableStatement(statement)) return false;
+  return statement.declarationList.declarations.every((d) => {
+    const init = d.initializer;
+    return !!init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require';
+  });
+}
+
+function findNamespaceImport(file: ts.SourceFile, local: string): ts.Node | undefined {
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const bindings = statement.importClause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === local) return statement;
+    } else if (ts.isVariableStatement(statement)) {
+      if (statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)) return statement;
+    }
+  }
+  return undefined;
+}
+
+function findNamedImport(file: ts.SourceFile, module: string, name: string): string | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (statement.moduleSpecifier.text !== module || statement.importClause?.isTypeOnly) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    const element = bindings.elements.find((e) => (e.propertyName ?? e.name).text === name && !e.isTypeOnly);
+    if (element) return element.name.text;
+  }
+  return undefined;
+}

@@ -1,0 +1,501 @@
+import type { SourceMap } from 'magic-string';
+import { ts } from 'ts-morph';
+import type { ArgRef, ConsumeTarget, DestinationRule, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
+import { EditList } from './edits.js';
+import { CodeStyle, ImportPlan, RUNTIME_NAMESPACE } from './imports.js';
+import { createProgram, parseErrorOf, type ParseError, type SourceInput } from './program.js';
+import {
+  constantString,
+  constructionOf,
+  findProperty,
+  importOrigin,
+  isFromModules,
+  isInModules,
+  objectLiteralOf,
+  resolveConstructor,
+  resolveMethodCall,
+  unwrapExpression,
+} from './resolve.js';
+
+export type SiteAction = 'instrumented' | 'already-instrumented' | 'skipped';
+
+export interface SiteReport {
+  file: string;
+  line: number;
+  column: number;
+  target: string;
+  library: string;
+  role: Target['role'];
+  action: SiteAction;
+  reason?: string;
+}
+
+export interface FileOutcome {
+  path: string;
+  /** The rewritten text, or undefined when nothing changed. */
+  output?: string;
+  map?: SourceMap;
+  sites: SiteReport[];
+  parseError?: ParseError;
+  /** The rewritten file imports the otelify runtime. */
+  usesRuntime: boolean;
+}
+
+export interface InstrumentOptions {
+  targets: Target[];
+  /** Import specifier of the otelify runtime as seen from `file`. */
+  runtimeSpecifier: (file: string) => string;
+  compilerOptions: ts.CompilerOptions;
+}
+
+const OPT_OUT = /otelify-ignore(?!-)/;
+const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'requestFields']);
+
+/** Rewrites every matched call site of the given files; returns one outcome per file, in order. */
+export function instrumentSources(sources: SourceInput[], options: InstrumentOptions): FileOutcome[] {
+  if (sources.length === 0) return [];
+  const program = createProgram(sources, options.compilerOptions);
+  const checker = program.getTypeChecker();
+  return sources.map((source) => {
+    const sourceFile = program.getSourceFile(source.path);
+    if (!sourceFile) throw new Error(`otelify: ${source.path} was not loaded`);
+    const parseError = parseErrorOf(sourceFile);
+    if (parseError) return { path: source.path, sites: [], parseError, usesRuntime: false };
+    return new FileInstrumenter(sourceFile, checker, options).run();
+  });
+}
+
+class FileInstrumenter {
+  private readonly edits = new EditList();
+  private readonly sites: SiteReport[] = [];
+  private readonly style: CodeStyle;
+  private readonly imports: ImportPlan;
+  private readonly byMethod = new Map<string, Target[]>();
+  private readonly byClass = new Map<string, Target[]>();
+  private readonly loops: LoopTarget[];
+
+  constructor(
+    private readonly file: ts.SourceFile,
+    private readonly checker: ts.TypeChecker,
+    private readonly options: InstrumentOptions,
+  ) {
+    this.style = new CodeStyle(file);
+    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName));
+    for (const target of options.targets) {
+      if (target.role === 'consume-loop') continue;
+      const { match } = target;
+      const key = match.kind === 'method' ? match.method : match.class;
+      const map = match.kind === 'method' ? this.byMethod : this.byClass;
+      map.set(key, [...(map.get(key) ?? []), target]);
+    }
+    this.loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
+  }
+
+  run(): FileOutcome {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) this.visitCall(node);
+      else if (ts.isNewExpression(node)) this.visitNew(node);
+      else if (ts.isForOfStatement(node)) this.visitLoop(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(this.file);
+    const path = this.file.fileName;
+    if (this.edits.isEmpty) return { path, sites: this.sites, usesRuntime: this.imports.hasRuntimeImport };
+    this.imports.apply(this.edits);
+    const { code, map } = this.edits.apply(this.file.text, path);
+    return { path, output: code === this.file.text ? undefined : code, map, sites: this.sites, usesRuntime: true };
+  }
+
+  // ---- matching ----------------------------------------------------------------------------------------
+
+  private visitCall(call: ts.CallExpression): void {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    for (const target of this.byMethod.get(callee.name.text) ?? []) {
+      if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
+      const { types } = target.match;
+      let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types);
+      if (resolution === 'unknown') {
+        resolution = isFromModules(importOrigin(this.checker, callee.expression), target.modules) ? 'match' : 'no-match';
+      }
+      if (resolution === 'match') {
+        this.instrument(target, call, callee.expression);
+        return;
+      }
+    }
+    this.visitMessageCallback(call);
+  }
+
+  private visitNew(node: ts.NewExpression): void {
+    const name = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : undefined;
+    if (!name) return;
+    for (const target of this.byClass.get(name) ?? []) {
+      if (target.role === 'consume-loop') continue;
+      let resolution = resolveConstructor(this.checker, node, target.modules, name);
+      if (resolution === 'unknown') {
+        resolution = isFromModules(importOrigin(this.checker, node.expression), target.modules) ? 'match' : 'no-match';
+      }
+      if (resolution === 'match') {
+        this.instrument(target, node, undefined);
+        return;
+      }
+    }
+  }
+
+  /** The library's message type, when `type` is one of a loop target's element types. */
+  private loopTargetFor(type: ts.Type): LoopTarget | undefined {
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    if (!symbol) return undefined;
+    const declarationFiles = (symbol.declarations ?? []).map((d) => d.getSourceFile().fileName);
+    return this.loops.find(
+      (t) => t.elementTypes.includes(symbol.getName()) && declarationFiles.some((f) => isInModules(f, t.modules)),
+    );
+  }
+
+  private visitLoop(loop: ts.ForOfStatement): void {
+    if (this.loops.length === 0) return;
+    const declarationList = loop.initializer;
+    if (!ts.isVariableDeclarationList(declarationList)) return;
+    const declaration = declarationList.declarations[0];
+    if (!declaration || !ts.isIdentifier(declaration.name)) return;
+    const target = this.loopTargetFor(this.checker.getTypeAtLocation(declaration.name));
+    if (!target) return;
+    const site = this.site(target, loop);
+    if (!site) return;
+    if (!ts.isBlock(loop.statement)) return this.skip(site, 'loop body is not a block');
+    const body = loop.statement;
+    const first = body.statements[0];
+    if (first && isRuntimeCall(unwrapStatementExpression(first), 'processMessage')) return this.already(site);
+    const escape = findLoopEscape(body);
+    if (escape) return this.skip(site, `loop body uses ${escape}; wrap the per-message work by hand`);
+    const awaits = containsAwait(body);
+    const spec = this.specText(target, { destination: undefined });
+    const open = `${awaits ? 'await ' : ''}${RUNTIME_NAMESPACE}.processMessage(${spec}, ${declaration.name.text}, ${awaits ? 'async ' : ''}() => {`;
+    this.edits.insert(body.getStart(this.file) + 1, ` ${open}`);
+    this.edits.insert(body.getEnd() - 1, `})${this.style.semi}\n${this.style.indentOf(body.getEnd() - 1)}`);
+    this.done(site);
+  }
+
+  /** `messages.forEach((message) => ...)` and `.map(...)` over a library's messages. */
+  private visitMessageCallback(call: ts.CallExpression): void {
+    if (this.loops.length === 0) return;
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !['forEach', 'map'].includes(callee.name.text)) return;
+    const callback = call.arguments[0];
+    if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return;
+    const parameter = callback.parameters[0];
+    if (!parameter) return;
+    const target = this.loopTargetFor(this.checker.getTypeAtLocation(parameter));
+    if (!target) return;
+    const site = this.site(target, callback);
+    if (!site) return;
+    this.edits.wrap(callback.getStart(this.file), callback.getEnd(), `${RUNTIME_NAMESPACE}.traceProcess(${this.specText(target, {})}, `, ')');
+    this.done(site);
+  }
+
+  // ---- instrumentation --------------------------------------------------------------------------------
+
+  private instrument(target: Exclude<Target, LoopTarget>, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined): void {
+    const site = this.site(target, node);
+    if (!site) return;
+    switch (target.role) {
+      case 'produce':
+        return this.instrumentProduce(target, node, receiver, site);
+      case 'consume':
+        return this.instrumentConsume(target, node, receiver, site);
+      case 'request-fields':
+        return this.instrumentRequestFields(target, node, site);
+    }
+  }
+
+  private instrumentProduce(target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
+    const args = node.arguments ?? ts.factory.createNodeArray();
+    // With `client.send(new Command(...))` the span covers the send, not just building the command.
+    const sendCall = target.sendMethod ? enclosingSendCall(node, target.sendMethod) : undefined;
+    const spanned = sendCall ?? node;
+    if (isInsideRuntimeCall(spanned, 'traceSend')) return this.already(site);
+    if (this.hasManualInject(node)) return this.already(site, 'propagation.inject is already called here');
+    const carrierArg = args[target.carrier.arg];
+    if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return this.already(site);
+    if (args.length < target.carrier.arg) return this.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
+    if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
+    if (target.nativeTelemetry && this.usesNativeTelemetry(target.nativeTelemetry, carrierArg, receiver)) {
+      return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
+    }
+    const destination = this.destination(target.destination, args, receiver);
+    const batch = target.batch ? this.batchSize(carrierArg, target.batch) : undefined;
+    const operation = sendCall || !target.sendMethod ? target.operation : 'create';
+    const spec = this.style.object([
+      ['system', this.style.string(target.system)],
+      ['operation', this.style.string(operation)],
+      ['destination', destination],
+      ['batch', batch],
+    ]);
+    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
+    const { path, format, createHeaders } = target.carrier;
+    const extra = [this.style.string(path)];
+    if (format && format !== 'record') extra.push(this.style.string(format));
+    if (createHeaders) {
+      if (extra.length === 1) extra.push(this.style.string('record'));
+      extra.push(this.imports.named(createHeaders.module, createHeaders.name));
+    }
+    if (carrierArg) {
+      this.edits.wrap(carrierArg.getStart(this.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
+    } else {
+      const last = args[args.length - 1];
+      const text = `${RUNTIME_NAMESPACE}.inject({}, ${extra.join(', ')})`;
+      if (last) this.edits.insert(last.getEnd(), `, ${text}`);
+      else this.edits.insert(node.getEnd() - 1, text);
+    }
+    this.done(site);
+  }
+
+  private instrumentConsume(target: ConsumeTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
+    const args = node.arguments ?? ts.factory.createNodeArray();
+    const handler = this.locate(args, target.handler);
+    if (!handler) return this.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
+    const value = handler.value;
+    if (value && ts.isStringLiteralLike(unwrapExpression(value))) {
+      return this.skip(site, 'the processor is a file path; instrument the processor file instead');
+    }
+    if (value && (isRuntimeCall(value, 'traceProcess') || isRuntimeCall(value, 'traceBatch'))) return this.already(site);
+    if (target.nativeTelemetry && this.usesNativeTelemetry(target.nativeTelemetry, args[2] ?? args[1], receiver)) {
+      return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
+    }
+    const destination = this.destination(target.destination, args, receiver);
+    const spec = this.specText(target, { destination });
+    const wrapper = `${RUNTIME_NAMESPACE}.${target.batch ? 'traceBatch' : 'traceProcess'}(${spec}, `;
+    const element = handler.element;
+    if (element && ts.isShorthandPropertyAssignment(element)) {
+      this.edits.insert(element.getEnd(), `: ${wrapper}${element.name.text})`);
+    } else if (element && ts.isMethodDeclaration(element)) {
+      if (element.asteriskToken || element.typeParameters) return this.skip(site, 'generator or generic handler method');
+      const name = element.name.getText(this.file);
+      const isAsync = element.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+      this.edits.replace(element.getStart(this.file), element.name.getEnd(), `${name}: ${wrapper}${isAsync ? 'async ' : ''}function`);
+      this.edits.insert(element.getEnd(), ')');
+    } else if (value) {
+      this.edits.wrap(value.getStart(this.file), value.getEnd(), wrapper, ')');
+    } else {
+      return this.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
+    }
+    if (target.requestFields) this.wrapRequestFields(args, target.requestFields);
+    this.done(site);
+  }
+
+  private instrumentRequestFields(target: RequestFieldsTarget, node: ts.CallExpression | ts.NewExpression, site: SiteReport): void {
+    const args = node.arguments ?? ts.factory.createNodeArray();
+    const input = args[target.input.arg];
+    if (!input) return this.skip(site, 'no request input');
+    if (isRuntimeCall(input, 'requestFields')) return this.already(site);
+    const literal = objectLiteralOf(this.checker, input);
+    const names = literal && findProperty(literal, target.input.path);
+    if (names && ts.isPropertyAssignment(names) && /['"](All|\.\*)['"]/.test(names.initializer.getText(this.file))) {
+      return this.already(site, 'already requests every attribute');
+    }
+    this.wrapRequestFields(args, target.input);
+    this.done(site);
+  }
+
+  private wrapRequestFields(args: ts.NodeArray<ts.Expression>, ref: ArgRef & { path?: string }): void {
+    const input = args[ref.arg];
+    if (!input || isRuntimeCall(input, 'requestFields')) return;
+    const path = ref.path ?? ref.property ?? '';
+    this.edits.wrap(input.getStart(this.file), input.getEnd(), `${RUNTIME_NAMESPACE}.requestFields(`, `, ${this.style.string(path)})`);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------
+
+  private specText(target: ConsumeTarget | LoopTarget, known: { destination?: string }): string {
+    const spec = target.spec;
+    return this.style.object([
+      ['system', this.style.string(target.system)],
+      ['operation', target.operation === 'process' ? undefined : this.style.string(target.operation)],
+      ['destination', known.destination],
+      ['destinationFrom', known.destination || !spec.destinationFrom ? undefined : this.style.string(spec.destinationFrom)],
+      ['messages', target.role === 'consume' && target.batch ? this.style.string(target.batch.messages) : undefined],
+      ['message', 'message' in spec && spec.message ? this.style.string(spec.message) : undefined],
+      ['headers', this.style.string(spec.headers)],
+      ['format', spec.format && spec.format !== 'record' ? this.style.string(spec.format) : undefined],
+      ['id', spec.id ? this.style.string(spec.id) : undefined],
+    ]);
+  }
+
+  /** Destination as code: a string literal when constant, a receiver property read, or undefined. */
+  private destination(rule: DestinationRule | undefined, args: ts.NodeArray<ts.Expression>, receiver: ts.Expression | undefined): string | undefined {
+    if (!rule) return undefined;
+    if (rule.from === 'receiver') {
+      if (!receiver) return undefined;
+      const plain = unwrapExpression(receiver);
+      return isSimpleReference(plain) ? `${plain.getText(this.file)}.${rule.property}` : undefined;
+    }
+    const parts: string[] = [];
+    for (const ref of rule.parts) {
+      const located = this.locate(args, ref);
+      const value = located?.value && constantString(this.checker, located.value);
+      if (value === undefined) return undefined;
+      if (value) parts.push(rule.lastSegment ? (value.split(rule.lastSegment).pop() ?? value) : value);
+    }
+    const text = parts.join(rule.join ?? '');
+    return text ? this.style.string(text) : undefined;
+  }
+
+  private batchSize(carrier: ts.Expression | undefined, path: string): string | undefined {
+    const literal = objectLiteralOf(this.checker, carrier);
+    const property = literal && findProperty(literal, path);
+    if (property && ts.isPropertyAssignment(property) && ts.isArrayLiteralExpression(property.initializer)) {
+      const elements = property.initializer.elements;
+      return elements.some(ts.isSpreadElement) ? undefined : String(elements.length);
+    }
+    return undefined;
+  }
+
+  /** An argument, or a property of an inline object argument. */
+  private locate(args: ts.NodeArray<ts.Expression>, ref: ArgRef): { value?: ts.Expression; element?: ts.ObjectLiteralElementLike } | undefined {
+    const arg = args[ref.arg];
+    if (!arg) return undefined;
+    if (!ref.property) return { value: arg };
+    const object = unwrapExpression(arg);
+    if (!ts.isObjectLiteralExpression(object)) return undefined;
+    const element = findProperty(object, ref.property);
+    if (!element) return undefined;
+    return { element, value: ts.isPropertyAssignment(element) ? element.initializer : undefined };
+  }
+
+  private usesNativeTelemetry(property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): boolean {
+    const literal = objectLiteralOf(this.checker, options);
+    if (literal && findProperty(literal, property)) return true;
+    const construction = receiver && constructionOf(this.checker, receiver);
+    const constructorOptions = objectLiteralOf(this.checker, construction?.arguments?.[1]);
+    return !!constructorOptions && !!findProperty(constructorOptions, property);
+  }
+
+  private hasManualInject(node: ts.Node): boolean {
+    const fn = enclosingFunction(node);
+    const text = (fn ?? node).getText(this.file);
+    return /\bpropagation\s*\.\s*inject\s*\(/.test(text);
+  }
+
+  private site(target: Target, node: ts.Node): SiteReport | undefined {
+    const start = node.getStart(this.file);
+    const { line, character } = this.file.getLineAndCharacterOfPosition(start);
+    const report: SiteReport = {
+      file: this.file.fileName,
+      line: line + 1,
+      column: character + 1,
+      target: target.id,
+      library: target.library,
+      role: target.role,
+      action: 'instrumented',
+    };
+    this.sites.push(report);
+    if (this.isOptedOut(line)) {
+      report.action = 'skipped';
+      report.reason = 'otelify-ignore comment';
+      return undefined;
+    }
+    return report;
+  }
+
+  private isOptedOut(line: number): boolean {
+    const lines = this.file.getLineStarts();
+    const from = lines[Math.max(0, line - 1)] ?? 0;
+    const to = lines[line + 1] ?? this.file.text.length;
+    return OPT_OUT.test(this.file.text.slice(from, to));
+  }
+
+  private done(site: SiteReport): void {
+    site.action = 'instrumented';
+  }
+
+  private already(site: SiteReport, reason?: string): void {
+    site.action = 'already-instrumented';
+    if (reason) site.reason = reason;
+  }
+
+  private skip(site: SiteReport, reason: string): void {
+    site.action = 'skipped';
+    site.reason = reason;
+  }
+}
+
+function describeRef(ref: ArgRef): string {
+  return ref.property ? `'${ref.property}' handler` : `handler (argument ${ref.arg + 1})`;
+}
+
+function isSimpleReference(node: ts.Expression): boolean {
+  if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(node) && isSimpleReference(node.expression);
+}
+
+/** Is `node` a call to one of the runtime's functions (`otelify.traceProcess(...)`)? */
+function isRuntimeCall(node: ts.Node | undefined, name: string): boolean {
+  if (!node) return false;
+  const expression = ts.isExpression(node) ? unwrapExpression(node) : node;
+  if (!ts.isCallExpression(expression)) return false;
+  const callee = expression.expression;
+  const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  return calleeName === name && RUNTIME_WRAPPERS.has(name);
+}
+
+function unwrapStatementExpression(statement: ts.Statement): ts.Node {
+  return ts.isExpressionStatement(statement) ? statement.expression : statement;
+}
+
+/** `() => call` as the callback of a runtime wrapper: the call is already instrumented. */
+function isInsideRuntimeCall(node: ts.Node, name: string): boolean {
+  const arrow = node.parent;
+  return !!arrow && ts.isArrowFunction(arrow) && arrow.body === node && isRuntimeCall(arrow.parent, name);
+}
+
+function enclosingSendCall(node: ts.Node, method: string): ts.CallExpression | undefined {
+  const parent = node.parent;
+  if (parent && ts.isCallExpression(parent) && parent.arguments[0] === node) {
+    const callee = parent.expression;
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === method) return parent;
+  }
+  return undefined;
+}
+
+function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  let current = node.parent;
+  while (current) {
+    if (ts.isFunctionLike(current) && 'body' in current) return current as ts.FunctionLikeDeclaration;
+    current = current.parent;
+  }
+  return undefined;
+}
+
+/** Walks `node` without entering nested functions. */
+function someInFunction(node: ts.Node, predicate: (n: ts.Node) => boolean): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (predicate(n)) return true;
+    if (ts.isFunctionLike(n)) return false;
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(node);
+}
+
+function containsAwait(node: ts.Node): boolean {
+  return someInFunction(node, (n) => ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && !!n.awaitModifier));
+}
+
+function containsYield(node: ts.Node): boolean {
+  return someInFunction(node, ts.isYieldExpression);
+}
+
+/** A statement in a loop body that would leave the callback we wrap it in: return, or break/continue out. */
+function findLoopEscape(body: ts.Block): string | undefined {
+  let found: string | undefined;
+  const visit = (n: ts.Node, insideInnerLoop: boolean): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) found = 'return';
+    else if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && (!insideInnerLoop || n.label)) {
+      found = ts.isBreakStatement(n) ? 'break' : 'continue';
+    } else if (ts.isYieldExpression(n)) found = 'yield';
+    const inner = insideInnerLoop || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
+    ts.forEachChild(n, (child) => visit(child, inner));
+  };
+  ts.forEachChild(body, (child) => visit(child, false));
+  return found;
+}

@@ -1,0 +1,75 @@
+import { dirname, resolve } from 'node:path';
+import { ts } from 'ts-morph';
+
+export interface SourceInput {
+  path: string;
+  text: string;
+}
+
+/** Compiler options of the nearest tsconfig.json, tuned for analysis: JS allowed, nothing emitted. */
+export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
+  const configPath = ts.findConfigFile(startDir, ts.sys.fileExists, 'tsconfig.json');
+  let options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    esModuleInterop: true,
+  };
+  if (configPath) {
+    const read = ts.readConfigFile(configPath, ts.sys.readFile);
+    if (!read.error) {
+      options = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configPath), undefined, configPath).options;
+    }
+  }
+  return {
+    ...options,
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    skipLibCheck: true,
+    // Analysis only needs declarations of imported modules, never the whole project.
+    types: options.types,
+  };
+}
+
+/**
+ * A program over the given sources (their text may differ from disk) so the checker can resolve what each
+ * call site calls. Imports are resolved from disk relative to each file.
+ */
+export function createProgram(sources: SourceInput[], options: ts.CompilerOptions): ts.Program {
+  const byPath = new Map(sources.map((source) => [resolve(source.path), source.text]));
+  const host = ts.createCompilerHost(options, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    const text = byPath.get(resolve(fileName));
+    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName));
+    return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (fileName) => byPath.has(resolve(fileName)) || fileExists(fileName);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => byPath.get(resolve(fileName)) ?? readFile(fileName);
+  return ts.createProgram({ rootNames: [...byPath.keys()], options, host });
+}
+
+export function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  if (/\.[cm]?ts$/.test(fileName)) return ts.ScriptKind.TS;
+  if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
+}
+
+export interface ParseError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The first syntax error of a file, or undefined when it parses. */
+export function parseErrorOf(sourceFile: ts.SourceFile): ParseError | undefined {
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  const first = diagnostics?.[0];
+  if (!first) return undefined;
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);
+  return { line: line + 1, column: character + 1, message: ts.flattenDiagnosticMessageText(first.messageText, '\n') };
+}

@@ -1,0 +1,173 @@
+import { ts } from 'ts-morph';
+
+/** True when `fileName` belongs to one of the packages (`node_modules/<pkg>/...`). */
+export function isInModules(fileName: string, modules: string[]): boolean {
+  const normalized = fileName.replace(/\\/g, '/');
+  return modules.some((name) => normalized.includes(`/node_modules/${name}/`));
+}
+
+export function unwrapExpression(node: ts.Expression): ts.Expression {
+  let current = node;
+  for (;;) {
+    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) {
+      current = current.expression;
+    } else if (ts.isAwaitExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** Names a type can go by: its symbol, its alias, and those of its union/intersection parts. */
+function typeNames(type: ts.Type): string[] {
+  const names = new Set<string>();
+  const visit = (t: ts.Type) => {
+    if (t.aliasSymbol) names.add(t.aliasSymbol.getName());
+    const symbol = t.getSymbol();
+    if (symbol) names.add(symbol.getName());
+    if (t.isUnionOrIntersection()) t.types.forEach(visit);
+  };
+  visit(type);
+  return [...names];
+}
+
+function containerName(declaration: ts.Declaration): string | undefined {
+  let node: ts.Node | undefined = declaration.parent;
+  while (node) {
+    if ((ts.isClassLike(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && node.name) {
+      return node.name.text;
+    }
+    node = node.parent;
+  }
+  return undefined;
+}
+
+export type Resolution = 'match' | 'no-match' | 'unknown';
+
+/**
+ * Does `receiver.method(...)` call the library's method? The checker decides when it knows the declaration;
+ * `unknown` means it could not tell (no types), and import tracking decides.
+ */
+export function resolveMethodCall(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  receiver: ts.Expression,
+  modules: string[],
+  types: string[],
+): Resolution {
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  if (declaration && !ts.isJSDocSignature(declaration)) {
+    if (!isInModules(declaration.getSourceFile().fileName, modules)) return 'no-match';
+    const receiverNames = typeNames(checker.getTypeAtLocation(receiver));
+    const container = containerName(declaration);
+    const names = container ? [...receiverNames, container] : receiverNames;
+    return names.some((name) => types.includes(name)) ? 'match' : 'no-match';
+  }
+  const type = checker.getTypeAtLocation(receiver);
+  if (!(type.flags & ts.TypeFlags.Any)) {
+    // A known type without a declaration for the method (e.g. a union or an error type): look-alike.
+    const symbol = type.getSymbol();
+    if (symbol?.declarations?.some((d) => !isInModules(d.getSourceFile().fileName, modules))) return 'no-match';
+  }
+  return 'unknown';
+}
+
+/** Does `new X(...)` construct the library's class? */
+export function resolveConstructor(checker: ts.TypeChecker, node: ts.NewExpression, modules: string[], className: string): Resolution {
+  let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node.expression);
+  if (!symbol) return 'unknown';
+  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declarations = symbol.declarations ?? [];
+  if (declarations.length === 0 || symbol.getName() === 'unknown') return 'unknown';
+  const inModule = declarations.some((d) => isInModules(d.getSourceFile().fileName, modules));
+  if (inModule) return symbol.getName() === className ? 'match' : 'no-match';
+  // A plain-JS import of an untyped package resolves to the import itself: let import tracking decide.
+  if (declarations.every((d) => ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d))) return 'unknown';
+  return 'no-match';
+}
+
+/** The module a value comes from, following variable initializers, awaits, calls and property reads. */
+export function importOrigin(checker: ts.TypeChecker, expression: ts.Expression, depth = 0): string | undefined {
+  if (depth > 12) return undefined;
+  const node = unwrapExpression(expression);
+  if (ts.isCallExpression(node)) {
+    if (ts.isIdentifier(node.expression) && node.expression.text === 'require') {
+      const [specifier] = node.arguments;
+      return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
+    }
+    return importOrigin(checker, node.expression, depth + 1);
+  }
+  if (ts.isNewExpression(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+    return importOrigin(checker, node.expression, depth + 1);
+  }
+  if (!ts.isIdentifier(node)) return undefined;
+  const symbol = checker.getSymbolAtLocation(node);
+  const declaration = symbol?.declarations?.[0];
+  if (!declaration) return undefined;
+  if (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration)) {
+    let importNode: ts.Node = declaration;
+    while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
+    const specifier = importNode.moduleSpecifier;
+    return ts.isStringLiteral(specifier) ? specifier.text : undefined;
+  }
+  if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) {
+    return declaration.initializer ? importOrigin(checker, declaration.initializer, depth + 1) : undefined;
+  }
+  if (ts.isBindingElement(declaration)) {
+    let parent: ts.Node = declaration.parent;
+    while (ts.isBindingElement(parent) || ts.isObjectBindingPattern(parent) || ts.isArrayBindingPattern(parent)) parent = parent.parent;
+    return ts.isVariableDeclaration(parent) && parent.initializer ? importOrigin(checker, parent.initializer, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+export function isFromModules(origin: string | undefined, modules: string[]): boolean {
+  return origin !== undefined && modules.some((name) => origin === name || origin.startsWith(`${name}/`));
+}
+
+/** A constant string an expression always has (literal, const, enum member), via its literal type. */
+export function constantString(checker: ts.TypeChecker, expression: ts.Expression | undefined): string | undefined {
+  if (!expression) return undefined;
+  const node = unwrapExpression(expression);
+  if (ts.isStringLiteralLike(node)) return node.text;
+  const type = checker.getTypeAtLocation(node);
+  return type.isStringLiteral() ? type.value : undefined;
+}
+
+/** The object literal a value comes from: inline, or the initializer of a const in this file. */
+export function objectLiteralOf(checker: ts.TypeChecker, expression: ts.Expression | undefined): ts.ObjectLiteralExpression | undefined {
+  if (!expression) return undefined;
+  const node = unwrapExpression(expression);
+  if (ts.isObjectLiteralExpression(node)) return node;
+  if (ts.isIdentifier(node)) {
+    const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      const initializer = unwrapExpression(declaration.initializer);
+      return ts.isObjectLiteralExpression(initializer) ? initializer : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function findProperty(object: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+  return object.properties.find((p) => p.name !== undefined && propertyNameText(p.name) === name);
+}
+
+export function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/** The `new X(...)` a receiver was built with, when visible (variable or class property initializer). */
+export function constructionOf(checker: ts.TypeChecker, receiver: ts.Expression): ts.NewExpression | undefined {
+  const node = unwrapExpression(receiver);
+  if (ts.isNewExpression(node)) return node;
+  const target = ts.isPropertyAccessExpression(node) ? node.name : node;
+  const declaration = checker.getSymbolAtLocation(target)?.valueDeclaration;
+  if (declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+    const initializer = unwrapExpression(declaration.initializer);
+    return ts.isNewExpression(initializer) ? initializer : undefined;
+  }
+  return undefined;
+}

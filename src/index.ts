@@ -1,0 +1,56 @@
+import { dirname } from 'node:path';
+import type { SourceMap } from 'magic-string';
+import { compilerOptionsFor } from './engine/program.js';
+import { instrumentSources, type SiteReport } from './engine/instrument.js';
+import { createPrefilter } from './engine/prefilter.js';
+import { builtinTargets, type Target } from './targets/index.js';
+
+export { instrumentSources, type FileOutcome, type SiteReport, type SiteAction } from './engine/instrument.js';
+export { createPrefilter } from './engine/prefilter.js';
+export { builtinTargets, targetModules, type Target, type TargetModule } from './targets/index.js';
+export { loadConfig, targetsFor, type OtelifyConfig } from './config.js';
+export { runtimeSource, type RuntimeFlavor } from './runtime/source.js';
+
+export interface TransformOptions {
+  targets?: Target[];
+  /** Import specifier of the runtime as seen from the file (default: `otelify/runtime`). */
+  runtimeSpecifier?: string;
+}
+
+export interface TransformResult {
+  code: string;
+  map: SourceMap;
+  sites: SiteReport[];
+}
+
+export class SourceParseError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+  }
+}
+
+/**
+ * Instruments one source text. Returns null when nothing changes (the front doors' "skip"), and throws
+ * SourceParseError when the text does not parse.
+ */
+export function transformSource(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
+  const targets = options.targets ?? builtinTargets;
+  if (!createPrefilter(targets)(code)) return null;
+  const [outcome] = instrumentSources([{ path: id, text: code }], {
+    targets,
+    runtimeSpecifier: () => options.runtimeSpecifier ?? 'otelify/runtime',
+    compilerOptions: compilerOptionsFor(dirname(id)),
+  });
+  if (!outcome) return null;
+  if (outcome.parseError) {
+    const { line, column, message } = outcome.parseError;
+    throw new SourceParseError(id, line, column, message);
+  }
+  if (outcome.output === undefined || !outcome.map) return null;
+  return { code: outcome.output, map: outcome.map, sites: outcome.sites };
+}

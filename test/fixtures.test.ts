@@ -1,0 +1,34 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureCases, runEngine } from './support/fixtures.js';
+
+// UPDATE_FIXTURES=1 rewrites the .output files from the engine (review the diff before committing).
+const update = process.env.UPDATE_FIXTURES === '1';
+
+describe.each(fixtureCases())('fixture $name', ({ input, output }) => {
+  const source = readFileSync(input, 'utf8');
+  const negative = basename(input).startsWith('no-transform-');
+
+  it(negative ? 'is left unchanged' : 'is rewritten as the golden output', () => {
+    const outcome = runEngine(input, source);
+    expect(outcome.parseError).toBeUndefined();
+    if (negative) {
+      expect(outcome.output).toBeUndefined();
+      expect(outcome.sites.filter((s) => s.action === 'instrumented')).toEqual([]);
+      return;
+    }
+    expect(outcome.output, 'the engine changed nothing').toBeDefined();
+    if (update && output) writeFileSync(output, outcome.output!);
+    expect(output, `missing ${input.replace('.input.', '.output.')}`).toBeDefined();
+    expect(outcome.output).toBe(readFileSync(output!, 'utf8'));
+  });
+
+  if (!negative) {
+    it('is idempotent: the output is left unchanged', () => {
+      const again = runEngine(input, readFileSync(output!, 'utf8'));
+      expect(again.output).toBeUndefined();
+      expect(again.sites.every((s) => s.action !== 'instrumented')).toBe(true);
+    });
+  }
+});
