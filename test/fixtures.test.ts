@@ -6,8 +6,9 @@ import { fixtureCases, runEngine } from './support/fixtures.js';
 // UPDATE_FIXTURES=1 rewrites the .output files from the engine (review the diff before committing).
 const update = process.env.UPDATE_FIXTURES === '1';
 
-describe.each(fixtureCases())('fixture $name', ({ input, output }) => {
+describe.each(fixtureCases())('fixture $name', ({ input, output: existing }) => {
   const source = readFileSync(input, 'utf8');
+  const output = existing ?? (update ? input.replace('.input.', '.output.') : undefined);
   const negative = basename(input).startsWith('no-transform-');
 
   it(negative ? 'is left unchanged' : 'is rewritten as the golden output', () => {
@@ -19,8 +20,8 @@ describe.each(fixtureCases())('fixture $name', ({ input, output }) => {
       return;
     }
     expect(outcome.output, 'the engine changed nothing').toBeDefined();
-    if (update && output) writeFileSync(output, outcome.output!);
-    expect(output, `missing ${input.replace('.input.', '.output.')}`).toBeDefined();
+    expect(output, `missing ${input.replace('.input.', '.output.')} (UPDATE_FIXTURES=1 writes it)`).toBeDefined();
+    if (update) writeFileSync(output!, outcome.output!);
     expect(outcome.output).toBe(readFileSync(output!, 'utf8'));
   });
 

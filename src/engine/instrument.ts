@@ -329,15 +329,18 @@ class FileInstrumenter {
       const plain = unwrapExpression(receiver);
       return isSimpleReference(plain) ? `${plain.getText(this.file)}.${rule.property}` : undefined;
     }
-    const parts: string[] = [];
-    for (const ref of rule.parts) {
-      const located = this.locate(args, ref);
-      const value = located?.value && constantString(this.checker, located.value);
-      if (value === undefined) return undefined;
-      if (value) parts.push(rule.lastSegment ? (value.split(rule.lastSegment).pop() ?? value) : value);
+    const values = rule.parts.map((ref) => this.locate(args, ref)?.value);
+    const constants = values.map((value) => value && constantString(this.checker, value));
+    if (constants.every((c) => c !== undefined)) {
+      const parts = constants.filter((c) => c).map((c) => (rule.lastSegment ? (c!.split(rule.lastSegment).pop() ?? c!) : c!));
+      const text = parts.join(rule.join ?? '');
+      return text ? this.style.string(text) : undefined;
     }
-    const text = parts.join(rule.join ?? '');
-    return text ? this.style.string(text) : undefined;
+    // A single variable (a queue name passed in) is read at run time; anything built per message
+    // (template strings, calls) would make span names high-cardinality and is left out.
+    const [only] = values;
+    if (values.length === 1 && !rule.lastSegment && only && isSimpleReference(unwrapExpression(only))) return only.getText(this.file);
+    return undefined;
   }
 
   private batchSize(carrier: ts.Expression | undefined, path: string): string | undefined {

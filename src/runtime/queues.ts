@@ -90,18 +90,25 @@ function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
     span.end();
     throw error;
   }
-  if (isThenable(result)) {
-    // Side chain: the caller keeps the original promise (and any subclass methods on it).
-    result.then(
-      () => span.end(),
-      (error: unknown) => {
-        fail(span, error);
-        span.end();
-      },
-    );
-  } else {
+  if (!isThenable(result)) {
     span.end();
+    return result;
   }
+  const settle = {
+    ok: (value: unknown) => {
+      span.end();
+      return value;
+    },
+    error: (error: unknown) => {
+      fail(span, error);
+      span.end();
+      throw error;
+    },
+  };
+  // A plain promise is replaced by its continuation, which rejects exactly when it does, so an unhandled
+  // rejection stays unhandled. A promise subclass keeps its identity (and methods) through a side chain.
+  if (result instanceof Promise && result.constructor === Promise) return result.then(settle.ok, settle.error) as T;
+  result.then(settle.ok, settle.error).then(undefined, () => undefined);
   return result;
 }
 

@@ -34,10 +34,10 @@ export function fixtureCases(): FixtureCase[] {
   return cases;
 }
 
-export function runEngine(path: string, text = readFileSync(path, 'utf8')): FileOutcome {
+export function runEngine(path: string, text = readFileSync(path, 'utf8'), runtimePath = FIXTURE_RUNTIME): FileOutcome {
   const [outcome] = instrumentSources([{ path, text }], {
     targets: builtinTargets,
-    runtimeSpecifier: (file) => runtimeSpecifier(file, text, FIXTURE_RUNTIME),
+    runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePath),
     compilerOptions: compilerOptionsFor(FIXTURES),
   });
   if (!outcome) throw new Error(`no outcome for ${path}`);

@@ -1,0 +1,93 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { FIXTURES } from './support/fixtures.js';
+import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { importRewritten } from './support/rewrite.js';
+import { RABBITMQ, serviceAvailable } from './support/services.js';
+
+type Program = typeof import('../fixtures/amqplib/exec-roundtrip.input.js');
+
+const URL = 'amqp://guest:guest@127.0.0.1:5672';
+const available = await serviceAvailable(RABBITMQ);
+
+describe.runIf(available)('amqplib, rewritten, against RabbitMQ', () => {
+  const otel = setupOtel();
+  let program: Program;
+  beforeAll(async () => {
+    program = await importRewritten<Program>(join(FIXTURES, 'amqplib/exec-roundtrip.input.ts'));
+  });
+  afterAll(() => otel.shutdown());
+
+  it('continues the producer trace in the consumer, with baggage, and ends every span', async () => {
+    const queue = `otelify-test-${process.pid}-${Date.now()}`;
+    const seen: { body: string; traceId?: string; tenant?: string }[] = [];
+    const consumer = await program.startOrderConsumer(URL, queue, ({ body }) => {
+      seen.push({
+        body,
+        traceId: trace.getActiveSpan()?.spanContext().traceId,
+        tenant: propagation.getBaggage(context.active())?.getEntry('tenant.id')?.value,
+      });
+    });
+    try {
+      const root = trace.getTracer('test').startSpan('checkout');
+      const baggage = propagation.createBaggage({ 'tenant.id': { value: 'acme' } });
+      const ctx = propagation.setBaggage(trace.setSpan(context.active(), root), baggage);
+      await context.with(ctx, () => program.publishOrders(URL, queue, ['a', 'b']));
+      root.end();
+      await waitFor(() => seen.length === 2, 5000, 'two deliveries');
+      const traceId = root.spanContext().traceId;
+      expect(seen.map((s) => s.traceId)).toEqual([traceId, traceId]);
+      expect(seen.map((s) => s.tenant)).toEqual(['acme', 'acme']);
+
+      const spans = otel.spans();
+      const producers = spans.filter((s) => s.kind === SpanKind.PRODUCER);
+      const consumers = await waitFor(() => {
+        const done = otel.spans().filter((s) => s.kind === SpanKind.CONSUMER);
+        return done.length === 2 && done;
+      });
+      expect(producers.map((s) => s.name)).toEqual([`publish ${queue}`, `publish ${queue}`]);
+      expect(producers.every((p) => parentSpanId(p) === root.spanContext().spanId)).toBe(true);
+      expect(producers[0]!.attributes).toMatchObject({
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.name': 'publish',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': queue,
+      });
+      expect(consumers.map((s) => s.name)).toEqual([`process ${queue}`, `process ${queue}`]);
+      for (const [i, consumerSpan] of consumers.entries()) {
+        expect(consumerSpan.spanContext().traceId).toBe(traceId);
+        expect(parentSpanId(consumerSpan)).toBe(producers[i]!.spanContext().spanId);
+        expect(consumerSpan.attributes['messaging.message.id']).toBe(`id-${['a', 'b'][i]}`);
+        expect(consumerSpan.status.code).toBe(SpanStatusCode.UNSET);
+      }
+    } finally {
+      await consumer.close();
+    }
+  });
+
+  it('marks the consumer span as ERROR when the handler rejects, and still ends it', async () => {
+    otel.reset();
+    const queue = `otelify-test-err-${process.pid}-${Date.now()}`;
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const consumer = await program.startOrderConsumer(URL, queue, () => {
+      throw new RangeError('expected by test');
+    });
+    try {
+      await program.publishOrders(URL, queue, ['poison']);
+      const [span] = await waitFor(() => {
+        const done = otel.spans().filter((s) => s.kind === SpanKind.CONSUMER);
+        return done.length === 1 && done;
+      });
+      expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span!.attributes['error.type']).toBe('RangeError');
+      expect(span!.events.map((e) => e.name)).toContain('exception');
+      await waitFor(() => failures.length === 1, 2000, 'the rejection to reach the application');
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await consumer.close();
+    }
+  });
+});
