@@ -1,9 +1,13 @@
 import { amqplib } from './amqplib.js';
+import { aws } from './aws.js';
+import { bullmq } from './bullmq.js';
+import { kafkajs } from './kafkajs.js';
+import { nats } from './nats.js';
 import type { Target, TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

@@ -1,0 +1,6 @@
+import type { TargetModule } from './types.js';
+
+export const nats: TargetModule = {
+  library: 'nats',
+  targets: [],
+};
