@@ -14,7 +14,10 @@ export class CodeStyle {
     const singles = (text.match(/'/g) ?? []).length;
     const doubles = (text.match(/"/g) ?? []).length;
     this.quote = doubles > singles ? '"' : "'";
-    const statements = file.statements.slice(0, 20);
+    // Only statements that take a semicolon say whether the file writes them.
+    const statements = file.statements
+      .filter((s) => ts.isImportDeclaration(s) || ts.isVariableStatement(s) || ts.isExpressionStatement(s) || ts.isExportDeclaration(s))
+      .slice(0, 20);
     const withSemi = statements.filter((s) => text.slice(s.getStart(file), s.getEnd()).trimEnd().endsWith(';')).length;
     this.semi = statements.length > 0 && withSemi * 2 < statements.length ? '' : ';';
   }

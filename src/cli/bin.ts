@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { apply, EXIT } from './apply.js';
+import { Output } from './output.js';
+import { targetModules } from '../targets/index.js';
+
+// `otelify apply --dry | head` closes stdout early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('otelify')
+  .description('Adds OpenTelemetry context propagation and spans to message-queue call sites by rewriting your source.')
+  .version(version)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('apply')
+  .description('rewrite every supported call site under the given files or folders (default: .)')
+  .argument('[paths...]', 'files or folders')
+  .option('-d, --dry', 'write nothing; print the diff')
+  .option('--json', 'print a machine-readable report instead of the summary')
+  .option('-f, --force', 'write even when the git work tree has uncommitted changes')
+  .option('-c, --config <file>', 'config file (default: otelify.config.{json,ts,mjs,js} or package.json "otelify", found upwards)')
+  .option('--only <libraries>', 'comma-separated libraries or target ids to apply (e.g. kafkajs,amqplib)')
+  .option('-v, --verbose', 'list every call site, not only the skipped ones')
+  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean }) => {
+    process.exitCode = await apply({ ...flags, paths, only: flags.only?.split(',').map((s) => s.trim()).filter(Boolean) }, new Output());
+  });
+
+program
+  .command('targets')
+  .description('list the libraries and call sites otelify knows')
+  .action(() => {
+    for (const module of targetModules) {
+      for (const target of module.targets) {
+        const match = target.role === 'consume-loop' ? `for-of over ${target.elementTypes.join('/')}` : target.match.kind === 'method' ? `${target.match.types.join('|')}.${target.match.method}()` : `new ${target.match.class}()`;
+        process.stdout.write(`${target.id.padEnd(32)} ${target.role.padEnd(15)} ${match}\n`);
+      }
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    new Output().error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = EXIT.usage;
+  }
+}

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore from 'ignore';
+import { glob } from 'tinyglobby';
+
+export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
+const SOURCE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`);
+const DECLARATION = /\.d\.[cm]?ts$/;
+/** Never rewritten: dependencies and the usual build output folders. */
+const ALWAYS_IGNORED = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/.next/**', '**/coverage/**', '**/.git/**'];
+
+export class PathError extends Error {}
+
+/**
+ * Source files under the given paths, skipping node_modules, build output, declaration files, what
+ * .gitignore ignores and the config's `exclude` globs. Explicit file arguments are taken as given.
+ */
+export async function findSourceFiles(paths: string[], options: { exclude?: string[]; excludeRoot?: string } = {}): Promise<string[]> {
+  const files = new Set<string>();
+  const excluded = ignore().add(options.exclude ?? []);
+  const isExcluded = (file: string) => {
+    const rel = relative(options.excludeRoot ?? process.cwd(), file);
+    return !rel.startsWith('..') && rel !== '' && excluded.ignores(rel.split(sep).join('/'));
+  };
+  for (const path of paths) {
+    const absolute = resolve(path);
+    if (!existsSync(absolute)) throw new PathError(`no such file or directory: ${path}`);
+    if (statSync(absolute).isFile()) {
+      if (SOURCE.test(absolute) && !DECLARATION.test(absolute)) files.add(absolute);
+      continue;
+    }
+    const found = gitListedFiles(absolute) ?? (await globbed(absolute));
+    for (const file of found) if (SOURCE.test(file) && !DECLARATION.test(file) && !isExcluded(file)) files.add(file);
+  }
+  return [...files].sort();
+}
+
+/** Tracked and untracked-but-not-ignored files, when the folder is inside a git work tree. */
+function gitListedFiles(dir: string): string[] | undefined {
+  try {
+    const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const ignored = ignore().add(ALWAYS_IGNORED.map((g) => g.replace(/^\*\*\//, '').replace(/\/\*\*$/, '/')));
+    return out
+      .split('\0')
+      .filter((f) => f && !ignored.ignores(f))
+      .map((f) => join(dir, f))
+      .filter((f) => existsSync(f));
+  } catch {
+    return undefined;
+  }
+}
+
+async function globbed(dir: string): Promise<string[]> {
+  const files = await glob(`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, { cwd: dir, absolute: true, ignore: ALWAYS_IGNORED, dot: false });
+  const gitignore = join(dir, '.gitignore');
+  if (!existsSync(gitignore)) return files;
+  const rules = ignore().add(readFileSync(gitignore, 'utf8'));
+  return files.filter((f) => !rules.ignores(relative(dir, f).split(sep).join('/')));
+}
