@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 
 /**
@@ -9,9 +9,10 @@ import { existsSync, statSync } from 'node:fs';
 export function uncommittedChanges(paths: string[]): string[] {
   const changes: string[] = [];
   for (const path of paths) {
-    const dir = existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
+    const absolute = resolve(path);
+    const dir = existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : dirname(absolute);
     try {
-      const out = execFileSync('git', ['status', '--porcelain', '--', path], {
+      const out = execFileSync('git', ['status', '--porcelain', '--', absolute], {
         cwd: dir,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],

@@ -1,0 +1,175 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'dist/cli/bin.js');
+
+const PRODUCER = `import type { Channel } from 'amqplib';
+
+export function publishOrder(channel: Channel, id: string) {
+  channel.sendToQueue('orders', Buffer.from(id));
+}
+`;
+const CONSUMER = `import type { Channel } from 'amqplib';
+
+export async function consumeOrders(channel: Channel) {
+  await channel.consume('orders', (msg) => {
+    if (msg) channel.ack(msg);
+  });
+}
+`;
+const UNRELATED = `export const answer = 42;\n`;
+const BROKEN = `import type { Channel } from 'amqplib';\nexport function f(channel: Channel) {\n  channel.sendToQueue('q', Buffer.from('x')\n}\n`;
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** A throwaway project outside this repository, resolving packages from ours. */
+function project(files: Record<string, string>, options: { git?: boolean; gitignore?: string } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'otelify-cli-'));
+  dirs.push(dir);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', type: 'module' }));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  if (options.git) {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    writeFileSync(join(dir, '.gitignore'), options.gitignore ?? 'node_modules\n');
+    git('add', '.');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
+  }
+  return dir;
+}
+
+function otelify(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+
+describe('otelify apply', () => {
+  it('--dry prints a unified diff and the summary, and writes nothing', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER, 'src/consumer.ts': CONSUMER, 'src/util.ts': UNRELATED });
+    const run = otelify(dir, 'apply', 'src', '--dry');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--- a/src/producer.ts');
+    expect(run.stdout).toContain("+  otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
+    expect(run.stdout).toContain('+++ b/src/otelify.runtime.ts');
+    expect(run.stdout).toMatch(/3 files scanned, 2 parsed, 2 would change, 1 unchanged, 0 failed/);
+    expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
+    expect(existsSync(join(dir, 'src/otelify.runtime.ts'))).toBe(false);
+  });
+
+  it('writes the rewrite and the runtime, and a second run changes nothing', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER, 'src/consumer.ts': CONSUMER });
+    const first = otelify(dir, 'apply', 'src');
+    expect(first.code).toBe(0);
+    expect(read(dir, 'src/producer.ts')).toContain("import * as otelify from './otelify.runtime.js';");
+    expect(read(dir, 'src/consumer.ts')).toContain('otelify.traceProcess(');
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('export function traceSend');
+    const snapshot = ['src/producer.ts', 'src/consumer.ts', 'src/otelify.runtime.ts'].map((f) => read(dir, f));
+    const second = otelify(dir, 'apply', 'src', '--json');
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report.files.changed).toBe(0);
+    expect(report.written).toEqual([]);
+    expect(report.sites.map((s: { action: string }) => s.action)).toEqual(['already-instrumented', 'already-instrumented']);
+    expect(['src/producer.ts', 'src/consumer.ts', 'src/otelify.runtime.ts'].map((f) => read(dir, f))).toEqual(snapshot);
+  });
+
+  it('reports a file that does not parse with file:line:column, leaves it byte-for-byte untouched, writes the others, exits 1', () => {
+    const dir = project({ 'src/broken.ts': BROKEN, 'src/producer.ts': PRODUCER });
+    const run = otelify(dir, 'apply', 'src');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/failed src\/broken\.ts:4:1: ',' expected\. \(file left untouched\)/);
+    expect(read(dir, 'src/broken.ts')).toBe(BROKEN);
+    expect(read(dir, 'src/producer.ts')).toContain('otelify.traceSend(');
+  });
+
+  it('--json lists every call site with file, line, library, role and action', () => {
+    const dir = project({
+      'src/producer.ts': PRODUCER,
+      'src/ignored.ts': `import type { Channel } from 'amqplib';\nexport function f(c: Channel) {\n  // otelify-ignore: audit messages must not carry context\n  c.sendToQueue('audit', Buffer.from('x'));\n}\n`,
+    });
+    const run = otelify(dir, 'apply', 'src', '--dry', '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.sites).toEqual([
+      { file: 'src/ignored.ts', line: 4, column: 3, target: 'amqplib.sendToQueue', library: 'amqplib', role: 'produce', action: 'skipped', reason: 'otelify-ignore comment' },
+      { file: 'src/producer.ts', line: 4, column: 3, target: 'amqplib.sendToQueue', library: 'amqplib', role: 'produce', action: 'instrumented' },
+    ]);
+  });
+
+  it('refuses to write over uncommitted changes unless --force (exit 2), and --dry is always allowed', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER }, { git: true });
+    writeFileSync(join(dir, 'src/notes.ts'), UNRELATED);
+    const refused = otelify(dir, 'apply', 'src');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('uncommitted changes');
+    expect(refused.stderr).toContain('--force');
+    expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
+    expect(otelify(dir, 'apply', 'src', '--dry').code).toBe(0);
+    const forced = otelify(dir, 'apply', 'src', '--force');
+    expect(forced.code).toBe(0);
+    expect(read(dir, 'src/producer.ts')).toContain('otelify.traceSend(');
+  });
+
+  it('skips what .gitignore ignores, node_modules and build output', () => {
+    const dir = project(
+      { 'src/producer.ts': PRODUCER, 'generated/producer.ts': PRODUCER, 'dist/producer.js': PRODUCER },
+      { git: true, gitignore: 'node_modules\ngenerated/\n' },
+    );
+    const report = JSON.parse(otelify(dir, 'apply', '.', '--dry', '--json').stdout);
+    expect(report.sites.map((s: { file: string }) => s.file)).toEqual(['src/producer.ts']);
+  });
+
+  it('takes the config: disabled libraries, excluded paths, tracer name', () => {
+    const dir = project({
+      'src/producer.ts': PRODUCER,
+      'src/legacy/producer.ts': PRODUCER,
+      'otelify.config.json': JSON.stringify({ exclude: ['src/legacy/**'], tracerName: 'shop-queues' }),
+    });
+    const run = otelify(dir, 'apply', 'src');
+    expect(run.code).toBe(0);
+    expect(read(dir, 'src/legacy/producer.ts')).toBe(PRODUCER);
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('const TRACER_NAME = "shop-queues";');
+
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ disable: ['amqplib'] }));
+    const disabled = JSON.parse(otelify(dir, 'apply', 'src/legacy', '--dry', '--json').stdout);
+    expect(disabled.sites).toEqual([]);
+  });
+
+  it('exits 2 with a clear message on a bad config or a missing path', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER, 'otelify.config.json': '{ "exclud": [] }' });
+    const badConfig = otelify(dir, 'apply', 'src');
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toContain("unknown key 'exclud'");
+    const missing = otelify(project({}), 'apply', 'nope');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or directory: nope');
+    expect(otelify(dir, 'apply', '--bogus').code).toBe(2);
+  });
+
+  it('writes an ES module runtime for plain-JS ESM projects and a CommonJS one for require() code', () => {
+    const dir = project({
+      'esm/send.mjs': `import amqp from 'amqplib';\nconst conn = await amqp.connect('amqp://localhost');\nconst ch = await conn.createChannel();\nch.sendToQueue('q', Buffer.from('x'));\n`,
+      'cjs/send.cjs': `const amqp = require('amqplib');\nasync function main() {\n  const conn = await amqp.connect('amqp://localhost');\n  const ch = await conn.createChannel();\n  ch.sendToQueue('q', Buffer.from('x'));\n}\nmodule.exports = { main };\n`,
+    });
+    expect(otelify(dir, 'apply', 'esm').code).toBe(0);
+    expect(read(dir, 'esm/send.mjs')).toContain("import * as otelify from './otelify.runtime.mjs';");
+    expect(read(dir, 'esm/otelify.runtime.mjs')).toContain('export function traceSend');
+    expect(otelify(dir, 'apply', 'cjs').code).toBe(0);
+    expect(read(dir, 'cjs/send.cjs')).toContain("const otelify = require('./otelify.runtime.cjs');");
+    expect(read(dir, 'cjs/otelify.runtime.cjs')).toContain('exports.traceSend = traceSend');
+  });
+});
