@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createJiti } from 'jiti';
 import { builtinTargets, type Target } from './targets/index.js';
 
 /** What `otelify.config.{json,js,mjs,ts}` or the `otelify` key of package.json may set. */
@@ -29,17 +30,17 @@ export interface LoadedConfig {
 const CONFIG_FILES = ['otelify.config.json', 'otelify.config.ts', 'otelify.config.mjs', 'otelify.config.js'];
 
 /** Finds the config from `startDir` upwards (stopping at a package.json without an `otelify` key). */
-export async function loadConfig(startDir: string, explicitPath?: string): Promise<LoadedConfig> {
+export function loadConfig(startDir: string, explicitPath?: string): LoadedConfig {
   if (explicitPath) {
     const path = resolve(explicitPath);
     if (!existsSync(path)) throw new ConfigError(`config file not found: ${explicitPath}`);
-    return { config: validate(await readConfigFile(path), path), path, root: dirname(path) };
+    return { config: validate(readConfigFile(path), path), path, root: dirname(path) };
   }
   let dir = resolve(startDir);
   for (;;) {
     for (const name of CONFIG_FILES) {
       const path = join(dir, name);
-      if (existsSync(path)) return { config: validate(await readConfigFile(path), path), path, root: dir };
+      if (existsSync(path)) return { config: validate(readConfigFile(path), path), path, root: dir };
     }
     const packageJson = join(dir, 'package.json');
     if (existsSync(packageJson)) {
@@ -53,12 +54,12 @@ export async function loadConfig(startDir: string, explicitPath?: string): Promi
   }
 }
 
-async function readConfigFile(path: string): Promise<unknown> {
+function readConfigFile(path: string): unknown {
   if (path.endsWith('.json')) return parseJson(path);
-  const { createJiti } = await import('jiti');
+  // Synchronous so that the jscodeshift transform (a synchronous function) reads the same config.
   const jiti = createJiti(import.meta.url);
   try {
-    const loaded = (await jiti.import(path)) as { default?: unknown };
+    const loaded = jiti(path) as { default?: unknown };
     return loaded.default ?? loaded;
   } catch (error) {
     throw new ConfigError(`cannot load ${path}: ${(error as Error).message}`);

@@ -4,17 +4,23 @@ import { compilerOptionsFor } from './engine/program.js';
 import { instrumentSources, type SiteReport } from './engine/instrument.js';
 import { createPrefilter } from './engine/prefilter.js';
 import { builtinTargets, type Target } from './targets/index.js';
+import { flavorFor, runtimePathFor, runtimeSpecifier } from './runtime/placement.js';
 
 export { instrumentSources, type FileOutcome, type SiteReport, type SiteAction } from './engine/instrument.js';
 export { createPrefilter } from './engine/prefilter.js';
 export { builtinTargets, targetModules, type Target, type TargetModule } from './targets/index.js';
 export { loadConfig, targetsFor, type OtelifyConfig } from './config.js';
 export { runtimeSource, type RuntimeFlavor } from './runtime/source.js';
+export { flavorFor, runtimePathFor } from './runtime/placement.js';
+export { writeAtomically } from './files/write.js';
 
 export interface TransformOptions {
   targets?: Target[];
-  /** Import specifier of the runtime as seen from the file (default: `otelify/runtime`). */
-  runtimeSpecifier?: string;
+  /**
+   * Where the runtime helper lives, as a path without extension (`src/otelify.runtime`); files import it
+   * relatively. Without it they import the `otelify/runtime` package export.
+   */
+  runtimeBase?: string;
 }
 
 export interface TransformResult {
@@ -43,7 +49,8 @@ export function transformSource(code: string, id: string, options: TransformOpti
   if (!createPrefilter(targets)(code)) return null;
   const [outcome] = instrumentSources([{ path: id, text: code }], {
     targets,
-    runtimeSpecifier: () => options.runtimeSpecifier ?? 'otelify/runtime',
+    runtimeSpecifier: (file) =>
+      options.runtimeBase ? runtimeSpecifier(file, code, runtimePathFor(options.runtimeBase, flavorFor(file, code))) : 'otelify/runtime',
     compilerOptions: compilerOptionsFor(dirname(id)),
   });
   if (!outcome) return null;

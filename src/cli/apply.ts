@@ -42,7 +42,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   let files: string[];
   let loaded;
   try {
-    loaded = await loadConfig(resolve(paths[0]!), options.config);
+    loaded = loadConfig(resolve(paths[0]!), options.config);
     files = await findSourceFiles(paths, { exclude: loaded.config.exclude, excludeRoot: loaded.root });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof PathError) {

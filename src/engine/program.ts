@@ -33,6 +33,13 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
 }
 
 /**
+ * Parsed declaration files (lib.d.ts, @types, packages' typings), shared by every program this process makes:
+ * they do not change during a run, and re-parsing them dominates the cost of analysing one file at a time
+ * (the jscodeshift and bundler front doors).
+ */
+const declarationCache = new Map<string, ts.SourceFile>();
+
+/**
  * A program over the given sources (their text may differ from disk) so the checker can resolve what each
  * call site calls. Imports are resolved from disk relative to each file.
  */
@@ -43,7 +50,15 @@ export function createProgram(sources: SourceInput[], options: ts.CompilerOption
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = byPath.get(resolve(fileName));
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName));
-    return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    if (!fileName.endsWith('.d.ts') && !fileName.includes('/node_modules/')) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    const version = typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion;
+    const key = `${version}:${fileName}`;
+    let cached = declarationCache.get(key);
+    if (!cached) {
+      cached = getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (cached) declarationCache.set(key, cached);
+    }
+    return cached;
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => byPath.has(resolve(fileName)) || fileExists(fileName);

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixtureCases, FIXTURES } from './support/fixtures.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+describe('transforms/queues.ts under the real jscodeshift CLI', () => {
+  // A copy of the fixtures outside this repository, laid out like them, so specifiers compare equal.
+  const dir = mkdtempSync(join(tmpdir(), 'otelify-jscodeshift-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixtures', type: 'module' }));
+  cpSync(join(FIXTURES, 'tsconfig.json'), join(dir, 'tsconfig.json'));
+  const cases = fixtureCases();
+  for (const { input } of cases) cpSync(input, join(dir, relative(FIXTURES, input)));
+
+  it('rewrites every fixture exactly as the engine does (golden outputs), and leaves the negatives alone', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/jscodeshift/bin/jscodeshift.js'),
+        '-t', join(ROOT, 'transforms/queues.ts'),
+        '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs',
+        '--run-in-band',
+        `--runtime=${join(dir, 'otelify.runtime')}`,
+        '.',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(run.stderr).not.toMatch(/Error/);
+    const positives = cases.filter((c) => c.output);
+    expect(run.stdout).toContain(`${positives.length} ok`);
+    expect(run.stdout).toContain('0 errors');
+    for (const { input, output } of cases) {
+      const actual = readFileSync(join(dir, relative(FIXTURES, input)), 'utf8');
+      expect(actual, relative(FIXTURES, input)).toBe(readFileSync(output ?? input, 'utf8'));
+    }
+    expect(readFileSync(join(dir, 'otelify.runtime.ts'), 'utf8')).toContain('export function traceSend');
+  });
+});

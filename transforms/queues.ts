@@ -1,0 +1,46 @@
+// jscodeshift entry point: `npx jscodeshift -t node_modules/otelify/transforms/queues.ts src`.
+// It delegates to otelify's engine (no AST work here), so the result equals `otelify apply`'s.
+// Options (jscodeshift passes unknown flags through): --runtime=<path without extension> places the runtime
+// helper (default: src/otelify.runtime when ./src exists, else ./otelify.runtime); --only=<libraries>.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+// jscodeshift compiles every module required after it with Babel (node_modules included), which cannot
+// compile ts-morph. The engine is already built, so switch that hook off before loading it.
+try {
+  (require.main ?? module).require('@babel/register').revert();
+} catch {
+  // Run with --no-babel, or outside jscodeshift: nothing to switch off.
+}
+const { flavorFor, loadConfig, runtimePathFor, runtimeSource, targetsFor, transformSource, writeAtomically } =
+  require('../dist/index.js') as typeof import('../dist/index.js');
+
+interface FileInfo {
+  path: string;
+  source: string;
+}
+
+interface Options {
+  runtime?: string;
+  only?: string;
+  dry?: boolean;
+}
+
+export const parser = 'tsx';
+
+export default function transformer(file: FileInfo, _api: unknown, options: Options = {}): string | undefined {
+  const loaded = loadConfig(process.cwd());
+  const base = options.runtime
+    ? resolve(options.runtime)
+    : resolve(loaded.config.runtimeFile?.replace(/\.[cm]?[jt]s$/, '') ?? (existsSync('src') ? 'src/otelify.runtime' : 'otelify.runtime'));
+  const only = options.only ? String(options.only).split(',') : undefined;
+  const result = transformSource(file.source, resolve(file.path), { targets: targetsFor(loaded.config, only), runtimeBase: base });
+  if (!result) return undefined;
+  if (!options.dry) {
+    const flavor = flavorFor(resolve(file.path), file.source);
+    const path = runtimePathFor(base, flavor);
+    const text = runtimeSource(flavor, loaded.config.tracerName);
+    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeAtomically(path, text);
+  }
+  return result.code;
+}
