@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
@@ -39,6 +39,9 @@ export async function findSourceFiles(paths: string[], options: { exclude?: stri
 /** Tracked and untracked-but-not-ignored files, when the folder is inside a git work tree. */
 function gitListedFiles(dir: string): string[] | undefined {
   try {
+    // A folder that git itself ignores was named on purpose: walk it without git (its .gitignore still applies).
+    const ignoredFolder = spawnSync('git', ['check-ignore', '-q', dir], { cwd: dir, stdio: 'ignore' }).status === 0;
+    if (ignoredFolder) return undefined;
     const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], {
       cwd: dir,
       encoding: 'utf8',

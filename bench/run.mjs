@@ -1,0 +1,55 @@
+// `npm run bench`: otelify apply --dry on a generated 5,000-file corpus (2% use a queue library) against the
+// floor of parsing every file once with the TypeScript parser, and against jscodeshift running a no-op
+// transform, all measured in this run. Each measurement runs in a fresh process; the best of N runs counts.
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateCorpus } from './corpus.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const corpus = join(tmpdir(), 'otelify-bench-corpus');
+const { files, queueFiles } = generateCorpus(corpus, { count: 5000, queueShare: 0.02, nodeModules: join(ROOT, 'node_modules') });
+console.log(`corpus: ${files} TypeScript files, ${queueFiles} of them use a queue library (${corpus})`);
+
+function child(script, ...args) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+function best(measure) {
+  const results = Array.from({ length: RUNS }, measure);
+  return results.reduce((a, b) => (b.ms < a.ms ? b : a));
+}
+
+const floor = best(() => child('parse-child.mjs', corpus));
+const otelify = best(() => child('apply-child.mjs', corpus));
+if (otelify.code !== 0) throw new Error(`otelify apply exited ${otelify.code}`);
+// A benchmark that matched nothing would measure nothing.
+if (otelify.instrumented < queueFiles) throw new Error(`otelify instrumented only ${otelify.instrumented} call sites in ${queueFiles} queue files`);
+
+function jscodeshift() {
+  const started = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/jscodeshift/bin/jscodeshift.js'), '-t', join(ROOT, 'bench/noop-transform.cjs'), '--dry', '--silent', '--extensions=ts', '--parser=ts', join(corpus, 'src')],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`jscodeshift failed:\n${run.stderr}`);
+  return { ms: performance.now() - started };
+}
+const codemod = process.env.BENCH_SKIP_JSCODESHIFT ? undefined : best(jscodeshift);
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rows = [
+  ['parse every file once (TypeScript parser, the floor)', floor.ms, `${floor.maxRssMb.toFixed(0)} MB`],
+  ['otelify apply --dry', otelify.ms, `${otelify.maxRssMb.toFixed(0)} MB`],
+  ...(codemod ? [['jscodeshift, no-op transform', codemod.ms, '']] : []),
+];
+console.log(`\nbest of ${RUNS} runs each, 2-core machine:`);
+for (const [name, ms, mem] of rows) console.log(`  ${name.padEnd(54)} ${fmt(ms).padStart(8)}  ${(ms / floor.ms).toFixed(2).padStart(6)}x floor  ${mem}`);
+console.log(`\notelify / floor: ${(otelify.ms / floor.ms).toFixed(2)} (target: below 1.00)`);
+if (codemod) console.log(`jscodeshift no-op / floor: ${(codemod.ms / floor.ms).toFixed(2)}; otelify is ${(codemod.ms / otelify.ms).toFixed(1)}x faster`);
+console.log(`otelify parsed ${otelify.parsed} of ${files} files (the rest were ruled out by the text prefilter) and instrumented ${otelify.instrumented} call sites`);
+console.log(`peak memory: otelify ${otelify.maxRssMb.toFixed(0)} MB, parse floor ${floor.maxRssMb.toFixed(0)} MB`);
