@@ -64,7 +64,8 @@ describe('otelify apply', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--- a/src/producer.ts');
     expect(run.stdout).toContain("+  otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
-    expect(run.stdout).toContain('+++ b/src/otelify.runtime.ts');
+    expect(run.stdout).toContain('new file src/otelify.runtime.ts: the otelify runtime helper');
+    expect(otelify(dir, 'apply', 'src', '--dry', '--verbose').stdout).toContain('+++ b/src/otelify.runtime.ts');
     expect(run.stdout).toMatch(/3 files scanned, 2 parsed, 2 would change, 1 unchanged, 0 failed/);
     expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
     expect(existsSync(join(dir, 'src/otelify.runtime.ts'))).toBe(false);

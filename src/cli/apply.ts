@@ -157,7 +157,11 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
 
   for (const write of writes) {
     if (options.dry) {
-      if (!options.json) out.diff(relativePath(write.path), write.before ?? '', write.after, write.before === undefined);
+      if (options.json) continue;
+      const isRuntime = report.runtime.includes(write.path);
+      // The runtime is the same generated file for everyone: name it rather than print 300 lines (--verbose does).
+      if (isRuntime && !options.verbose) out.note(`${write.before === undefined ? 'new file' : 'updated'} ${relativePath(write.path)}: the otelify runtime helper (${write.after.split('\n').length} lines; --verbose prints it)`);
+      else out.diff(relativePath(write.path), write.before ?? '', write.after, write.before === undefined);
       continue;
     }
     try {

@@ -14,6 +14,10 @@ export class Output {
     this.stderr.write(`${pc.red('error')} ${message}\n`);
   }
 
+  note(message: string): void {
+    this.stdout.write(`${pc.dim(message)}\n`);
+  }
+
   json(value: unknown): void {
     this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
