@@ -63,7 +63,7 @@ export class Output {
     const verb = report.dry ? 'would change' : 'changed';
     w(
       `${pc.bold('otelify apply')}${report.dry ? pc.dim(' (dry run: nothing written)') : ''}: ` +
-        `${files.scanned} files scanned, ${files.parsed} parsed, ${files.changed} ${verb}, ${files.unchanged} unchanged, ` +
+        `${plural(files.scanned, 'file')} scanned, ${files.parsed} parsed, ${files.changed} ${verb}, ${files.unchanged} unchanged, ` +
         `${files.failed > 0 ? pc.red(`${files.failed} failed`) : '0 failed'}`,
     );
     const count = (action: string) => report.sites.filter((s) => s.action === action).length;
@@ -90,4 +90,8 @@ export class Output {
     }
     for (const path of report.runtime) w(`  runtime ${relativePath(path)}`);
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
