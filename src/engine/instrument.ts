@@ -490,15 +490,17 @@ function containsYield(node: ts.Node): boolean {
 /** A statement in a loop body that would leave the callback we wrap it in: return, or break/continue out. */
 function findLoopEscape(body: ts.Block): string | undefined {
   let found: string | undefined;
-  const visit = (n: ts.Node, insideInnerLoop: boolean): void => {
+  // `break` is contained by an inner loop or switch, `continue` only by an inner loop.
+  const visit = (n: ts.Node, inLoop: boolean, inSwitch: boolean): void => {
     if (found || ts.isFunctionLike(n)) return;
     if (ts.isReturnStatement(n)) found = 'return';
-    else if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && (!insideInnerLoop || n.label)) {
-      found = ts.isBreakStatement(n) ? 'break' : 'continue';
-    } else if (ts.isYieldExpression(n)) found = 'yield';
-    const inner = insideInnerLoop || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
-    ts.forEachChild(n, (child) => visit(child, inner));
+    else if (ts.isBreakStatement(n) && (n.label || !(inLoop || inSwitch))) found = 'break';
+    else if (ts.isContinueStatement(n) && (n.label || !inLoop)) found = 'continue';
+    else if (ts.isYieldExpression(n)) found = 'yield';
+    const loop = inLoop || ts.isIterationStatement(n, false);
+    const sw = inSwitch || ts.isSwitchStatement(n);
+    ts.forEachChild(n, (child) => visit(child, loop, sw));
   };
-  ts.forEachChild(body, (child) => visit(child, false));
+  ts.forEachChild(body, (child) => visit(child, false, false));
   return found;
 }

@@ -284,9 +284,14 @@ export function processMessage<T>(spec: ProcessSpec, payload: unknown, fn: () =>
   const message = read(payload, spec.message);
   const parent = extractContext(read(message, spec.headers), spec.format);
   const destination = destinationOf(spec, payload);
+  // Processing inside another span (an HTTP request, a batch loop) keeps that span as a link, as the
+  // semantic conventions recommend when the producer becomes the parent.
+  const ambient = trace.getSpanContext(context.active());
+  const producer = trace.getSpanContext(parent);
+  const links: Link[] = ambient && producer && ambient.spanId !== producer.spanId ? [{ context: ambient }] : [];
   const span = tracer().startSpan(
     spanName(spec.operation ?? 'process', destination),
-    { kind: SpanKind.CONSUMER, attributes: processAttributes(spec, destination, message) },
+    { kind: SpanKind.CONSUMER, attributes: processAttributes(spec, destination, message), links },
     parent,
   );
   return runInSpan(span, parent, fn);
