@@ -25,6 +25,7 @@ describe('transforms/queues.ts under the real jscodeshift CLI', () => {
         '-t', join(ROOT, 'transforms/queues.ts'),
         '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs',
         '--run-in-band',
+        '--ignore-pattern=**/node_modules/**',
         `--runtime=${join(dir, 'otelify.runtime')}`,
         '.',
       ],

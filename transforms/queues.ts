@@ -29,6 +29,8 @@ interface Options {
 export const parser = 'tsx';
 
 export default function transformer(file: FileInfo, _api: unknown, options: Options = {}): string | undefined {
+  // jscodeshift walks into node_modules unless told not to; dependencies are never ours to rewrite.
+  if (/[\\/]node_modules[\\/]/.test(resolve(file.path))) return undefined;
   const loaded = loadConfig(process.cwd());
   const base = options.runtime
     ? resolve(options.runtime)

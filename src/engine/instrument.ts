@@ -327,7 +327,7 @@ class FileInstrumenter {
     if (rule.from === 'receiver') {
       if (!receiver) return undefined;
       const plain = unwrapExpression(receiver);
-      return isSimpleReference(plain) ? `${plain.getText(this.file)}.${rule.property}` : undefined;
+      return isStableReference(plain, this.checker) ? `${plain.getText(this.file)}.${rule.property}` : undefined;
     }
     const values = rule.parts.map((ref) => this.locate(args, ref)?.value);
     const constants = values.map((value) => value && constantString(this.checker, value));
@@ -339,7 +339,7 @@ class FileInstrumenter {
     // A single variable (a queue name passed in) is read at run time; anything built per message
     // (template strings, calls) would make span names high-cardinality and is left out.
     const [only] = values;
-    if (values.length === 1 && !rule.lastSegment && only && isSimpleReference(unwrapExpression(only))) return only.getText(this.file);
+    if (values.length === 1 && !rule.lastSegment && only && isStableReference(unwrapExpression(only), this.checker)) return only.getText(this.file);
     return undefined;
   }
 
@@ -426,9 +426,20 @@ function describeRef(ref: ArgRef): string {
   return ref.property ? `'${ref.property}' handler` : `handler (argument ${ref.arg + 1})`;
 }
 
-function isSimpleReference(node: ts.Expression): boolean {
+/**
+ * A name that stays the same from message to message: a variable, a member of `this` (`this.queue.name`), or
+ * a property of something that is not a parameter (`config.queue`). A parameter's fields
+ * (`msg.properties.replyTo`) are per-message data and would make span names high-cardinality.
+ */
+function isStableReference(node: ts.Expression, checker: ts.TypeChecker): boolean {
   if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
-  return ts.isPropertyAccessExpression(node) && isSimpleReference(node.expression);
+  if (!ts.isPropertyAccessExpression(node)) return false;
+  let root: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  if (root.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (!ts.isIdentifier(root)) return false;
+  const declaration = checker.getSymbolAtLocation(root)?.valueDeclaration;
+  return !!declaration && !ts.isParameter(declaration) && !ts.isBindingElement(declaration);
 }
 
 /** Is `node` a call to one of the runtime's functions (`otelify.traceProcess(...)`)? */
