@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureCases, runEngine } from './support/fixtures.js';
@@ -24,6 +24,15 @@ describe.each(fixtureCases())('fixture $name', ({ input, output: existing }) => 
     if (update) writeFileSync(output!, outcome.output!);
     expect(outcome.output).toBe(readFileSync(output!, 'utf8'));
   });
+
+  // Optional `<case>.sites.json`: what the report says of each call site (skip reasons included).
+  const sitesFile = input.replace(/\.input\.[cm]?[jt]sx?$/, '.sites.json');
+  if (existsSync(sitesFile)) {
+    it('reports every call site as expected', () => {
+      const sites = runEngine(input, source).sites.map(({ line, target, action, reason }) => ({ line, target, action, ...(reason ? { reason } : {}) }));
+      expect(sites).toEqual(JSON.parse(readFileSync(sitesFile, 'utf8')));
+    });
+  }
 
   if (!negative) {
     it('is idempotent: the output is left unchanged', () => {

@@ -215,6 +215,8 @@ function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () 
 function injectAt(host: unknown, segments: string[], format: CarrierFormat, createHeaders?: () => unknown): unknown {
   const [segment, ...rest] = segments;
   if (segment === undefined) return addFields(host, format, createHeaders);
+  // BullMQ's `telemetry: { omitContext: true }` asks for no context on that job.
+  if (format === 'json' && rest.length === 0 && read(host, 'omitContext') === true) return host;
   const iterate = segment.endsWith('[]');
   const key = iterate ? segment.slice(0, -2) : segment;
   const target = key ? read(host, key) : host;
@@ -231,18 +233,13 @@ function injectAt(host: unknown, segments: string[], format: CarrierFormat, crea
 
 /**
  * Returns a copy of `host` with the active context injected at `path` (copying only along the path, so the
- * caller's objects are never mutated). `createHeaders` builds a header object where the library needs its
- * own type (NATS `headers()`).
+ * caller's objects are never mutated). Several paths may be given separated by `|`. `createHeaders` builds a
+ * header object where the library needs its own type (NATS `headers()`).
  */
 export function inject<T>(host: T, path: string, format: CarrierFormat = 'record', createHeaders?: () => unknown): T {
-  if (format === 'json' && isOptedOut(host, path)) return host;
-  return injectAt(host, path ? path.split('.') : [], format, createHeaders) as T;
-}
-
-/** BullMQ's `telemetry.omitContext: true` asks for no context on the job. */
-function isOptedOut(host: unknown, path: string): boolean {
-  const parent = path.split('.').slice(0, -1).join('.');
-  return read(host, parent ? `${parent}.omitContext` : 'omitContext') === true;
+  let result: unknown = host;
+  for (const one of path.split('|')) result = injectAt(result, one ? one.split('.') : [], format, createHeaders);
+  return result as T;
 }
 
 /** Wraps a send: a PRODUCER span whose context the call injects into its messages. */
