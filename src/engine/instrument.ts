@@ -162,17 +162,18 @@ class FileInstrumenter {
     if (!target) return;
     const site = this.site(target, loop);
     if (!site) return;
+    // Already wrapped: the loop's statement is the runtime call itself.
+    if (ts.isExpressionStatement(loop.statement) && isRuntimeCall(loop.statement.expression, 'processMessage')) return this.already(site);
     if (!ts.isBlock(loop.statement)) return this.skip(site, 'loop body is not a block');
     const body = loop.statement;
-    const first = body.statements[0];
-    if (first && isRuntimeCall(unwrapStatementExpression(first), 'processMessage')) return this.already(site);
     const escape = findLoopEscape(body);
     if (escape) return this.skip(site, `loop body uses ${escape}; wrap the per-message work by hand`);
     const awaits = containsAwait(body);
     const spec = this.specText(target, { destination: undefined });
-    const open = `${awaits ? 'await ' : ''}${RUNTIME_NAMESPACE}.processMessage(${spec}, ${declaration.name.text}, ${awaits ? 'async ' : ''}() => {`;
-    this.edits.insert(body.getStart(this.file) + 1, ` ${open}`);
-    this.edits.insert(body.getEnd() - 1, `})${this.style.semi}\n${this.style.indentOf(body.getEnd() - 1)}`);
+    // `for (const m of msgs) { ... }` becomes `for (const m of msgs) otelify.processMessage(spec, m, () => { ... });`:
+    // the block and its indentation stay as they are.
+    const open = `${awaits ? 'await ' : ''}${RUNTIME_NAMESPACE}.processMessage(${spec}, ${declaration.name.text}, ${awaits ? 'async ' : ''}() => `;
+    this.edits.wrap(body.getStart(this.file), body.getEnd(), open, `)${this.style.semi}`);
     this.done(site);
   }
 
@@ -217,7 +218,9 @@ class FileInstrumenter {
     if (this.hasManualInject(node)) return this.already(site, 'propagation.inject is already called here');
     const carrierArg = args[target.carrier.arg];
     if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return this.already(site);
-    if (args.length < target.carrier.arg) return this.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
+    if (args.length < target.carrier.arg && !target.carrier.fillMissing) {
+      return this.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
+    }
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     if (target.nativeTelemetry && this.usesNativeTelemetry(target.nativeTelemetry, carrierArg, receiver)) {
       return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
@@ -243,7 +246,8 @@ class FileInstrumenter {
       this.edits.wrap(carrierArg.getStart(this.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
     } else {
       const last = args[args.length - 1];
-      const text = `${RUNTIME_NAMESPACE}.inject({}, ${extra.join(', ')})`;
+      const missing = Array(target.carrier.arg - args.length).fill('undefined, ').join('');
+      const text = `${missing}${RUNTIME_NAMESPACE}.inject({}, ${extra.join(', ')})`;
       if (last) this.edits.insert(last.getEnd(), `, ${text}`);
       else this.edits.insert(node.getEnd() - 1, text);
     }
@@ -315,6 +319,7 @@ class FileInstrumenter {
       ['destinationFrom', known.destination || !spec.destinationFrom ? undefined : this.style.string(spec.destinationFrom)],
       ['messages', target.role === 'consume' && target.batch ? this.style.string(target.batch.messages) : undefined],
       ['message', 'message' in spec && spec.message ? this.style.string(spec.message) : undefined],
+      ['payloadArg', 'payloadArg' in spec && spec.payloadArg ? String(spec.payloadArg) : undefined],
       ['headers', this.style.string(spec.headers)],
       ['format', spec.format && spec.format !== 'record' ? this.style.string(spec.format) : undefined],
       ['id', spec.id ? this.style.string(spec.id) : undefined],
@@ -450,10 +455,6 @@ function isRuntimeCall(node: ts.Node | undefined, name: string): boolean {
   const callee = expression.expression;
   const calleeName = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
   return calleeName === name && RUNTIME_WRAPPERS.has(name);
-}
-
-function unwrapStatementExpression(statement: ts.Statement): ts.Node {
-  return ts.isExpressionStatement(statement) ? statement.expression : statement;
 }
 
 /** `() => call` as the callback of a runtime wrapper: the call is already instrumented. */

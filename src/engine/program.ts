@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { getLibFiles } from '@ts-morph/common';
 import { ts } from 'ts-morph';
 
 export interface SourceInput {
@@ -32,6 +33,15 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
   };
 }
 
+const LIB_FOLDER = '/__otelify_typescript_lib__';
+let libFiles: Map<string, string> | undefined;
+
+function libText(fileName: string): string | undefined {
+  if (!fileName.startsWith(`${LIB_FOLDER}/`)) return undefined;
+  libFiles ??= new Map(getLibFiles().map((f) => [f.fileName, f.text]));
+  return libFiles.get(fileName.slice(LIB_FOLDER.length + 1));
+}
+
 /**
  * Parsed declaration files (lib.d.ts, @types, packages' typings), shared by every program this process makes:
  * they do not change during a run, and re-parsing them dominates the cost of analysing one file at a time
@@ -46,10 +56,20 @@ const declarationCache = new Map<string, ts.SourceFile>();
 export function createProgram(sources: SourceInput[], options: ts.CompilerOptions): ts.Program {
   const byPath = new Map(sources.map((source) => [resolve(source.path), source.text]));
   const host = ts.createCompilerHost(options, true);
+  // ts-morph bundles TypeScript without its lib .d.ts files on disk; it ships their text instead.
+  host.getDefaultLibLocation = () => LIB_FOLDER;
+  host.getDefaultLibFileName = (opts) => `${LIB_FOLDER}/${ts.getDefaultLibFileName(opts)}`;
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const text = byPath.get(resolve(fileName));
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true, scriptKindOf(fileName));
+    const lib = libText(fileName);
+    if (lib !== undefined) {
+      const key = `lib:${fileName}`;
+      let cached = declarationCache.get(key);
+      if (!cached) declarationCache.set(key, (cached = ts.createSourceFile(fileName, lib, languageVersion, true, ts.ScriptKind.TS)));
+      return cached;
+    }
     if (!fileName.endsWith('.d.ts') && !fileName.includes('/node_modules/')) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
     const version = typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion;
     const key = `${version}:${fileName}`;
@@ -61,9 +81,9 @@ export function createProgram(sources: SourceInput[], options: ts.CompilerOption
     return cached;
   };
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (fileName) => byPath.has(resolve(fileName)) || fileExists(fileName);
+  host.fileExists = (fileName) => byPath.has(resolve(fileName)) || libText(fileName) !== undefined || fileExists(fileName);
   const readFile = host.readFile.bind(host);
-  host.readFile = (fileName) => byPath.get(resolve(fileName)) ?? readFile(fileName);
+  host.readFile = (fileName) => byPath.get(resolve(fileName)) ?? libText(fileName) ?? readFile(fileName);
   return ts.createProgram({ rootNames: [...byPath.keys()], options, host });
 }
 

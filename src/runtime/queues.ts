@@ -33,8 +33,10 @@ export interface ProcessSpec {
   destination?: string;
   /** Path to the destination name in the handler's first argument, when it is only known per message. */
   destinationFrom?: string;
-  /** Path to the message in the handler's first argument ('' = the argument itself). */
+  /** Path to the message in the handler's argument ('' = the argument itself). */
   message?: string;
+  /** Which handler argument carries the message (default 0; NATS callbacks get `(err, msg)`). */
+  payloadArg?: number;
   /** Path to the carrier inside the message. */
   headers: string;
   format?: CarrierFormat;
@@ -257,7 +259,7 @@ export function traceSend<T>(spec: SendSpec, send: () => T): T {
 }
 
 function processAttributes(spec: ProcessSpec, destination: string | undefined, message: unknown): Attributes {
-  const id = text(read(message, spec.id));
+  const id = spec.id ? text(read(message, spec.id)) : undefined;
   return {
     'messaging.system': spec.system,
     'messaging.operation.name': spec.operation ?? 'process',
@@ -269,7 +271,7 @@ function processAttributes(spec: ProcessSpec, destination: string | undefined, m
 }
 
 function destinationOf(spec: ProcessSpec, payload: unknown): string | undefined {
-  return spec.destination ?? text(read(payload, spec.destinationFrom));
+  return spec.destination ?? (spec.destinationFrom ? text(read(payload, spec.destinationFrom)) : undefined);
 }
 
 /**
@@ -297,7 +299,7 @@ export function processMessage<T>(spec: ProcessSpec, payload: unknown, fn: () =>
 /** Wraps a message handler so every call runs in {@link processMessage}. */
 export function traceProcess<F extends (...args: any[]) => unknown>(spec: ProcessSpec, handler: F): F {
   return function (this: unknown, ...args: unknown[]) {
-    return processMessage(spec, args[0], () => handler.apply(this, args));
+    return processMessage(spec, args[spec.payloadArg ?? 0], () => handler.apply(this, args));
   } as F;
 }
 
@@ -314,7 +316,7 @@ export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpe
     for (const message of list) {
       const spanContext = trace.getSpanContext(extractContext(read(message, spec.headers), spec.format));
       if (!spanContext) continue;
-      const id = text(read(message, spec.id));
+      const id = spec.id ? text(read(message, spec.id)) : undefined;
       links.push({ context: spanContext, attributes: id ? { 'messaging.message.id': id } : {} });
     }
     const destination = destinationOf(spec, payload);

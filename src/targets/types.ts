@@ -44,7 +44,7 @@ export interface ArgRef {
 /** The destination, as known when the code is rewritten. */
 export type DestinationRule =
   /** String-literal arguments (or properties), joined by `join`; used only when every part is constant. */
-  | { from: 'args'; parts: ArgRef[]; join?: string; lastSegment?: string }
+  | { from: 'args'; parts: readonly ArgRef[]; join?: string; lastSegment?: string }
   /** The receiver's own property, read at run time (e.g. BullMQ `queue.name`). */
   | { from: 'receiver'; property: string };
 
@@ -52,7 +52,13 @@ export interface ProduceTarget extends TargetBase {
   role: 'produce';
   match: Match;
   /** The argument that holds the message options/headers; created when absent. */
-  carrier: ArgRef & { path: string; format?: CarrierFormat; createHeaders?: { name: string; module: string } };
+  carrier: ArgRef & {
+    path: string;
+    format?: CarrierFormat;
+    createHeaders?: { name: string; module: string };
+    /** Optional arguments before the carrier may be missing: pass `undefined` for them. */
+    fillMissing?: boolean;
+  };
   destination?: DestinationRule;
   /** Path in the carrier argument to an array whose length is the batch size (e.g. `messages`). */
   batch?: string;
@@ -71,7 +77,7 @@ export interface ConsumeTarget extends TargetBase {
   batch?: { messages: string };
   destination?: DestinationRule;
   /** Runtime paths, relative to the handler's first argument (see ProcessSpec). */
-  spec: { destinationFrom?: string; message?: string; headers: string; format?: CarrierFormat; id?: string };
+  spec: { destinationFrom?: string; message?: string; payloadArg?: number; headers: string; format?: CarrierFormat; id?: string };
   /** Also ensure the consumer asks for the propagation fields (sqs-consumer `messageAttributeNames`). */
   requestFields?: ArgRef;
   nativeTelemetry?: string;

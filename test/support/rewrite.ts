@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runtimeSource } from '../../src/runtime/source.js';
 import { runEngine } from './fixtures.js';
@@ -11,7 +11,7 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  * tests run exactly what `otelify apply` would leave in a user's tree.
  */
 export async function importRewritten<T>(inputPath: string): Promise<T> {
-  const dir = join(TMP, basename(inputPath).replace(/\W+/g, '-'));
+  const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
   const runtime = join(dir, 'otelify.runtime.ts');
