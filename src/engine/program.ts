@@ -1,3 +1,4 @@
+import { isBuiltin } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { getLibFiles } from '@ts-morph/common';
 import { ts } from 'ts-morph';
@@ -5,6 +6,19 @@ import { ts } from 'ts-morph';
 export interface SourceInput {
   path: string;
   text: string;
+}
+
+function defaultEsLib(target: ts.ScriptTarget | undefined): string {
+  const year: Partial<Record<ts.ScriptTarget, string>> = {
+    [ts.ScriptTarget.ES2015]: 'es2015',
+    [ts.ScriptTarget.ES2016]: 'es2016',
+    [ts.ScriptTarget.ES2017]: 'es2017',
+    [ts.ScriptTarget.ES2018]: 'es2018',
+    [ts.ScriptTarget.ES2019]: 'es2019',
+    [ts.ScriptTarget.ES2020]: 'es2020',
+    [ts.ScriptTarget.ES2021]: 'es2021',
+  };
+  return `lib.${(target !== undefined && year[target]) || 'es2022'}.d.ts`;
 }
 
 /** Compiler options of the nearest tsconfig.json, tuned for analysis: JS allowed, nothing emitted. */
@@ -28,8 +42,11 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
     checkJs: false,
     noEmit: true,
     skipLibCheck: true,
-    // Analysis only needs declarations of imported modules, never the whole project.
-    types: options.types,
+    // Matching needs the language's own types (Promise, arrays), not the DOM: the default lib for a target
+    // includes the DOM declarations, the largest file a program would parse.
+    lib: options.lib ?? [defaultEsLib(options.target)],
+    // Imported packages' types are found through their imports; do not load every @types package up front.
+    types: options.types ?? [],
   };
 }
 
@@ -80,11 +97,34 @@ export function createProgram(sources: SourceInput[], options: ts.CompilerOption
     }
     return cached;
   };
+  skipNodeTypes(host, options);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => byPath.has(resolve(fileName)) || libText(fileName) !== undefined || fileExists(fileName);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => byPath.get(resolve(fileName)) ?? libText(fileName) ?? readFile(fileName);
   return ts.createProgram({ rootNames: [...byPath.keys()], options, host });
+}
+
+/**
+ * Node's own declarations (@types/node, 2 MB) are most of what a program would parse, and matching never
+ * needs them: call sites resolve to the queue libraries' declarations. Builtin modules and the `node` type
+ * reference are left unresolved.
+ */
+function skipNodeTypes(host: ts.CompilerHost, options: ts.CompilerOptions): void {
+  const moduleCache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) =>
+    literals.map((literal) => {
+      if (isBuiltin(literal.text)) return { resolvedModule: undefined };
+      const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
+      return ts.resolveModuleName(literal.text, containingFile, opts, host, moduleCache, redirected, mode);
+    });
+  host.resolveTypeReferenceDirectiveReferences = (references, containingFile, redirected, opts, containingSourceFile) =>
+    references.map((reference) => {
+      const name = typeof reference === 'string' ? reference : reference.fileName.toLowerCase();
+      if (name === 'node') return { resolvedTypeReferenceDirective: undefined };
+      const mode = typeof reference === 'string' || !containingSourceFile ? undefined : ts.getModeForFileReference(reference, containingSourceFile.impliedNodeFormat);
+      return ts.resolveTypeReferenceDirective(name, containingFile, opts, host, redirected, undefined, mode);
+    });
 }
 
 export function scriptKindOf(fileName: string): ts.ScriptKind {
