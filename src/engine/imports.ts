@@ -55,10 +55,17 @@ export class ImportPlan {
     this.commonJs = !hasImports && /\.(c?js|jsx)$/.test(file.fileName) && /\brequire\s*\(/.test(file.text) && !/\.mjs$/.test(file.fileName);
   }
 
-  /** The local name of `name` exported by `module`, importing it when this file does not yet. */
-  named(module: string, name: string): string {
+  /**
+   * An expression for `name` exported by `module`: the file's own import of it, or a new import when the file
+   * already loads the module at its top level. A file that loads it lazily (an optional dependency behind a
+   * `require` in a try) must keep doing so: CommonJS gets a lazy `require`, anything else undefined.
+   */
+  named(module: string, name: string): string | undefined {
     const existing = findNamedImport(this.file, module, name);
     if (existing) return existing;
+    if (!loadsAtTopLevel(this.file, module)) {
+      return this.commonJs ? `() => require(${this.style.string(module)}).${name}()` : undefined;
+    }
     const key = `${module}#${name}`;
     const planned = this.namedImports.get(key);
     if (planned) return planned.local;
@@ -101,6 +108,17 @@ export class ImportPlan {
     const shebang = /^#!.*\n/.exec(this.file.text);
     return shebang ? shebang[0].length : 0;
   }
+}
+
+function loadsAtTopLevel(file: ts.SourceFile, module: string): boolean {
+  return file.statements.some((statement) => {
+    if (ts.isImportDeclaration(statement)) return ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === module;
+    if (!isTopLevelRequire(statement)) return false;
+    return (statement as ts.VariableStatement).declarationList.declarations.some((d) => {
+      const [specifier] = (d.initializer as ts.CallExpression).arguments;
+      return !!specifier && ts.isStringLiteralLike(specifier) && specifier.text === module;
+    });
+  });
 }
 
 function isDirective(statement: ts.Statement): boolean {

@@ -234,14 +234,16 @@ class FileInstrumenter {
       ['destination', destination],
       ['batch', batch],
     ]);
-    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
     const { path, format, createHeaders } = target.carrier;
     const extra = [this.style.string(path)];
     if (format && format !== 'record') extra.push(this.style.string(format));
     if (createHeaders) {
+      const factory = this.imports.named(createHeaders.module, createHeaders.name);
+      if (!factory) return this.skip(site, `'${createHeaders.module}' is not imported at the top of this file, so its '${createHeaders.name}()' cannot be used`);
       if (extra.length === 1) extra.push(this.style.string('record'));
-      extra.push(this.imports.named(createHeaders.module, createHeaders.name));
+      extra.push(factory);
     }
+    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
     if (carrierArg) {
       this.edits.wrap(carrierArg.getStart(this.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
     } else {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { compilerOptionsFor } from '../../src/engine/program.js';
 import { instrumentSources, type FileOutcome } from '../../src/engine/instrument.js';
 import { builtinTargets } from '../../src/targets/index.js';
-import { runtimeSpecifier } from '../../src/runtime/placement.js';
+import { flavorFor, runtimePathFor, runtimeSpecifier } from '../../src/runtime/placement.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
 /** Outputs import the runtime from here; the type-check test writes it. */
@@ -37,7 +37,8 @@ export function fixtureCases(): FixtureCase[] {
 export function runEngine(path: string, text = readFileSync(path, 'utf8'), runtimePath = FIXTURE_RUNTIME): FileOutcome {
   const [outcome] = instrumentSources([{ path, text }], {
     targets: builtinTargets,
-    runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePath),
+    // Each file imports the runtime flavour it can load (TypeScript, ES module or CommonJS).
+    runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePathFor(runtimePath.replace(/\.ts$/, ''), flavorFor(file, text))),
     compilerOptions: compilerOptionsFor(FIXTURES),
   });
   if (!outcome) throw new Error(`no outcome for ${path}`);
