@@ -111,8 +111,13 @@ class FileInstrumenter {
   private visitCall(call: ts.CallExpression): void {
     const callee = call.expression;
     if (!ts.isPropertyAccessExpression(callee)) return;
+    let matched = false;
     for (const target of this.byMethod.get(callee.name.text) ?? []) {
       if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
+      // Several targets can share a method (kafkajs `run` with eachMessage or eachBatch): each applies only
+      // when the call has its handler.
+      if (matched && !this.hasOwnHandler(target, call)) continue;
+      if (target.role === 'consume' && target.handler.property && this.isInlineObjectWithout(call.arguments[target.handler.arg], target.handler.property)) continue;
       const { types } = target.match;
       let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types);
       if (resolution === 'unknown') {
@@ -120,10 +125,20 @@ class FileInstrumenter {
       }
       if (resolution === 'match') {
         this.instrument(target, call, callee.expression);
-        return;
+        matched = true;
       }
     }
-    this.visitMessageCallback(call);
+    if (!matched) this.visitMessageCallback(call);
+  }
+
+  private hasOwnHandler(target: Target, call: ts.CallExpression): boolean {
+    return target.role === 'consume' && !!target.handler.property && !this.isInlineObjectWithout(call.arguments[target.handler.arg], target.handler.property);
+  }
+
+  /** An inline options object that does not name `property` (so that handler's target does not apply). */
+  private isInlineObjectWithout(arg: ts.Expression | undefined, property: string): boolean {
+    const object = arg && unwrapExpression(arg);
+    return !!object && ts.isObjectLiteralExpression(object) && !findProperty(object, property);
   }
 
   private visitNew(node: ts.NewExpression): void {
@@ -355,7 +370,8 @@ class FileInstrumenter {
     const property = literal && findProperty(literal, path);
     if (property && ts.isPropertyAssignment(property) && ts.isArrayLiteralExpression(property.initializer)) {
       const elements = property.initializer.elements;
-      return elements.some(ts.isSpreadElement) ? undefined : String(elements.length);
+      // `messaging.batch.message_count` is only for calls that send several messages.
+      return elements.some(ts.isSpreadElement) || elements.length < 2 ? undefined : String(elements.length);
     }
     return undefined;
   }
