@@ -73,6 +73,7 @@ class FileInstrumenter {
   private readonly byMethod = new Map<string, Target[]>();
   private readonly byClass = new Map<string, Target[]>();
   private readonly loops: LoopTarget[];
+  private readonly requestFieldsWrapped = new Set<ts.Node>();
 
   constructor(
     private readonly file: ts.SourceFile,
@@ -320,7 +321,8 @@ class FileInstrumenter {
 
   private wrapRequestFields(args: ts.NodeArray<ts.Expression>, ref: ArgRef & { path?: string }): void {
     const input = args[ref.arg];
-    if (!input || isRuntimeCall(input, 'requestFields')) return;
+    if (!input || isRuntimeCall(input, 'requestFields') || this.requestFieldsWrapped.has(input)) return;
+    this.requestFieldsWrapped.add(input);
     const path = ref.path ?? ref.property ?? '';
     this.edits.wrap(input.getStart(this.file), input.getEnd(), `${RUNTIME_NAMESPACE}.requestFields(`, `, ${this.style.string(path)})`);
   }
