@@ -387,7 +387,8 @@ class FileInstrumenter {
     if (!ts.isObjectLiteralExpression(object)) return undefined;
     const element = findProperty(object, ref.property);
     if (!element) return undefined;
-    return { element, value: ts.isPropertyAssignment(element) ? element.initializer : undefined };
+    const value = ts.isPropertyAssignment(element) ? element.initializer : ts.isShorthandPropertyAssignment(element) ? element.name : undefined;
+    return { element, value };
   }
 
   private usesNativeTelemetry(property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): boolean {
