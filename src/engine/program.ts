@@ -42,6 +42,9 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
     checkJs: false,
     noEmit: true,
     skipLibCheck: true,
+    // Node runs every file as a module of its own; TypeScript would treat a JS file that only `require`s
+    // as a global script, so two such files' top-level `const channel` would collide.
+    moduleDetection: ts.ModuleDetectionKind.Force,
     // Matching needs the language's own types (Promise, arrays), not the DOM: the default lib for a target
     // includes the DOM declarations, the largest file a program would parse.
     lib: options.lib ?? [defaultEsLib(options.target)],

@@ -1,9 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ts } from 'ts-morph';
 
-/** True when `fileName` belongs to one of the packages (`node_modules/<pkg>/...`). */
+/**
+ * True when `fileName` belongs to one of the packages: under `node_modules/<pkg>/`, or in a folder whose
+ * package.json names it (a workspace-linked package, which TypeScript resolves to its real path).
+ */
 export function isInModules(fileName: string, modules: string[]): boolean {
   const normalized = fileName.replace(/\\/g, '/');
-  return modules.some((name) => normalized.includes(`/node_modules/${name}/`));
+  if (modules.some((name) => normalized.includes(`/node_modules/${name}/`))) return true;
+  const name = packageNameOf(dirname(normalized));
+  return name !== undefined && modules.includes(name);
+}
+
+const packageNames = new Map<string, string | undefined>();
+
+function packageNameOf(dir: string): string | undefined {
+  if (packageNames.has(dir)) return packageNames.get(dir);
+  let name: string | undefined;
+  const manifest = join(dir, 'package.json');
+  if (existsSync(manifest)) {
+    try {
+      name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+    } catch {
+      name = undefined;
+    }
+  } else if (dirname(dir) !== dir) {
+    name = packageNameOf(dirname(dir));
+  }
+  packageNames.set(dir, name);
+  return name;
 }
 
 export function unwrapExpression(node: ts.Expression): ts.Expression {
