@@ -150,6 +150,21 @@ describe('otelify apply', () => {
     expect(disabled.sites).toEqual([]);
   });
 
+  it('reads otelify.config.ts and the package.json "otelify" key', () => {
+    const typed = project({
+      'src/producer.ts': PRODUCER,
+      'otelify.config.ts': `const config: { disable: string[] } = { disable: ['amqplib.sendToQueue'] };\nexport default config;\n`,
+    });
+    expect(JSON.parse(otelify(typed, 'apply', 'src', '--dry', '--json').stdout).sites).toEqual([]);
+    const keyed = project({ 'src/producer.ts': PRODUCER });
+    writeFileSync(join(keyed, 'package.json'), JSON.stringify({ name: 'shop', type: 'module', otelify: { disable: ['amqplib'] } }));
+    expect(JSON.parse(otelify(keyed, 'apply', 'src', '--dry', '--json').stdout).sites).toEqual([]);
+    writeFileSync(join(keyed, 'package.json'), JSON.stringify({ name: 'shop', type: 'module', otelify: { disable: 'amqplib' } }));
+    const bad = otelify(keyed, 'apply', 'src', '--dry');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'disable' must be a list of strings");
+  });
+
   it('exits 2 with a clear message on a bad config or a missing path', () => {
     const dir = project({ 'src/producer.ts': PRODUCER, 'otelify.config.json': '{ "exclud": [] }' });
     const badConfig = otelify(dir, 'apply', 'src');
