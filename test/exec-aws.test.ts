@@ -1,11 +1,11 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsFake } from './support/aws-fake.js';
 import { FIXTURES } from './support/fixtures.js';
-import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { inRootSpan, observed, parentSpanId, setupOtel, waitFor } from './support/otel.js';
 import { importRewritten } from './support/rewrite.js';
 
 type Program = typeof import('../fixtures/aws/exec-roundtrip.input.js');
@@ -25,30 +25,18 @@ describe('AWS SQS/SNS and sqs-consumer, rewritten, against an in-memory SQS', ()
   });
   afterAll(() => otel.shutdown());
 
-  function inRoot<T>(fn: () => T) {
-    const root = trace.getTracer('test').startSpan('checkout');
-    const ctx = propagation.setBaggage(trace.setSpan(context.active(), root), propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
-    const result = context.with(ctx, fn);
-    root.end();
-    return { root, result };
-  }
-  const observe = (body: string) => ({
-    body,
-    traceId: trace.getActiveSpan()?.spanContext().traceId,
-    tenant: propagation.getBaggage(context.active())?.getEntry('tenant.id')?.value,
-  });
 
   it('puts the context in MessageAttributes and continues it in a receive loop', async () => {
     otel.reset();
     const url = aws.createQueue('orders-loop');
-    const { root, result } = inRoot(() => program.sendOrder(sqs, url, 'order-1'));
+    const { root, result } = inRootSpan(() => program.sendOrder(sqs, url, 'order-1'));
     await result;
     const [wire] = aws.sent.filter((m) => m.queue === 'orders-loop');
     expect(Object.keys(wire!.MessageAttributes).sort()).toEqual(['baggage', 'traceparent']);
     expect(wire!.MessageAttributes.traceparent!.StringValue).toContain(root.spanContext().traceId);
 
-    const seen: ReturnType<typeof observe>[] = [];
-    expect(await program.pollOnce(sqs, url, (body) => void seen.push(observe(body)))).toBe(1);
+    const seen: ReturnType<typeof observed<string>>[] = [];
+    expect(await program.pollOnce(sqs, url, (body) => void seen.push(observed(body)))).toBe(1);
     expect(seen).toEqual([{ body: 'order-1', traceId: root.spanContext().traceId, tenant: 'acme' }]);
     const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
     const consumer = otel.spans().find((s) => s.kind === SpanKind.CONSUMER)!;
@@ -62,13 +50,13 @@ describe('AWS SQS/SNS and sqs-consumer, rewritten, against an in-memory SQS', ()
     otel.reset();
     const url = aws.createQueue('orders-full');
     const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: String(i) }]));
-    await inRoot(() => program.sendOrder(sqs, url, 'full', nine)).result;
+    await inRootSpan(() => program.sendOrder(sqs, url, 'full', nine)).result;
     const [wire] = aws.sent.filter((m) => m.queue === 'orders-full');
     expect(Object.keys(wire!.MessageAttributes)).toHaveLength(10);
     expect(wire!.MessageAttributes).toHaveProperty('traceparent');
     expect(wire!.MessageAttributes).not.toHaveProperty('baggage');
     const ten = { ...nine, a9: { DataType: 'String', StringValue: '9' } };
-    await inRoot(() => program.sendOrder(sqs, url, 'ten', ten)).result;
+    await inRootSpan(() => program.sendOrder(sqs, url, 'ten', ten)).result;
     expect(Object.keys(aws.sent.filter((m) => m.queue === 'orders-full')[1]!.MessageAttributes)).toHaveLength(10);
     expect(aws.errors).toEqual([]);
   });
@@ -76,13 +64,13 @@ describe('AWS SQS/SNS and sqs-consumer, rewritten, against an in-memory SQS', ()
   it('sqs-consumer asks for the propagation attributes and runs the handler in the producer trace; throws mark ERROR', async () => {
     otel.reset();
     const url = aws.createQueue('orders-worker');
-    const seen: ReturnType<typeof observe>[] = [];
+    const seen: ReturnType<typeof observed<string>>[] = [];
     const worker = program.startWorker(sqs, url, (body) => {
       if (body === 'poison') throw new EvalError('expected by test');
-      seen.push(observe(body));
+      seen.push(observed(body));
     });
     try {
-      const { root, result } = inRoot(() => program.sendOrder(sqs, url, 'order-2'));
+      const { root, result } = inRootSpan(() => program.sendOrder(sqs, url, 'order-2'));
       await result;
       await waitFor(() => seen.length === 1, 5000, 'the sqs-consumer delivery');
       expect(seen).toEqual([{ body: 'order-2', traceId: root.spanContext().traceId, tenant: 'acme' }]);
@@ -99,10 +87,10 @@ describe('AWS SQS/SNS and sqs-consumer, rewritten, against an in-memory SQS', ()
     const url = aws.createQueue('order-events');
     const topicArn = 'arn:aws:sns:us-east-1:000000000000:orders';
     aws.subscribe(topicArn, 'order-events');
-    const { root, result } = inRoot(() => program.announce(sns, topicArn, 'created'));
+    const { root, result } = inRootSpan(() => program.announce(sns, topicArn, 'created'));
     await result;
-    const seen: ReturnType<typeof observe>[] = [];
-    await program.pollOnce(sqs, url, (body) => void seen.push(observe(body)));
+    const seen: ReturnType<typeof observed<string>>[] = [];
+    await program.pollOnce(sqs, url, (body) => void seen.push(observed(body)));
     expect(seen).toEqual([{ body: 'created', traceId: root.spanContext().traceId, tenant: 'acme' }]);
     const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
     expect(producer.attributes['messaging.system']).toBe('aws.sns');

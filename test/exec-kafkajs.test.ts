@@ -1,10 +1,10 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Consumer, Producer } from 'kafkajs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from './support/fixtures.js';
 import { startKafkaBroker } from './support/kafka-broker.js';
-import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { inRootSpan, observed, parentSpanId, setupOtel, waitFor } from './support/otel.js';
 import { importRewritten } from './support/rewrite.js';
 
 type Program = typeof import('../fixtures/kafkajs/exec-roundtrip.input.js');
@@ -35,35 +35,28 @@ describe('kafkajs, rewritten, against a loopback Kafka broker', () => {
     return c;
   }
 
-  function inRoot<T>(fn: () => T) {
-    const root = trace.getTracer('test').startSpan('browse');
-    const ctx = propagation.setBaggage(trace.setSpan(context.active(), root), propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
-    const result = context.with(ctx, fn);
-    root.end();
-    return { root, result };
-  }
 
   it('puts traceparent and baggage in each record and continues the trace in eachMessage; a throw marks ERROR', async () => {
     const topic = 'views';
-    const { root, result } = inRoot(() => program.track(producer, topic, ['p1', 'p2', 'boom']));
+    const { root, result } = inRootSpan(() => program.track(producer, topic, ['p1', 'p2', 'boom']));
     await result;
     const records = broker.records(topic);
     expect(records.map((r) => Object.keys(r.headers).sort())).toEqual(Array(3).fill(['baggage', 'source', 'traceparent']));
     expect(records[0]!.headers.traceparent!.toString()).toContain(root.spanContext().traceId);
     expect(records[0]!.headers.baggage!.toString()).toBe('tenant.id=acme');
 
-    const seen: { id: string; traceId?: string; tenant?: string }[] = [];
+    const seen: ReturnType<typeof observed<string>>[] = [];
     const c = consumer('views-counter');
     await c.connect();
     await program.countViews(c, topic, (id) => {
       // kafkajs stops a consumer whose eachMessage throws: the last record fails.
       if (id === 'boom') throw new RangeError('expected by test');
-      seen.push({ id, traceId: trace.getActiveSpan()?.spanContext().traceId, tenant: propagation.getBaggage(context.active())?.getEntry('tenant.id')?.value });
+      seen.push(observed(id));
     });
     await waitFor(() => seen.length === 2, 15_000, 'two records');
     expect(seen).toEqual([
-      { id: 'p1', traceId: root.spanContext().traceId, tenant: 'acme' },
-      { id: 'p2', traceId: root.spanContext().traceId, tenant: 'acme' },
+      { body: 'p1', traceId: root.spanContext().traceId, tenant: 'acme' },
+      { body: 'p2', traceId: root.spanContext().traceId, tenant: 'acme' },
     ]);
     const producerSpan = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
     expect(producerSpan.name).toBe(`send ${topic}`);
@@ -80,9 +73,9 @@ describe('kafkajs, rewritten, against a loopback Kafka broker', () => {
   it('eachBatch gets one span linked to every producer span', async () => {
     otel.reset();
     const topic = 'batched';
-    const first = inRoot(() => program.track(producer, topic, ['a']));
+    const first = inRootSpan(() => program.track(producer, topic, ['a']));
     await first.result;
-    const second = inRoot(() => program.track(producer, topic, ['b']));
+    const second = inRootSpan(() => program.track(producer, topic, ['b']));
     await second.result;
     const sizes: number[] = [];
     const c = consumer('batch-counter');

@@ -1,9 +1,9 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from './support/fixtures.js';
-import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { inRootSpan, observed, parentSpanId, setupOtel, waitFor } from './support/otel.js';
 import { importRewritten } from './support/rewrite.js';
 import { NATS, serviceAvailable } from './support/services.js';
 
@@ -25,31 +25,19 @@ describe.runIf(available)('NATS, rewritten, against a NATS server with JetStream
     await otel.shutdown();
   });
 
-  function inRoot<T>(fn: () => T) {
-    const root = trace.getTracer('test').startSpan('quote');
-    const ctx = propagation.setBaggage(trace.setSpan(context.active(), root), propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
-    const result = context.with(ctx, fn);
-    root.end();
-    return { root, result };
-  }
 
-  const observe = (body: string) => ({
-    body,
-    traceId: trace.getActiveSpan()?.spanContext().traceId,
-    tenant: propagation.getBaggage(context.active())?.getEntry('tenant.id')?.value,
-  });
 
   it('callback and iterator subscribers continue the publisher trace, with baggage', async () => {
     otel.reset();
     const subject = `prices.${unique}`;
-    const viaCallback: ReturnType<typeof observe>[] = [];
-    const viaIterator: ReturnType<typeof observe>[] = [];
-    const sub = program.watchPrices(nc, subject, (body) => viaCallback.push(observe(body)));
+    const viaCallback: ReturnType<typeof observed<string>>[] = [];
+    const viaIterator: ReturnType<typeof observed<string>>[] = [];
+    const sub = program.watchPrices(nc, subject, (body) => viaCallback.push(observed(body)));
     const iterating = program.handlePrices(nc, subject, 1, (body) => {
-      viaIterator.push(observe(body));
+      viaIterator.push(observed(body));
     });
     await nc.flush();
-    const { root } = inRoot(() => program.announce(nc, subject, 'EUR 10'));
+    const { root } = inRootSpan(() => program.announce(nc, subject, 'EUR 10'));
     await iterating;
     await waitFor(() => viaCallback.length === 1, 5000, 'the callback delivery');
     sub.unsubscribe();
@@ -91,10 +79,10 @@ describe.runIf(available)('NATS, rewritten, against a NATS server with JetStream
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: stream, subjects: [subject] });
     try {
-      const { root, result } = inRoot(() => program.publishDurable(nc, subject, 'created'));
+      const { root, result } = inRootSpan(() => program.publishDurable(nc, subject, 'created'));
       await result;
-      const seen: ReturnType<typeof observe>[] = [];
-      await program.drainStream(nc, stream, 1, (body) => seen.push(observe(body)));
+      const seen: ReturnType<typeof observed<string>>[] = [];
+      await program.drainStream(nc, stream, 1, (body) => seen.push(observed(body)));
       expect(seen).toEqual([{ body: 'created', traceId: root.spanContext().traceId, tenant: 'acme' }]);
       const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
       const consumer = otel.spans().find((s) => s.kind === SpanKind.CONSUMER)!;

@@ -43,3 +43,24 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
 export function parentSpanId(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
 }
+
+/**
+ * Runs `fn` as a producer application would: inside a root span, with a `tenant.id=acme` baggage entry that
+ * the consumer side should see again.
+ */
+export function inRootSpan<T>(fn: () => T, name = 'request') {
+  const root = trace.getTracer('test').startSpan(name);
+  const ctx = propagation.setBaggage(trace.setSpan(context.active(), root), propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
+  const result = context.with(ctx, fn);
+  root.end();
+  return { root, result };
+}
+
+/** What a message handler sees of the trace: the active trace id and the tenant baggage entry. */
+export function observed<T>(body: T) {
+  return {
+    body,
+    traceId: trace.getActiveSpan()?.spanContext().traceId,
+    tenant: propagation.getBaggage(context.active())?.getEntry('tenant.id')?.value,
+  };
+}
