@@ -15,6 +15,8 @@ export interface OtelifyConfig {
   targets?: Target[];
   /** Where `otelify apply` writes the runtime helper, relative to the config's folder. */
   runtimeFile?: string;
+  /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
+  check?: { allow?: string[]; deny?: string[]; patterns?: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -74,7 +76,7 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'check']);
 
 function validate(value: unknown, source: string): OtelifyConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${source}: the config must be an object`);
@@ -90,6 +92,22 @@ function validate(value: unknown, source: string): OtelifyConfig {
   stringList('disable');
   for (const key of ['tracerName', 'runtimeFile']) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new ConfigError(`${source}: '${key}' must be a string`);
+  }
+  if (config.check !== undefined) {
+    const check = config.check as Record<string, unknown>;
+    if (typeof check !== 'object' || check === null) throw new ConfigError(`${source}: 'check' must be an object`);
+    for (const key of Object.keys(check)) {
+      if (!['allow', 'deny', 'patterns'].includes(key)) throw new ConfigError(`${source}: unknown key 'check.${key}' (known: allow, deny, patterns)`);
+      const list = check[key];
+      if (!(Array.isArray(list) && list.every((s) => typeof s === 'string'))) throw new ConfigError(`${source}: 'check.${key}' must be a list of strings`);
+    }
+    for (const pattern of (check.patterns as string[] | undefined) ?? []) {
+      try {
+        new RegExp(pattern);
+      } catch {
+        throw new ConfigError(`${source}: 'check.patterns' has an invalid regular expression: ${pattern}`);
+      }
+    }
   }
   if (config.targets !== undefined) {
     if (!Array.isArray(config.targets)) throw new ConfigError(`${source}: 'targets' must be a list`);

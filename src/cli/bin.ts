@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { apply, EXIT } from './apply.js';
+import { check, type CheckFormat } from './check.js';
 import { Output } from './output.js';
 import { targetModules } from '../targets/index.js';
 
@@ -31,6 +32,18 @@ program
   .option('-v, --verbose', 'list every call site, not only the skipped ones')
   .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean }) => {
     process.exitCode = await apply({ ...flags, paths, only: flags.only?.split(',').map((s) => s.trim()).filter(Boolean) }, new Output());
+  });
+
+program
+  .command('check')
+  .description('report span and baggage attribute writes that carry personal data (exit 1 when any error is found)')
+  .argument('[paths...]', 'files or folders')
+  .option('--format <format>', 'stylish, json, sarif (2.1.0) or github (workflow annotations)', 'stylish')
+  .option('-c, --config <file>', 'config file (its "check" key sets allow, deny and patterns)')
+  .option('--baseline <file>', 'ignore the findings recorded in this file')
+  .option('--update-baseline', 'record the current findings in the --baseline file and exit 0')
+  .action(async (paths: string[], flags: { format?: CheckFormat; config?: string; baseline?: string; updateBaseline?: boolean }) => {
+    process.exitCode = await check({ ...flags, paths });
   });
 
 program

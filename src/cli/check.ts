@@ -1,0 +1,192 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import pc from 'picocolors';
+import { ConfigError, loadConfig } from '../config.js';
+import { findPii, type Finding } from '../check/find.js';
+import { compilerOptionsFor } from '../engine/program.js';
+import { findSourceFiles, PathError } from '../files/walk.js';
+import { writeAtomically } from '../files/write.js';
+import { EXIT } from './apply.js';
+
+export type CheckFormat = 'stylish' | 'json' | 'sarif' | 'github';
+
+export interface CheckOptions {
+  paths: string[];
+  format?: CheckFormat;
+  config?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
+}
+
+interface Output {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** A file of known findings: the check fails only on findings that are not in it. */
+interface Baseline {
+  version: 1;
+  findings: { file: string; ruleId: string; subject: string; count: number }[];
+}
+
+const SEVERITY: Record<string, 'error' | 'warning'> = { 'pii-attribute': 'error', 'pii-error-message': 'warning', 'parse-error': 'error' };
+const RULES = [
+  { id: 'pii-attribute', description: 'Span attributes, span names, events and baggage must not carry personal data.' },
+  { id: 'pii-error-message', description: 'Span attributes should not be set from raw error messages, which often embed user data.' },
+  { id: 'parse-error', description: 'The file could not be parsed.' },
+];
+// Only files that may write through the OpenTelemetry API are analysed.
+const PREFILTER = /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry/;
+
+/** `otelify check`: returns the exit code; never calls process.exit. */
+export async function check(options: CheckOptions, out: Output = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const format = options.format ?? 'stylish';
+  if (!['stylish', 'json', 'sarif', 'github'].includes(format)) {
+    out.stderr.write(`error --format must be stylish, json, sarif or github (got ${format})\n`);
+    return EXIT.usage;
+  }
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  let files: string[];
+  let loaded;
+  try {
+    loaded = loadConfig(resolve(paths[0]!), options.config);
+    files = await findSourceFiles(paths, { exclude: loaded.config.exclude, excludeRoot: loaded.root });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof PathError) {
+      out.stderr.write(`error ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((s) => PREFILTER.test(s.text));
+  const results = findPii(sources, { compilerOptions: compilerOptionsFor(resolve(paths[0]!)), policy: loaded.config.check });
+  let findings: Finding[] = results.flatMap((r) => r.findings);
+  for (const { path, parseError } of results) {
+    if (!parseError) continue;
+    const { line, column, message } = parseError;
+    findings.push({ file: path, line, column, endLine: line, endColumn: column, ruleId: 'parse-error' as Finding['ruleId'], category: 'error-message', message, subject: 'parse-error' });
+  }
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+
+  if (options.updateBaseline) {
+    if (!options.baseline) {
+      out.stderr.write('error --update-baseline needs --baseline <file>\n');
+      return EXIT.usage;
+    }
+    writeAtomically(options.baseline, `${JSON.stringify(toBaseline(findings), null, 2)}\n`);
+    out.stderr.write(`wrote ${findings.length} findings to ${options.baseline}\n`);
+    return EXIT.ok;
+  }
+  if (options.baseline) {
+    if (!existsSync(options.baseline)) {
+      out.stderr.write(`error baseline not found: ${options.baseline} (create it with --update-baseline)\n`);
+      return EXIT.usage;
+    }
+    findings = withoutBaseline(findings, JSON.parse(readFileSync(options.baseline, 'utf8')) as Baseline);
+  }
+
+  const print = { stylish, json, sarif, github }[format as CheckFormat];
+  out.stdout.write(print(findings));
+  return findings.some((f) => SEVERITY[f.ruleId] === 'error') ? EXIT.fileFailed : EXIT.ok;
+}
+
+/** Repository-relative, `/`-separated: stable across machines (SARIF, baselines). */
+function rel(file: string): string {
+  return relative(process.cwd(), file).split(sep).join('/');
+}
+
+function toBaseline(findings: Finding[]): Baseline {
+  const counts = new Map<string, Baseline['findings'][number]>();
+  for (const f of findings) {
+    const key = `${rel(f.file)}\0${f.ruleId}\0${f.subject}`;
+    const entry = counts.get(key) ?? { file: rel(f.file), ruleId: f.ruleId, subject: f.subject, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return { version: 1, findings: [...counts.values()] };
+}
+
+/** Drops findings the baseline knows (by file, rule and key, not line, so moved code stays known). */
+function withoutBaseline(findings: Finding[], baseline: Baseline): Finding[] {
+  const budget = new Map(baseline.findings.map((f) => [`${f.file}\0${f.ruleId}\0${f.subject}`, f.count]));
+  return findings.filter((f) => {
+    const key = `${rel(f.file)}\0${f.ruleId}\0${f.subject}`;
+    const left = budget.get(key) ?? 0;
+    if (left > 0) {
+      budget.set(key, left - 1);
+      return false;
+    }
+    return true;
+  });
+}
+
+function stylish(findings: Finding[]): string {
+  if (findings.length === 0) return '';
+  const lines: string[] = [];
+  let current = '';
+  for (const f of findings) {
+    if (f.file !== current) {
+      current = f.file;
+      lines.push('', pc.underline(rel(f.file)));
+    }
+    const severity = SEVERITY[f.ruleId] === 'error' ? pc.red('error') : pc.yellow('warning');
+    lines.push(`  ${`${f.line}:${f.column}`.padEnd(8)} ${severity}  ${f.message}  ${pc.dim(`otelify/${f.ruleId}`)}`);
+  }
+  const errors = findings.filter((f) => SEVERITY[f.ruleId] === 'error').length;
+  lines.push('', pc.bold(`${errors > 0 ? pc.red('✖') : pc.yellow('!')} ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'})`), '');
+  return `${lines.join('\n')}\n`;
+}
+
+function json(findings: Finding[]): string {
+  return `${JSON.stringify(findings.map((f) => ({ ...f, file: rel(f.file), ruleId: `otelify/${f.ruleId}`, severity: SEVERITY[f.ruleId] })), null, 2)}\n`;
+}
+
+function sarif(findings: Finding[]): string {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const log = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'otelify',
+            version,
+            informationUri: 'https://www.npmjs.com/package/otelify',
+            rules: RULES.map((r) => ({ id: `otelify/${r.id}`, shortDescription: { text: r.description }, defaultConfiguration: { level: SEVERITY[r.id] } })),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: `otelify/${f.ruleId}`,
+          ruleIndex: RULES.findIndex((r) => r.id === f.ruleId),
+          level: SEVERITY[f.ruleId],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: rel(f.file), uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
+          // Stable across runs and line moves: file, rule and key.
+          partialFingerprints: { 'otelify/v1': `${rel(f.file)}:${f.ruleId}:${f.subject}` },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+function github(findings: Finding[]): string {
+  return findings
+    .map((f) => {
+      const level = SEVERITY[f.ruleId] === 'error' ? 'error' : 'warning';
+      const props = [`file=${escapeProperty(rel(f.file))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escapeProperty(`otelify/${f.ruleId}`)}`];
+      return `::${level} ${props.join(',')}::${escapeData(f.message)}\n`;
+    })
+    .join('');
+}
