@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { createProgram, parseErrorOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
-import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, type PiiCategory, type PiiMatch } from './pii.js';
+import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
 export type RuleId = 'pii-attribute' | 'pii-error-message';
 
@@ -178,6 +178,8 @@ class FileChecker {
       const match = this.classifyKeyText(key);
       if (match) return this.report(keyNode, 'pii-attribute', match, `${what} '${key}' carries ${CATEGORY_LABELS[match.category]}`, key);
     }
+    // Under a key that names a reduction (`transfer.iban_country`), the value was reduced on purpose.
+    if (key !== undefined && isDerivedKey(key)) return;
     if (value) this.checkValue(value, key === undefined ? `a ${what}` : `${what} '${key}'`, key ?? keyNode.getText(this.file));
   }
 
@@ -308,8 +310,9 @@ function valueParts(expression: ts.Expression): ts.Expression[] {
   if (ts.isConditionalExpression(node)) return [...valueParts(node.whenTrue), ...valueParts(node.whenFalse)];
   if (ts.isCallExpression(node)) {
     const name = node.expression.getText();
-    if (/^(JSON\.stringify|String|encodeURIComponent|Buffer\.from|[\w.]*\.toString|[\w.]*\.trim|[\w.]*\.toLowerCase|[\w.]*\.toUpperCase)$/.test(name)) {
-      const target = ts.isPropertyAccessExpression(node.expression) && /\.(toString|trim|toLowerCase|toUpperCase)$/.test(name) ? [node.expression.expression] : node.arguments.slice(0, 1);
+    // Calls that pass the data through: serialising it, or taking a piece of a string.
+    if (/^(JSON\.stringify|String|encodeURIComponent|Buffer\.from|[\w.]*\.(toString|trim|toLowerCase|toUpperCase|slice|substring|substr|padEnd|normalize))$/.test(name)) {
+      const target = ts.isPropertyAccessExpression(node.expression) && /\.(toString|trim|toLowerCase|toUpperCase|slice|substring|substr|padEnd|normalize)$/.test(name) ? [node.expression.expression] : node.arguments.slice(0, 1);
       return target.flatMap(valueParts);
     }
     return [];

@@ -70,13 +70,13 @@ const WORDS: Record<string, PiiCategory> = {
   email: 'email', emails: 'email', mail: 'email', emailaddress: 'email', 'e-mail': 'email',
   firstname: 'person-name', lastname: 'person-name', fullname: 'person-name', surname: 'person-name',
   givenname: 'person-name', familyname: 'person-name', displayname: 'person-name', maidenname: 'person-name',
-  vorname: 'person-name', nachname: 'person-name',
+  vorname: 'person-name', nachname: 'person-name', username: 'person-name', accountholder: 'person-name', author: 'person-name', authorhandle: 'person-name', screenname: 'person-name', nickname: 'person-name',
   phone: 'phone', phonenumber: 'phone', mobile: 'phone', msisdn: 'phone', telephone: 'phone', telefon: 'phone', fax: 'phone',
-  address: 'postal-address', street: 'postal-address', postcode: 'postal-address', zipcode: 'postal-address',
+  address: 'postal-address', addressline: 'postal-address', street: 'postal-address', postcode: 'postal-address', zipcode: 'postal-address',
   zip: 'postal-address', postalcode: 'postal-address', anschrift: 'postal-address', strasse: 'postal-address', plz: 'postal-address',
   dob: 'date-of-birth', birthdate: 'date-of-birth', dateofbirth: 'date-of-birth', birthday: 'date-of-birth', geburtsdatum: 'date-of-birth',
   ssn: 'national-id', passport: 'national-id', passportnumber: 'national-id', taxid: 'national-id', tin: 'national-id',
-  nationalid: 'national-id', nino: 'national-id', driverslicense: 'national-id', licensenumber: 'national-id',
+  nationalid: 'national-id', nino: 'national-id', insurance: 'national-id', insurancenumber: 'national-id', driverslicense: 'national-id', licensenumber: 'national-id',
   steuernummer: 'national-id',
   creditcard: 'payment-card', cardnumber: 'payment-card', pan: 'payment-card', cvv: 'payment-card', cvc: 'payment-card',
   iban: 'bank-account', accountnumber: 'bank-account', bic: 'bank-account', routingnumber: 'bank-account', sortcode: 'bank-account',
@@ -88,9 +88,10 @@ const WORDS: Record<string, PiiCategory> = {
   passwort: 'credential', token: 'credential', credentials: 'credential', jwt: 'credential',
   body: 'body', payload: 'body', rawbody: 'body', requestbody: 'body', responsebody: 'body',
   comment: 'user-content', message: 'user-content', note: 'user-content', notes: 'user-content', bio: 'user-content',
-  review: 'user-content', feedback: 'user-content', searchquery: 'user-content', chatmessage: 'user-content',
+  review: 'user-content', feedback: 'user-content', text: 'user-content', preview: 'user-content', subject: 'user-content',
+  transcript: 'user-content', recording: 'user-content', recordingurl: 'user-content', voicemail: 'user-content', searchquery: 'user-content', chatmessage: 'user-content',
   prompt: 'llm-content', prompts: 'llm-content', completion: 'llm-content', messages: 'llm-content', systemprompt: 'llm-content',
-  instructions: 'llm-content', response: 'llm-content',
+  instructions: 'llm-content', response: 'llm-content', answer: 'llm-content', reply: 'llm-content', content: 'user-content',
   diagnosis: 'special-category', health: 'special-category', medical: 'special-category', religion: 'special-category',
   ethnicity: 'special-category', race: 'special-category', sexuality: 'special-category', sexualorientation: 'special-category',
   politicalparty: 'special-category', political: 'special-category', biometric: 'special-category', fingerprint: 'special-category',
@@ -113,6 +114,7 @@ const PHRASES: Record<string, PiiCategory> = {
   'system instructions': 'llm-content', 'tool arguments': 'llm-content', 'call arguments': 'llm-content',
   'blood type': 'special-category', 'sexual orientation': 'special-category', 'political party': 'special-category',
   'trade union': 'special-category', 'kunde name': 'person-name', 'customer email': 'email',
+  'political views': 'special-category', 'embedding input': 'llm-content', 'user input': 'llm-content', 'model input': 'llm-content', 'tool input': 'llm-content',
 };
 
 /** Exact semantic-convention keys the conventions themselves mark as personal or sensitive. */
@@ -171,6 +173,11 @@ function isDerived(parts: string[], raw: string): boolean {
   return DERIVED.has(snake) || /(^|_)(count|hash|length|size|tokens|id|ids|type|domain|country|present|provided)$/.test(snake) || /^(has|is)_/.test(snake);
 }
 
+/** A key that names a derived value (`*.country_code`, `*.length`, `*.hash`): what is written under it was reduced. */
+export function isDerivedKey(key: string): boolean {
+  return isDerived(words(key), key);
+}
+
 /** Classifies an attribute or baggage key. Undefined when it does not name personal data. */
 export function classifyKey(key: string): PiiMatch | undefined {
   const normalized = key.trim();
@@ -194,24 +201,32 @@ export function classifyPath(path: string): PiiMatch | undefined {
   return classifyWords(parts, path);
 }
 
+/** GDPR special categories: personal data wherever they appear in a key (`lab.genetic_marker`). */
+const SPECIAL_ANYWHERE = new Set(['political', 'genetic', 'diagnosis', 'religion', 'ethnicity', 'sexuality', 'biometric', 'medication', 'pregnancy', 'disability']);
+
 function classifyWords(parts: string[], raw: string): PiiMatch | undefined {
-  if (parts.length === 0 || isDerived(parts, raw)) return undefined;
+  if (parts.length === 0) return undefined;
   // Only the last two words name what is recorded: `email.template`, `user.id` are not an email or name.
   const tail = parts.slice(-2);
   const phrase = tail.length === 2 ? PHRASES[tail.join(' ')] : undefined;
   if (phrase) return { category: phrase, evidence: raw };
+  if (isDerived(parts, raw)) return undefined;
+  if (parts.some((p) => SPECIAL_ANYWHERE.has(p))) return { category: 'special-category', evidence: raw };
   const joined = tail.join('');
   if (tail.length === 2 && WORDS[joined]) return { category: WORDS[joined], evidence: raw };
   const last = tail[tail.length - 1]!;
   const category = WORDS[last];
   if (category) return { category, evidence: raw };
-  // `name` alone is a person's name only under a person-like owner (`customer.name`, `user.name`).
+  // `name` alone is a person's name only under a person-like owner (`customer.name`, `user.name`), and a
+  // person's `number` is a phone number (`caller_number`).
   if (last === 'name' && tail.length === 2 && PERSONS.has(tail[0]!)) return { category: 'person-name', evidence: raw };
+  if (last === 'number' && tail.length === 2 && PERSONS.has(tail[0]!)) return { category: 'phone', evidence: raw };
   return undefined;
 }
 
 const PERSONS = new Set([
   'user', 'customer', 'client', 'patient', 'employee', 'person', 'member', 'contact', 'recipient', 'sender', 'buyer', 'seller',
   'owner', 'driver', 'passenger', 'guest', 'student', 'applicant', 'account', 'author', 'kunde', 'holder', 'cardholder', 'subscriber',
-  'beneficiary', 'payer', 'payee', 'tenant_user', 'candidate', 'doctor', 'nurse', 'profile',
+  'beneficiary', 'payer', 'payee', 'tenant_user', 'candidate', 'doctor', 'nurse', 'profile', 'operator', 'agent', 'staff', 'admin',
+  'reviewer', 'assignee', 'reporter', 'requester', 'caller', 'callee', 'approver', 'manager', 'visitor', 'respondent', 'signer', 'teacher', 'parent', 'child',
 ]);
