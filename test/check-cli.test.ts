@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'dist/cli/bin.js');
+
+const LEAKY = `import { trace } from '@opentelemetry/api';
+
+export function checkout(user: { id: string; email: string }, error: Error) {
+  const span = trace.getTracer('shop').startSpan('checkout');
+  span.setAttribute('user.id', user.id);
+  span.setAttribute('user.email', user.email);
+  span.setAttribute('failure', error.message);
+  span.setAttribute('support.email', 'jane.doe@example.com');
+  span.end();
+}
+`;
+const CLEAN = `import { trace } from '@opentelemetry/api';\nexport const f = (id: string) => trace.getActiveSpan()?.setAttribute('user.id', id);\n`;
+
+const dir = mkdtempSync(join(tmpdir(), 'otelify-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', type: 'module' }));
+mkdirSync(join(dir, 'src'));
+writeFileSync(join(dir, 'src/leaky.ts'), LEAKY);
+writeFileSync(join(dir, 'src/clean.ts'), CLEAN);
+
+function check(...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, 'check', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('otelify check', () => {
+  it('exits 1 with stylish output naming the key and category, never the value', () => {
+    const run = check('src');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('src/leaky.ts');
+    expect(run.stdout).toMatch(/6:\d+\s+error\s+Span attribute 'user\.email' carries an email address/);
+    expect(run.stdout).toMatch(/7:\d+\s+warning\s+Span attribute 'failure' is set from an error message/);
+    expect(run.stdout).toMatch(/8:\d+\s+error\s+Span attribute 'support\.email'/);
+    expect(run.stdout).toContain('3 problems (2 errors, 1 warning)');
+    expect(run.stdout).not.toContain('jane.doe');
+  });
+
+  it('exits 0 on clean code', () => {
+    expect(check('src/clean.ts').code).toBe(0);
+  });
+
+  it('prints SARIF 2.1.0 with repository-relative paths, stable rule ids and fingerprints', () => {
+    const run = check('src', '--format', 'sarif');
+    const log = JSON.parse(run.stdout);
+    expect(log.version).toBe('2.1.0');
+    const [first] = log.runs[0].results;
+    expect(first.ruleId).toBe('otelify/pii-attribute');
+    expect(first.level).toBe('error');
+    expect(first.locations[0].physicalLocation.artifactLocation.uri).toBe('src/leaky.ts');
+    expect(first.locations[0].physicalLocation.region.startLine).toBe(6);
+    expect(first.partialFingerprints['otelify/v1']).toBe('src/leaky.ts:pii-attribute:user.email');
+    expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain('otelify/pii-error-message');
+  });
+
+  it('prints GitHub workflow annotations', () => {
+    const lines = check('src', '--format', 'github').stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^::error file=src\/leaky\.ts,line=6,col=\d+,endLine=6,endColumn=\d+,title=otelify\/pii-attribute::Span attribute 'user\.email'/);
+    expect(lines[1]).toMatch(/^::warning file=src\/leaky\.ts,line=7,/);
+  });
+
+  it('prints JSON findings', () => {
+    const findings = JSON.parse(check('src', '--format', 'json').stdout);
+    expect(findings.map((f: { ruleId: string; line: number; category: string }) => [f.ruleId, f.line, f.category])).toEqual([
+      ['otelify/pii-attribute', 6, 'email'],
+      ['otelify/pii-error-message', 7, 'error-message'],
+      ['otelify/pii-attribute', 8, 'email'],
+    ]);
+  });
+
+  it('with a baseline, fails only on new findings', () => {
+    const baseline = join(dir, 'otelify-baseline.json');
+    expect(check('src', '--baseline', baseline, '--update-baseline').code).toBe(0);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).findings).toHaveLength(3);
+    expect(check('src', '--baseline', baseline).code).toBe(0);
+    writeFileSync(join(dir, 'src/new.ts'), LEAKY.replace("'user.email', user.email", "'customer.phone', user.email"));
+    const run = check('src', '--baseline', baseline);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('src/new.ts');
+    expect(run.stdout).not.toContain('src/leaky.ts');
+    rmSync(join(dir, 'src/new.ts'));
+  });
+
+  it('exits 2 on a bad format, a missing baseline or a bad config', () => {
+    expect(check('src', '--format', 'xml').code).toBe(2);
+    expect(check('src', '--baseline', 'missing.json').code).toBe(2);
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ check: { allow: 'user.email' } }));
+    const run = check('src');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("'check.allow' must be a list of strings");
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ check: { allow: ['user.email'] } }));
+    expect(check('src', '--format', 'json').stdout).not.toContain("'user.email'");
+    rmSync(join(dir, 'otelify.config.json'));
+  });
+});
