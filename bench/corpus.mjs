@@ -64,6 +64,32 @@ export async function retry${i}<T>(fn: () => Promise<T>, attempts = 3): Promise<
 `;
 }
 
+function tracedModule(i, domain, leaks) {
+  const Name = domain[0].toUpperCase() + domain.slice(1);
+  return `import { trace, type Span } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('${domain}');
+
+interface ${Name}Request${i} {
+  id: string;
+  userId: string;
+  email: string;
+  items: number;
+}
+
+export function handle${i}(request: ${Name}Request${i}) {
+  return tracer.startActiveSpan('${domain}.handle', (span: Span) => {
+    span.setAttribute('${domain}.id', request.id);
+    span.setAttribute('user.id', request.userId);
+    span.setAttribute('${domain}.item_count', request.items);
+    ${leaks ? "span.setAttribute('customer.email', request.email);" : "span.setAttribute('customer.email_domain', request.email.split('@')[1] ?? '');"}
+    span.end();
+    return request.id;
+  });
+}
+`;
+}
+
 function utilModule(i) {
   return `export function formatAmount(cents: number): string {
   return (cents / 100).toFixed(2);
@@ -117,8 +143,11 @@ export const worker${i} = new Worker('${domain}-jobs', async (job) => {
 `;
 }
 
-/** Writes `count` files into `dir` (recreated), `queueShare` of them using a queue library. */
-export function generateCorpus(dir, { count = 5000, queueShare = 0.02, nodeModules } = {}) {
+/**
+ * Writes `count` files into `dir` (recreated): `queueShare` of them use a queue library, `tracedShare` write
+ * span attributes through @opentelemetry/api (a quarter of those an email).
+ */
+export function generateCorpus(dir, { count = 5000, queueShare = 0.02, tracedShare = 0.1, nodeModules } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'src'), { recursive: true });
   if (nodeModules) symlinkSync(nodeModules, join(dir, 'node_modules'));
@@ -129,6 +158,7 @@ export function generateCorpus(dir, { count = 5000, queueShare = 0.02, nodeModul
   );
   const every = Math.round(1 / queueShare);
   let queues = 0;
+  let traced = 0;
   for (let i = 0; i < count; i++) {
     const domain = DOMAINS[i % DOMAINS.length];
     let text;
@@ -137,6 +167,10 @@ export function generateCorpus(dir, { count = 5000, queueShare = 0.02, nodeModul
       text = queueModule(i, domain);
       name = `${domain}-messaging-${i}.ts`;
       queues++;
+    } else if (tracedShare > 0 && i % Math.round(1 / tracedShare) === 3) {
+      text = tracedModule(i, domain, traced % 4 === 0);
+      name = `${domain}-traced-${i}.ts`;
+      traced++;
     } else if (i < 500 && i % 10 === 0) {
       text = utilModule(i / 10);
       name = `util-${i / 10}.ts`;
@@ -146,5 +180,5 @@ export function generateCorpus(dir, { count = 5000, queueShare = 0.02, nodeModul
     }
     writeFileSync(join(dir, 'src', name), text);
   }
-  return { files: count, queueFiles: queues };
+  return { files: count, queueFiles: queues, tracedFiles: traced };
 }

@@ -2,6 +2,8 @@
 // floor of parsing every file once with the TypeScript parser, and against jscodeshift running a no-op
 // transform, all measured in this run. Each measurement runs in a fresh process; the best of N runs counts.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCorpus } from './corpus.mjs';
@@ -9,8 +11,8 @@ import { generateCorpus } from './corpus.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const corpus = join(tmpdir(), 'otelify-bench-corpus');
-const { files, queueFiles } = generateCorpus(corpus, { count: 5000, queueShare: 0.02, nodeModules: join(ROOT, 'node_modules') });
-console.log(`corpus: ${files} TypeScript files, ${queueFiles} of them use a queue library (${corpus})`);
+const { files, queueFiles, tracedFiles } = generateCorpus(corpus, { count: 5000, queueShare: 0.02, tracedShare: 0.1, nodeModules: join(ROOT, 'node_modules') });
+console.log(`corpus: ${files} TypeScript files; ${queueFiles} use a queue library, ${tracedFiles} write span attributes (${corpus})`);
 
 function child(script, ...args) {
   const run = spawnSync(process.execPath, [join(ROOT, 'bench', script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -41,11 +43,34 @@ function jscodeshift() {
 }
 const codemod = process.env.BENCH_SKIP_JSCODESHIFT ? undefined : best(jscodeshift);
 
+// otelify check over the same corpus, and ESLint running the plugin's rule on it.
+const checked = best(() => child('check-child.mjs', corpus));
+const expectedFindings = Math.ceil(tracedFiles / 4);
+if (checked.findings !== expectedFindings) throw new Error(`otelify check found ${checked.findings} problems, expected ${expectedFindings}`);
+writeFileSync(
+  join(corpus, 'eslint.config.mjs'),
+  `import parser from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/@typescript-eslint/parser/dist/index.js')).href)};
+import otelify from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/eslint/index.js')).href)};
+export default [{ files: ['src/**/*.ts'], languageOptions: { parser }, plugins: { otelify }, rules: { 'otelify/no-pii-attributes': 'error' } }];
+`,
+);
+function eslint() {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), 'src', '--format', 'json'], { cwd: corpus, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`eslint failed:\n${run.stderr}`);
+  const problems = JSON.parse(run.stdout).reduce((n, f) => n + f.errorCount, 0);
+  if (problems !== expectedFindings) throw new Error(`eslint reported ${problems} problems, expected ${expectedFindings}`);
+  return { ms: performance.now() - started };
+}
+const linted = process.env.BENCH_SKIP_ESLINT ? undefined : best(eslint);
+
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const rows = [
   ['parse every file once (TypeScript parser, the floor)', floor.ms, `${floor.maxRssMb.toFixed(0)} MB`],
   ['otelify apply --dry', otelify.ms, `${otelify.maxRssMb.toFixed(0)} MB`],
   ...(codemod ? [['jscodeshift, no-op transform', codemod.ms, '']] : []),
+  ['otelify check', checked.ms, `${checked.maxRssMb.toFixed(0)} MB`],
+  ...(linted ? [['eslint with otelify/no-pii-attributes', linted.ms, '']] : []),
 ];
 console.log(`\nbest of ${RUNS} runs each, 2-core machine:`);
 for (const [name, ms, mem] of rows) console.log(`  ${name.padEnd(54)} ${fmt(ms).padStart(8)}  ${(ms / floor.ms).toFixed(2).padStart(6)}x floor  ${mem}`);
@@ -53,3 +78,5 @@ console.log(`\notelify / floor: ${(otelify.ms / floor.ms).toFixed(2)} (target: b
 if (codemod) console.log(`jscodeshift no-op / floor: ${(codemod.ms / floor.ms).toFixed(2)}; otelify is ${(codemod.ms / otelify.ms).toFixed(1)}x faster`);
 console.log(`otelify parsed ${otelify.parsed} of ${files} files (the rest were ruled out by the text prefilter) and instrumented ${otelify.instrumented} call sites`);
 console.log(`peak memory: otelify ${otelify.maxRssMb.toFixed(0)} MB, parse floor ${floor.maxRssMb.toFixed(0)} MB`);
+console.log(`otelify check / floor: ${(checked.ms / floor.ms).toFixed(2)} (target: below 1.00), ${checked.findings} problems found in ${tracedFiles} traced files`);
+if (linted) console.log(`eslint with the plugin rule / floor: ${(linted.ms / floor.ms).toFixed(2)}; otelify check is ${(linted.ms / checked.ms).toFixed(1)}x faster`);

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { createProgram, parseErrorOf, type ParseError, type SourceInput } from '../engine/program.js';
+import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
@@ -54,16 +54,105 @@ const IGNORE_WITHOUT_REASON = /otelify-ignore-next-line\s+pii\b(?!\s*:\s*\S)/;
 /** Finds span and baggage writes whose key, value or span name carries personal data. */
 export function findPii(sources: SourceInput[], options: { compilerOptions: ts.CompilerOptions; policy?: CheckPolicy }): FileFindings[] {
   if (sources.length === 0) return [];
-  const program = createProgram(sources, options.compilerOptions);
-  const checker = program.getTypeChecker();
   const policy = compilePolicy(options.policy ?? {});
+  // Most attribute writes are plainly harmless (`order.id` from `order.id`); only files with a write that
+  // might not be go into the type-checked program.
+  const suspects = sources.filter((source) => {
+    const file = ts.createSourceFile(source.path, source.text, ts.ScriptTarget.Latest, true, scriptKindOf(source.path));
+    return parseErrorOf(file) !== undefined || isSuspect(file, policy);
+  });
+  const program = suspects.length > 0 ? createProgram(suspects, options.compilerOptions) : undefined;
+  const checker = program?.getTypeChecker();
   return sources.map((source) => {
-    const file = program.getSourceFile(source.path);
-    if (!file) throw new Error(`otelify: ${source.path} was not loaded`);
+    const file = program?.getSourceFile(source.path);
+    if (!file || !checker) return { path: source.path, findings: [] };
     const parseError = parseErrorOf(file);
     if (parseError) return { path: source.path, findings: [], parseError };
     return { path: source.path, findings: new FileChecker(file, checker, policy).run() };
   });
+}
+
+/**
+ * A syntactic first look: could any OpenTelemetry-looking write in this file report something? Anything the
+ * syntax alone cannot settle (a key held in a constant, an attributes object built elsewhere, a spread)
+ * counts as suspect, so the type-checked pass decides.
+ */
+function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
+  const keyIsSuspect = (node: ts.Node): boolean => {
+    if (ts.isIdentifier(node) && node.parent && (ts.isPropertyAssignment(node.parent) || ts.isShorthandPropertyAssignment(node.parent))) return keyTextIsSuspect(node.text);
+    if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node)) return keyTextIsSuspect(node.text);
+    return true;
+  };
+  const keyTextIsSuspect = (key: string) =>
+    classifyKey(key) !== undefined || policy.deny.some((r) => r.test(key)) || policy.patterns.some((r) => r.test(key));
+  const valueIsSuspect = (value: ts.Expression | undefined): boolean =>
+    !!value &&
+    valueParts(value).some((part) => {
+      if (ts.isPropertyAccessExpression(part) && ['message', 'stack'].includes(part.name.text)) return true;
+      const path = referencePath(part);
+      return path !== undefined && classifyPath(path) !== undefined;
+    });
+  const objectIsSuspect = (node: ts.Expression | undefined, nested?: string): boolean => {
+    if (!node) return false;
+    const object = unwrapExpression(node);
+    if (!ts.isObjectLiteralExpression(object)) return !ts.isArrowFunction(object) && !ts.isFunctionExpression(object) && !ts.isNumericLiteral(object);
+    return object.properties.some((property) => {
+      if (!ts.isPropertyAssignment(property)) return true;
+      if (keyIsSuspect(property.name)) return true;
+      const value = nested ? (objectValue(property.initializer, nested) ?? property.initializer) : property.initializer;
+      return valueIsSuspect(value);
+    });
+  };
+  const nameIsSuspect = (node: ts.Expression | undefined) => !!node && !ts.isStringLiteralLike(unwrapExpression(node)) && valueIsSuspect(node);
+  let suspect = false;
+  const visit = (node: ts.Node): void => {
+    if (suspect) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && WRITES[node.expression.name.text]) {
+      const [first, second] = node.arguments;
+      switch (node.expression.name.text) {
+        case 'setAttribute':
+          suspect = (!!first && keyIsSuspect(first)) || valueIsSuspect(second);
+          break;
+        case 'setEntry': {
+          // `setEntry(key, { value })`: an entry built elsewhere needs the checker.
+          const entry = second && objectValue(second, 'value');
+          suspect = (!!first && keyIsSuspect(first)) || (!!second && !entry) || valueIsSuspect(entry);
+          break;
+        }
+        case 'setAttributes':
+          suspect = objectIsSuspect(first);
+          break;
+        case 'addEvent':
+          suspect = nameIsSuspect(first) || objectIsSuspect(second);
+          break;
+        case 'addLink':
+        case 'addLinks':
+          suspect = true;
+          break;
+        case 'updateName':
+          suspect = nameIsSuspect(first);
+          break;
+        case 'startSpan':
+        case 'startActiveSpan':
+          suspect = nameIsSuspect(first) || (!!second && ts.isObjectLiteralExpression(unwrapExpression(second)) ? objectIsSuspect(objectValue(second, 'attributes')) : false);
+          break;
+        case 'createBaggage':
+          suspect = objectIsSuspect(first, 'value');
+          break;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return suspect;
+}
+
+/** `{ name: X }` of an inline object literal. */
+function objectValue(node: ts.Expression, name: string): ts.Expression | undefined {
+  const object = unwrapExpression(node);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  const property = findProperty(object, name);
+  return property && ts.isPropertyAssignment(property) ? property.initializer : undefined;
 }
 
 interface CompiledPolicy {
