@@ -29,4 +29,9 @@ it('npm pack gives a tarball that, installed into another project, runs `npx ote
   expect(run.stdout).toContain("-channel.sendToQueue('orders', Buffer.from('hello'));");
   expect(run.stdout.replace(/\n/g, ' ')).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: 'orders' \}/);
   expect(readFileSync(join(app, 'src/send.js'), 'utf8')).toBe(source);
+
+  // The ESLint plugin and the runtime are package exports too.
+  const exports = spawnSync(process.execPath, ['--input-type=module', '-e', "const p = (await import('otelify/eslint')).default; const r = await import('otelify/runtime'); console.log(Object.keys(p.rules).join(','), typeof r.traceSend)"], { cwd: app, encoding: 'utf8' });
+  expect(exports.stderr).toBe('');
+  expect(exports.stdout.trim()).toBe('no-pii-attributes,no-error-message-attributes function');
 });
