@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instrumentSources } from '../src/engine/instrument.js';
+import { compilerOptionsFor } from '../src/engine/program.js';
+import { transformSource } from '../src/index.js';
+import { builtinTargets } from '../src/targets/index.js';
+import { FIXTURES } from './support/fixtures.js';
+import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { RABBITMQ, serviceAvailable } from './support/services.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const ENTRY = join(FIXTURES, 'build-app/orders.ts');
+const OUT = join(ROOT, 'test/.tmp/build');
+// Node libraries stay external, as they would in a server build; the otelify runtime is bundled.
+const EXTERNAL = ['amqplib', '@opentelemetry/api'];
+const THROW_LINE = readFileSync(ENTRY, 'utf8').split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
+
+type Program = typeof import('../fixtures/build-app/orders.js');
+
+async function build(bundler: string): Promise<string> {
+  const dir = join(OUT, bundler);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'orders.mjs');
+  switch (bundler) {
+    case 'esbuild': {
+      const { build: esbuild } = await import('esbuild');
+      const { default: otelify } = await import('../src/build/esbuild.js');
+      await esbuild({ entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'node', outfile: file, sourcemap: true, external: EXTERNAL, plugins: [otelify()], logLevel: 'silent' });
+      break;
+    }
+    case 'rollup': {
+      const { rollup } = await import('rollup');
+      const { default: otelify } = await import('../src/build/rollup.js');
+      const { default: esbuildStrip } = await import('./support/strip-types.js');
+      const bundle = await rollup({ input: ENTRY, external: EXTERNAL, plugins: [otelify(), esbuildStrip()], onwarn: () => {} });
+      await bundle.write({ file, format: 'es', sourcemap: true });
+      break;
+    }
+    case 'vite': {
+      const { build: vite } = await import('vite');
+      const { default: otelify } = await import('../src/build/vite.js');
+      await vite({
+        configFile: false,
+        logLevel: 'silent',
+        plugins: [otelify()],
+        build: {
+          ssr: ENTRY,
+          outDir: dir,
+          sourcemap: true,
+          minify: false,
+          rollupOptions: { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' } },
+        },
+      });
+      break;
+    }
+    case 'webpack':
+    case 'rspack': {
+      const compilerModule = bundler === 'webpack' ? await import('webpack') : await import('@rspack/core');
+      const create = (compilerModule as { default: (config: object) => { run(cb: (err: Error | null, stats?: { hasErrors(): boolean; toString(): string }) => void): void } }).default;
+      const { default: otelify } = await import(bundler === 'webpack' ? '../src/build/webpack.js' : '../src/build/rspack.js');
+      await new Promise<void>((done, fail) =>
+        create({
+          mode: 'none',
+          target: 'node20',
+          entry: ENTRY,
+          devtool: 'source-map',
+          experiments: { outputModule: true },
+          output: { path: dir, filename: 'orders.mjs', module: true, library: { type: 'module' }, chunkFormat: 'module' },
+          externalsType: 'module',
+          externals: Object.fromEntries(EXTERNAL.map((name) => [name, name])),
+          resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
+          module: {
+            rules: [
+              bundler === 'rspack'
+                ? { test: /\.ts$/, loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript' } } }, type: 'javascript/auto' }
+                : { test: /\.ts$/, loader: join(ROOT, 'test/support/esbuild-loader.cjs') },
+            ],
+          },
+          plugins: [otelify()],
+        }).run((error, stats) => (error || stats?.hasErrors() ? fail(error ?? new Error(stats?.toString())) : done())),
+      );
+      break;
+    }
+  }
+  return file;
+}
+
+const BUNDLERS = ['esbuild', 'rollup', 'vite', 'webpack', 'rspack'];
+
+describe.each(BUNDLERS)('the %s plugin', (bundler) => {
+  let file: string;
+  beforeAll(async () => {
+    file = await build(bundler);
+  }, 60_000);
+
+  it('emits the same instrumentation as `otelify apply`, importing otelify/runtime', () => {
+    const code = readFileSync(file, 'utf8');
+    expect(code).toMatch(/traceSend\)?\(\{\s*system: ['"]rabbitmq['"],\s*operation: ['"]publish['"]/);
+    expect(code).toMatch(/traceProcess\)?\(\{\s*system: ['"]rabbitmq['"]/);
+  });
+
+  it('maps an error thrown inside an instrumented handler back to the original file and line', () => {
+    const script = `
+      const { consumeAndFail } = await import(${JSON.stringify(pathToFileURL(file).href)});
+      const delivery = { content: Buffer.from('x'), fields: { routingKey: 'orders.failing' }, properties: { headers: {} } };
+      try { await consumeAndFail({ consume: async (_queue, handler) => handler(delivery) }); }
+      catch (error) { console.log(error.stack); }`;
+    const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout).toContain('cannot process orders.failing');
+    expect(run.stdout).toMatch(new RegExp(`build-app[\\\\/]orders\\.ts:${THROW_LINE}:`));
+  });
+});
+
+describe('the built app against RabbitMQ', async () => {
+  const available = await serviceAvailable(RABBITMQ);
+  const otel = setupOtel();
+  afterAll(() => otel.shutdown());
+
+  it.runIf(available).each(BUNDLERS)('%s: the consumer continues the producer trace', async (bundler) => {
+    otel.reset();
+    const program = (await import(pathToFileURL(join(OUT, bundler, 'orders.mjs')).href)) as Program;
+    const url = 'amqp://guest:guest@127.0.0.1:5672';
+    const queue = `otelify-build-${bundler}-${process.pid}`;
+    const received: string[] = [];
+    const close = await program.startConsumer(url, queue, (body) => received.push(`${body}:${trace.getActiveSpan()?.spanContext().traceId}`));
+    try {
+      const root = trace.getTracer('test').startSpan('order');
+      await trace.getTracer('test').startActiveSpan('order', (span) => program.publish(url, queue, 'o-1').finally(() => span.end()));
+      root.end();
+      const consumer = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CONSUMER), 5000, 'the consumer span');
+      const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
+      expect(producer.name).toBe(`publish ${queue}`);
+      expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
+      expect(received).toEqual([`o-1:${producer.spanContext().traceId}`]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('one engine for every front door', () => {
+  it('the plugin transform equals the codemod output (with the runtime imported from the package)', () => {
+    const code = readFileSync(ENTRY, 'utf8');
+    const viaPlugin = transformSource(code, ENTRY)!.code;
+    const [viaApply] = instrumentSources([{ path: ENTRY, text: code }], { targets: builtinTargets, compilerOptions: compilerOptionsFor(FIXTURES), runtimeSpecifier: () => 'otelify/runtime' });
+    expect(viaPlugin).toBe(viaApply!.output);
+  });
+
+  it('leaves a file that `otelify apply` already rewrote alone', () => {
+    const output = readFileSync(join(FIXTURES, 'amqplib/publish.output.ts'), 'utf8');
+    expect(transformSource(output, join(FIXTURES, 'amqplib/publish.output.ts'))).toBeNull();
+  });
+});

@@ -1,0 +1,7 @@
+// A minimal webpack loader for test builds: strips TypeScript with esbuild (after otelify's pre-transform).
+const { transformSync } = require('esbuild');
+
+module.exports = function esbuildLoader(source, map) {
+  const result = transformSync(source, { loader: 'ts', sourcemap: 'external', sourcefile: this.resourcePath, format: 'esm' });
+  this.callback(null, result.code, result.map || map);
+};
