@@ -156,3 +156,32 @@ describe('one engine for every front door', () => {
     expect(transformSource(output, join(FIXTURES, 'amqplib/publish.output.ts'))).toBeNull();
   });
 });
+
+describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () => {
+  const project = join(FIXTURES, 'tsc-app');
+  const emitted = join(ROOT, 'test/.tmp/tsc-app/orders.js');
+  const source = join(project, 'src/orders.ts');
+  beforeAll(() => {
+    rmSync(join(ROOT, 'test/.tmp/tsc-app'), { recursive: true, force: true });
+    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/ts-patch/bin/tspc.js'), '-p', project], { cwd: ROOT, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`tspc failed:\n${run.stdout}${run.stderr}`);
+  }, 60_000);
+
+  it('type-checks and emits the instrumented code, leaving the source file unchanged', () => {
+    const code = readFileSync(emitted, 'utf8');
+    expect(code).toContain("import * as otelify from 'otelify/runtime';");
+    expect(code).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
+    expect(readFileSync(source, 'utf8')).not.toContain('otelify.traceSend');
+  });
+
+  it('keeps line numbers, so stack traces point at the original lines', () => {
+    const line = readFileSync(source, 'utf8').split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
+    const script = `
+      const { consumeAndFail } = await import(${JSON.stringify(pathToFileURL(emitted).href)});
+      const delivery = { content: Buffer.from('x'), fields: { routingKey: 'orders.failing' }, properties: { headers: {} } };
+      try { await consumeAndFail({ consume: async (_queue, handler) => handler(delivery) }); }
+      catch (error) { console.log(error.stack); }`;
+    const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout).toMatch(new RegExp(`tsc-app[\\\\/]src[\\\\/]orders\\.ts:${line}:`));
+  });
+});

@@ -49,6 +49,7 @@ export class ImportPlan {
     private readonly file: ts.SourceFile,
     private readonly style: CodeStyle,
     private readonly runtimeSpecifier: string,
+    private readonly keepLineNumbers = false,
   ) {
     this.hasRuntimeImport = findNamespaceImport(file, RUNTIME_NAMESPACE) !== undefined;
     const hasImports = file.statements.some(ts.isImportDeclaration);
@@ -93,7 +94,8 @@ export class ImportPlan {
     }
     if (lines.length === 0) return;
     const anchor = this.insertionPoint();
-    edits.insert(anchor, anchor === 0 ? `${lines.join('\n')}\n` : `\n${lines.join('\n')}`);
+    const separator = this.keepLineNumbers ? ' ' : '\n';
+    edits.insert(anchor, anchor === 0 ? `${lines.join(separator)}${separator}` : `${separator}${lines.join(separator)}`);
   }
 
   /** After the last top-level import (or require), else after directives and a shebang. */

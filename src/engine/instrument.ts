@@ -46,6 +46,11 @@ export interface InstrumentOptions {
   /** Import specifier of the otelify runtime as seen from `file`. */
   runtimeSpecifier: (file: string) => string;
   compilerOptions: ts.CompilerOptions;
+  /**
+   * Add imports on an existing line, so every line keeps its number: for front doors that compile the
+   * rewritten text without a source map back to the original (tsc).
+   */
+  keepLineNumbers?: boolean;
 }
 
 const OPT_OUT = /otelify-ignore(?!-)/;
@@ -81,7 +86,7 @@ class FileInstrumenter {
     private readonly options: InstrumentOptions,
   ) {
     this.style = new CodeStyle(file);
-    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName));
+    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers);
     for (const target of options.targets) {
       if (target.role === 'consume-loop') continue;
       const { match } = target;

@@ -36,6 +36,11 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
       options = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configPath), undefined, configPath).options;
     }
   }
+  return analysisOptions(options);
+}
+
+/** A project's compiler options tuned for analysis: JS allowed, nothing emitted, only the types matching needs. */
+export function analysisOptions(options: ts.CompilerOptions): ts.CompilerOptions {
   return {
     ...options,
     allowJs: true,
