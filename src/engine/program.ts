@@ -114,12 +114,25 @@ export function createProgram(sources: SourceInput[], options: ts.CompilerOption
 }
 
 /**
+ * Module resolutions, shared by the programs of one run that have the same options (the bundler and
+ * jscodeshift front doors make one program per file): node_modules does not change during a run.
+ */
+const moduleCaches = new Map<string, ts.ModuleResolutionCache>();
+
+function moduleCacheFor(host: ts.CompilerHost, options: ts.CompilerOptions): ts.ModuleResolutionCache {
+  const key = `${host.getCurrentDirectory()}\0${JSON.stringify(options)}`;
+  let cache = moduleCaches.get(key);
+  if (!cache) moduleCaches.set(key, (cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options)));
+  return cache;
+}
+
+/**
  * Node's own declarations (@types/node, 2 MB) are most of what a program would parse, and matching never
  * needs them: call sites resolve to the queue libraries' declarations. Builtin modules and the `node` type
  * reference are left unresolved.
  */
 function skipNodeTypes(host: ts.CompilerHost, options: ts.CompilerOptions): void {
-  const moduleCache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => host.getCanonicalFileName(f), options);
+  const moduleCache = moduleCacheFor(host, options);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, containingSourceFile) =>
     literals.map((literal) => {
       if (isBuiltin(literal.text)) return { resolvedModule: undefined };
