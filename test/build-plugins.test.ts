@@ -160,7 +160,8 @@ describe('one engine for every front door', () => {
 describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () => {
   const project = join(FIXTURES, 'tsc-app');
   const emitted = join(ROOT, 'test/.tmp/tsc-app/orders.js');
-  const source = join(project, 'src/orders.ts');
+  // The same app the bundlers build, compiled by tspc.
+  const source = ENTRY;
   beforeAll(() => {
     rmSync(join(ROOT, 'test/.tmp/tsc-app'), { recursive: true, force: true });
     const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/ts-patch/bin/tspc.js'), '-p', project], { cwd: ROOT, encoding: 'utf8' });
@@ -182,6 +183,6 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
       try { await consumeAndFail({ consume: async (_queue, handler) => handler(delivery) }); }
       catch (error) { console.log(error.stack); }`;
     const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-    expect(run.stdout).toMatch(new RegExp(`tsc-app[\\\\/]src[\\\\/]orders\\.ts:${line}:`));
+    expect(run.stdout).toMatch(new RegExp(`build-app[\\\\/]orders\\.ts:${line}:`));
   });
 });

@@ -48,6 +48,11 @@ const WRITES: Record<string, string[]> = {
   setEntry: ['Baggage'],
   createBaggage: ['PropagationAPI'],
 };
+/** The text prefilter: only files that may write through the OpenTelemetry API are analysed. */
+export function mayWriteTelemetry(text: string): boolean {
+  return /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry/.test(text);
+}
+
 const IGNORE_NEXT_LINE = /otelify-ignore-next-line\s+pii\s*:\s*\S/;
 const IGNORE_WITHOUT_REASON = /otelify-ignore-next-line\s+pii\b(?!\s*:\s*\S)/;
 

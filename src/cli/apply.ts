@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { ConfigError, loadConfig, targetsFor } from '../config.js';
+import { targetsFor } from '../config.js';
 import { instrumentSources, type SiteReport } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { compilerOptionsFor } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
-import { findSourceFiles, PathError } from '../files/walk.js';
 import { writeAtomically } from '../files/write.js';
 import { flavorFor, runtimePathFor, runtimeSpecifier } from '../runtime/placement.js';
 import { RUNTIME_HEADER, runtimeSource, type RuntimeFlavor } from '../runtime/source.js';
+import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
 export interface ApplyOptions {
@@ -38,19 +38,12 @@ export interface ApplyReport {
 
 /** `otelify apply`: returns the exit code; never calls process.exit. */
 export async function apply(options: ApplyOptions, out: Output): Promise<number> {
-  const paths = options.paths.length > 0 ? options.paths : ['.'];
-  let files: string[];
-  let loaded;
-  try {
-    loaded = loadConfig(resolve(paths[0]!), options.config);
-    files = await findSourceFiles(paths, { exclude: loaded.config.exclude, excludeRoot: loaded.root });
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof PathError) {
-      out.error(error.message);
-      return EXIT.usage;
-    }
-    throw error;
+  const inputs = await resolveInputs(options.paths, options.config);
+  if ('error' in inputs) {
+    out.error(inputs.error);
+    return EXIT.usage;
   }
+  const { paths, loaded, files } = inputs;
   const { config } = loaded;
   const targets = targetsFor(config, options.only);
   if (options.only && targets.length === 0) {

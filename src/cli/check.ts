@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import { ConfigError, loadConfig } from '../config.js';
-import { findPii, type Finding } from '../check/find.js';
+import { findPii, mayWriteTelemetry, type Finding } from '../check/find.js';
 import { compilerOptionsFor } from '../engine/program.js';
-import { findSourceFiles, PathError } from '../files/walk.js';
 import { writeAtomically } from '../files/write.js';
 import { EXIT } from './apply.js';
+import { resolveInputs } from './inputs.js';
 
 export type CheckFormat = 'stylish' | 'json' | 'sarif' | 'github';
 
@@ -35,8 +34,6 @@ const RULES = [
   { id: 'pii-error-message', description: 'Span attributes should not be set from raw error messages, which often embed user data.' },
   { id: 'parse-error', description: 'The file could not be parsed.' },
 ];
-// Only files that may write through the OpenTelemetry API are analysed.
-const PREFILTER = /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry/;
 
 /** `otelify check`: returns the exit code; never calls process.exit. */
 export async function check(options: CheckOptions, out: Output = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -45,20 +42,13 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
     out.stderr.write(`error --format must be stylish, json, sarif or github (got ${format})\n`);
     return EXIT.usage;
   }
-  const paths = options.paths.length > 0 ? options.paths : ['.'];
-  let files: string[];
-  let loaded;
-  try {
-    loaded = loadConfig(resolve(paths[0]!), options.config);
-    files = await findSourceFiles(paths, { exclude: loaded.config.exclude, excludeRoot: loaded.root });
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof PathError) {
-      out.stderr.write(`error ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+  const inputs = await resolveInputs(options.paths, options.config);
+  if ('error' in inputs) {
+    out.stderr.write(`error ${inputs.error}\n`);
+    return EXIT.usage;
   }
-  const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((s) => PREFILTER.test(s.text));
+  const { paths, loaded, files } = inputs;
+  const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((s) => mayWriteTelemetry(s.text));
   const results = findPii(sources, { compilerOptions: compilerOptionsFor(resolve(paths[0]!)), policy: loaded.config.check });
   let findings: Finding[] = results.flatMap((r) => r.findings);
   for (const { path, parseError } of results) {

@@ -1,12 +1,10 @@
 import { dirname } from 'node:path';
 import type { Rule } from 'eslint';
-import { findPii, type CheckPolicy, type Finding } from '../../check/find.js';
+import { findPii, mayWriteTelemetry, type CheckPolicy, type Finding } from '../../check/find.js';
 import { compilerOptionsFor } from '../../engine/program.js';
 
 export type MessageId = 'personalData' | 'errorMessage';
 
-// Only files that may write through the OpenTelemetry API are analysed (the same prefilter as `otelify check`).
-const PREFILTER = /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry/;
 
 /**
  * Findings of `otelify check`'s engine for the file being linted, computed once per file and shared by the
@@ -20,7 +18,7 @@ function findingsFor(context: Rule.RuleContext, policy: CheckPolicy): Finding[] 
   const cached = cache.get(key);
   if (cached) return cached;
   const text = context.sourceCode.text;
-  const findings = PREFILTER.test(text)
+  const findings = mayWriteTelemetry(text)
     ? (findPii([{ path: context.filename, text }], { compilerOptions: compilerOptionsFor(dirname(context.filename)), policy })[0]?.findings ?? [])
     : [];
   cache.set(key, findings);
