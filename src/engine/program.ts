@@ -21,9 +21,14 @@ function defaultEsLib(target: ts.ScriptTarget | undefined): string {
   return `lib.${(target !== undefined && year[target]) || 'es2022'}.d.ts`;
 }
 
+const optionsByConfig = new Map<string, ts.CompilerOptions>();
+
 /** Compiler options of the nearest tsconfig.json, tuned for analysis: JS allowed, nothing emitted. */
 export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
   const configPath = ts.findConfigFile(startDir, ts.sys.fileExists, 'tsconfig.json');
+  const key = configPath ?? '';
+  const cached = optionsByConfig.get(key);
+  if (cached) return cached;
   let options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -33,10 +38,14 @@ export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
   if (configPath) {
     const read = ts.readConfigFile(configPath, ts.sys.readFile);
     if (!read.error) {
-      options = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configPath), undefined, configPath).options;
+      // Only the options matter: a host that lists no files spares enumerating the project.
+      const host: ts.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
+      options = ts.parseJsonConfigFileContent(read.config, host, dirname(configPath), undefined, configPath).options;
     }
   }
-  return analysisOptions(options);
+  const result = analysisOptions(options);
+  optionsByConfig.set(key, result);
+  return result;
 }
 
 /** A project's compiler options tuned for analysis: JS allowed, nothing emitted, only the types matching needs. */
