@@ -64,6 +64,18 @@ function eslint() {
 }
 const linted = process.env.BENCH_SKIP_ESLINT ? undefined : best(eslint);
 
+// Build time of the whole corpus with and without the plugin (Vite runs once each: it takes a while).
+const buildRun = (bundler, mode) => () => child('build-child.mjs', bundler, mode, corpus);
+const builds = process.env.BENCH_SKIP_BUILDS
+  ? undefined
+  : {
+      esbuild: best(buildRun('esbuild', 'without')),
+      esbuildPassthrough: best(buildRun('esbuild', 'passthrough')),
+      esbuildOtelify: best(buildRun('esbuild', 'with')),
+      vite: buildRun('vite', 'without')(),
+      viteOtelify: buildRun('vite', 'with')(),
+    };
+
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const rows = [
   ['parse every file once (TypeScript parser, the floor)', floor.ms, `${floor.maxRssMb.toFixed(0)} MB`],
@@ -80,3 +92,10 @@ console.log(`otelify parsed ${otelify.parsed} of ${files} files (the rest were r
 console.log(`peak memory: otelify ${otelify.maxRssMb.toFixed(0)} MB, parse floor ${floor.maxRssMb.toFixed(0)} MB`);
 console.log(`otelify check / floor: ${(checked.ms / floor.ms).toFixed(2)} (target: below 1.00), ${checked.findings} problems found in ${tracedFiles} traced files`);
 if (linted) console.log(`eslint with the plugin rule / floor: ${(linted.ms / floor.ms).toFixed(2)}; otelify check is ${(linted.ms / checked.ms).toFixed(1)}x faster`);
+
+if (builds) {
+  const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(0)}%`;
+  console.log(`\nbuilding the ${files}-module corpus:`);
+  console.log(`  esbuild ${fmt(builds.esbuild.ms)}; with a pass-through JS onLoad plugin ${fmt(builds.esbuildPassthrough.ms)} (+${pct(builds.esbuildPassthrough.ms, builds.esbuild.ms)}, the floor for any JS plugin); with otelify ${fmt(builds.esbuildOtelify.ms)} (+${pct(builds.esbuildOtelify.ms, builds.esbuild.ms)})`);
+  console.log(`  vite ${fmt(builds.vite.ms)}; with otelify ${fmt(builds.viteOtelify.ms)} (+${pct(builds.viteOtelify.ms, builds.vite.ms)}; target: under 10%)`);
+}

@@ -1,0 +1,25 @@
+// Builds the corpus with one bundler, with or without the otelify plugin; prints wall time and module count.
+import { writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [bundler, mode, corpus] = process.argv.slice(2);
+const withPlugin = mode === 'with';
+const entry = join(corpus, 'src', 'index.ts');
+const modules = readdirSync(join(corpus, 'src')).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+writeFileSync(entry, modules.map((f, i) => `export * as m${i} from './${f.replace(/\.ts$/, '.js')}';`).join('\n'));
+const external = ['amqplib', 'kafkajs', 'bullmq', '@opentelemetry/api', 'otelify/runtime'];
+
+const started = performance.now();
+if (bundler === 'esbuild') {
+  const { build } = await import('esbuild');
+  const { readFile } = await import('node:fs/promises');
+  // What any JavaScript plugin that reads every module costs esbuild: the floor for a transform plugin.
+  const passthrough = { name: 'passthrough', setup: (b) => b.onLoad({ filter: /\.ts$/ }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'ts' })) };
+  const plugins = mode === 'with' ? [(await import('../dist/build/esbuild.js')).default()] : mode === 'passthrough' ? [passthrough] : [];
+  await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external, plugins, logLevel: 'silent' });
+} else {
+  const { build } = await import('vite');
+  const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default()] : [];
+  await build({ configFile: false, root: corpus, logLevel: 'silent', plugins, build: { ssr: entry, write: false, minify: false, rollupOptions: { external } } });
+}
+process.stdout.write(JSON.stringify({ ms: performance.now() - started, modules: modules.length }));
