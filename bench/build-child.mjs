@@ -15,11 +15,11 @@ if (bundler === 'esbuild') {
   const { readFile } = await import('node:fs/promises');
   // What any JavaScript plugin that reads every module costs esbuild: the floor for a transform plugin.
   const passthrough = { name: 'passthrough', setup: (b) => b.onLoad({ filter: /\.ts$/ }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'ts' })) };
-  const plugins = mode === 'with' ? [(await import('../dist/build/esbuild.js')).default()] : mode === 'passthrough' ? [passthrough] : [];
+  const plugins = mode === 'with' ? [(await import('../dist/build/esbuild.js')).default({ root: corpus })] : mode === 'passthrough' ? [passthrough] : [];
   await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external, plugins, logLevel: 'silent' });
 } else {
   const { build } = await import('vite');
-  const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default()] : [];
+  const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default({ root: corpus })] : [];
   await build({ configFile: false, root: corpus, logLevel: 'silent', plugins, build: { ssr: entry, write: false, minify: false, rollupOptions: { external } } });
 }
 process.stdout.write(JSON.stringify({ ms: performance.now() - started, modules: modules.length }));

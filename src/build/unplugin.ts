@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SourceMap } from 'magic-string';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
+import { instrumentSources } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
+import { compilerOptionsFor } from '../engine/program.js';
+import { findSourceFiles } from '../files/walk.js';
 import { transformSource } from '../index.js';
 
 export interface OtelifyPluginOptions {
@@ -10,6 +16,15 @@ export interface OtelifyPluginOptions {
   config?: string;
   /** Extra path patterns never transformed (node_modules never is). */
   exclude?: RegExp[];
+  /** The project folder analysed up front in one TypeScript program (default: the working directory). */
+  root?: string;
+}
+
+interface Analysed {
+  /** The text the analysis saw: a module whose text differs is analysed again. */
+  text: string;
+  code?: string;
+  map?: SourceMap;
 }
 
 const SOURCE = /\.[cm]?[jt]sx?$/;
@@ -23,8 +38,33 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   const { config } = loadConfig(process.cwd(), options.config);
   const targets = targetsFor(config, options.only);
   const prefilter = createPrefilter(targets);
+  // Analysing every candidate of the project in one program at build start costs about what `otelify apply`
+  // does; a module whose text changed since (watch mode, other plugins) is analysed on its own.
+  let analysed = new Map<string, Analysed>();
+  let root = resolve(options.root ?? process.cwd());
   return {
     name: 'otelify',
+    // The bundler's own idea of the project folder, unless the options name one.
+    vite: {
+      configResolved(resolved) {
+        if (!options.root) root = resolved.root;
+      },
+    },
+    webpack(compiler) {
+      if (!options.root) root = compiler.context;
+    },
+    rspack(compiler) {
+      if (!options.root) root = compiler.context;
+    },
+    async buildStart() {
+      const files = await findSourceFiles([root], { exclude: config.exclude, excludeRoot: root }).catch(() => []);
+      const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((source) => prefilter(source.text));
+      const outcomes = instrumentSources(sources, { targets, compilerOptions: compilerOptionsFor(root), runtimeSpecifier: () => 'otelify/runtime' });
+      analysed = new Map();
+      outcomes.forEach((outcome, i) => {
+        if (!outcome.parseError) analysed.set(resolve(outcome.path), { text: sources[i]!.text, code: outcome.output, map: outcome.map });
+      });
+    },
     // Before the bundler's own TypeScript handling (Vite's esbuild step would strip the types we match on).
     enforce: 'pre',
     transformInclude(id) {
@@ -33,7 +73,10 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     },
     transform(code, id) {
       if (!prefilter(code)) return null;
-      const result = transformSource(code, id.split('?')[0]!, { targets });
+      const path = id.split('?')[0]!;
+      const known = analysed.get(resolve(path));
+      if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
+      const result = transformSource(code, path, { targets });
       return result ? { code: result.code, map: result.map } : null;
     },
   };
