@@ -10,13 +10,13 @@ import { transformSource } from '../src/index.js';
 import { builtinTargets } from '../src/targets/index.js';
 import { FIXTURES } from './support/fixtures.js';
 import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
-import { RABBITMQ, serviceAvailable } from './support/services.js';
+import { RABBITMQ, REDIS, serviceAvailable } from './support/services.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ENTRY = join(FIXTURES, 'build-app/orders.ts');
 const OUT = join(ROOT, 'test/.tmp/build');
 // Node libraries stay external, as they would in a server build; the otelify runtime is bundled.
-const EXTERNAL = ['amqplib', '@opentelemetry/api'];
+const EXTERNAL = ['amqplib', 'bullmq', 'ioredis', '@opentelemetry/api'];
 const THROW_LINE = readFileSync(ENTRY, 'utf8').split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
 
 type Program = typeof import('../fixtures/build-app/orders.js');
@@ -116,10 +116,12 @@ describe.each(BUNDLERS)('the %s plugin', (bundler) => {
   });
 });
 
+// One SDK for the file: the OpenTelemetry API takes the first global tracer provider only.
+const otel = setupOtel();
+afterAll(() => otel.shutdown());
+
 describe('the built app against RabbitMQ', async () => {
   const available = await serviceAvailable(RABBITMQ);
-  const otel = setupOtel();
-  afterAll(() => otel.shutdown());
 
   it.runIf(available).each(BUNDLERS)('%s: the consumer continues the producer trace', async (bundler) => {
     otel.reset();
@@ -140,6 +142,24 @@ describe('the built app against RabbitMQ', async () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('the built app against Redis (BullMQ)', async () => {
+  const available = await serviceAvailable(REDIS);
+
+  it.runIf(available).each(BUNDLERS)('%s: the worker continues the trace of the add', async (bundler) => {
+    otel.reset();
+    const program = (await import(pathToFileURL(join(OUT, bundler, 'orders.mjs')).href)) as Program;
+    await trace.getTracer('test').startActiveSpan('signup', async (span) => {
+      await program.emailRoundTrip(`otelify-build-${bundler}-${process.pid}`, 'a@example.com');
+      span.end();
+    });
+    const consumer = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CONSUMER), 5000, 'the worker span');
+    const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
+    expect(producer.attributes['messaging.system']).toBe('bullmq');
+    expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
+    expect(consumer.spanContext().traceId).toBe(producer.spanContext().traceId);
   });
 });
 
@@ -173,6 +193,8 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
     expect(code).toContain("import * as otelify from 'otelify/runtime';");
     expect(code).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
     expect(readFileSync(source, 'utf8')).not.toContain('otelify.traceSend');
+    // Imported modules are compiled instrumented too, not only the roots.
+    expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/emails.js'), 'utf8')).toMatch(/otelify\.traceProcess\(\{ system: 'bullmq'/);
   });
 
   it('keeps line numbers, so stack traces point at the original lines', () => {

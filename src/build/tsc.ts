@@ -17,10 +17,11 @@ export default function otelifyProgram(program: TS.Program, host: TS.CompilerHos
   const options = program.getCompilerOptions();
   const targets = targetsFor(loadConfig(process.cwd()).config);
   const prefilter = createPrefilter(targets);
+  // Every source file the program compiles, roots or imported, but not declarations or dependencies.
   const sources = program
-    .getRootFileNames()
-    .filter((file) => SOURCE.test(file) && !/\.d\.[cm]?ts$/.test(file))
-    .map((path) => ({ path, text: ts.sys.readFile(path) ?? '' }))
+    .getSourceFiles()
+    .filter((file) => SOURCE.test(file.fileName) && !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file))
+    .map((file) => ({ path: file.fileName, text: file.text }))
     .filter((source) => prefilter(source.text));
   const outcomes = instrumentSources(sources, {
     targets,

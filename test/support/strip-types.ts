@@ -1,9 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { transform } from 'esbuild';
 
-/** Rollup has no TypeScript of its own: this strips types after otelify ran (test builds only). */
+/** Rollup has no TypeScript of its own: this resolves and strips it after otelify ran (test builds only). */
 export default function stripTypes() {
   return {
     name: 'strip-types',
+    // TypeScript sources import each other as `./x.js`.
+    resolveId(source: string, importer?: string) {
+      if (!importer || !source.startsWith('.') || !source.endsWith('.js')) return null;
+      const candidate = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
+      return existsSync(candidate) ? candidate : null;
+    },
     async transform(code: string, id: string) {
       if (!id.endsWith('.ts')) return null;
       const result = await transform(code, { loader: 'ts', sourcemap: true, sourcefile: id, format: 'esm' });
