@@ -50,6 +50,8 @@ export class ImportPlan {
     private readonly style: CodeStyle,
     private readonly runtimeSpecifier: string,
     private readonly keepLineNumbers = false,
+    /** Whether a package resolves from this file (so a new import of it would load). */
+    private readonly resolves: (module: string) => boolean = () => false,
   ) {
     this.hasRuntimeImport = findNamespaceImport(file, RUNTIME_NAMESPACE) !== undefined;
     const hasImports = file.statements.some(ts.isImportDeclaration);
@@ -58,14 +60,18 @@ export class ImportPlan {
 
   /**
    * An expression for `name` exported by `module`: the file's own import of it, or a new import when the file
-   * already loads the module at its top level. A file that loads it lazily (an optional dependency behind a
-   * `require` in a try) must keep doing so: CommonJS gets a lazy `require`, anything else undefined.
+   * already loads the module at its top level, or does not load it at all but can resolve it (the message
+   * client comes from another file of the project). A file that loads it lazily (an optional dependency
+   * behind a `require` in a try, or an `import()`) must keep doing so: CommonJS gets a lazy `require`,
+   * anything else undefined.
    */
   named(module: string, name: string): string | undefined {
     const existing = findNamedImport(this.file, module, name);
     if (existing) return existing;
-    if (!loadsAtTopLevel(this.file, module)) {
-      return this.commonJs ? `() => require(${this.style.string(module)}).${name}()` : undefined;
+    const lazy = loadsLazily(this.file, module);
+    if (lazy || !loadsAtTopLevel(this.file, module)) {
+      if (this.commonJs) return `() => require(${this.style.string(module)}).${name}()`;
+      if (lazy || !this.resolves(module)) return undefined;
     }
     const key = `${module}#${name}`;
     const planned = this.namedImports.get(key);
@@ -121,6 +127,21 @@ function loadsAtTopLevel(file: ts.SourceFile, module: string): boolean {
       return !!specifier && ts.isStringLiteralLike(specifier) && specifier.text === module;
     });
   });
+}
+
+/** `import('module')` anywhere, or `require('module')` other than as a top-level declaration. */
+function loadsLazily(file: ts.SourceFile, module: string): boolean {
+  const quoted = module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (!new RegExp(`\\b(import|require)\\s*\\(\\s*['"\`]${quoted}['"\`]`).test(file.text)) return false;
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isVariableStatement(node) && node.parent === file && isTopLevelRequire(node)) return false;
+    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      const [specifier] = node.arguments;
+      if (specifier && ts.isStringLiteralLike(specifier) && specifier.text === module) return true;
+    }
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
 }
 
 function isDirective(statement: ts.Statement): boolean {

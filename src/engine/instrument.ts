@@ -86,7 +86,9 @@ class FileInstrumenter {
     private readonly options: InstrumentOptions,
   ) {
     this.style = new CodeStyle(file);
-    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers);
+    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers, (module) =>
+      !!ts.resolveModuleName(module, file.fileName, options.compilerOptions, ts.sys).resolvedModule?.isExternalLibraryImport,
+    );
     for (const target of options.targets) {
       if (target.role === 'consume-loop') continue;
       const { match } = target;
@@ -123,7 +125,7 @@ class FileInstrumenter {
       // Several targets can share a method (kafkajs `run` with eachMessage or eachBatch): each applies only
       // when the call has its handler.
       if (matched && !this.hasOwnHandler(target, call)) continue;
-      if (target.role === 'consume' && target.handler.property && this.isInlineObjectWithout(call.arguments[target.handler.arg], target.handler.property)) continue;
+      if (target.role === 'consume' && !this.mayHoldHandler(call.arguments[target.handler.arg], target.handler)) continue;
       const { types } = target.match;
       let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types);
       if (resolution === 'unknown') {
@@ -139,6 +141,20 @@ class FileInstrumenter {
 
   private hasOwnHandler(target: Target, call: ts.CallExpression): boolean {
     return target.role === 'consume' && !!target.handler.property && !this.isInlineObjectWithout(call.arguments[target.handler.arg], target.handler.property);
+  }
+
+  /**
+   * Whether `arg` can be where `ref` says the handler is. A call without that argument (NATS `subscribe(subject)`
+   * returns an iterator), an inline object that does not name the property, or an inline function (for a
+   * property handler) has no such handler; an inline object literal is no handler function (for a handler
+   * passed as the argument itself). A method taking either a handler or options with one is then two targets,
+   * each applying to its own shape.
+   */
+  private mayHoldHandler(arg: ts.Expression | undefined, ref: ArgRef): boolean {
+    const inline = arg && unwrapExpression(arg);
+    if (!inline) return false;
+    if (!ref.property) return !ts.isObjectLiteralExpression(inline);
+    return !this.isInlineObjectWithout(inline, ref.property) && !ts.isArrowFunction(inline) && !ts.isFunctionExpression(inline);
   }
 
   /** An inline options object that does not name `property` (so that handler's target does not apply). */
@@ -260,7 +276,7 @@ class FileInstrumenter {
     if (format && format !== 'record') extra.push(this.style.string(format));
     if (createHeaders) {
       const factory = this.imports.named(createHeaders.module, createHeaders.name);
-      if (!factory) return this.skip(site, `'${createHeaders.module}' is not imported at the top of this file, so its '${createHeaders.name}()' cannot be used`);
+      if (!factory) return this.skip(site, `'${createHeaders.module}' is loaded lazily here or does not resolve from this file, so its '${createHeaders.name}()' cannot be imported`);
       if (extra.length === 1) extra.push(this.style.string('record'));
       extra.push(factory);
     }
@@ -270,11 +286,25 @@ class FileInstrumenter {
     } else {
       const last = args[args.length - 1];
       const missing = Array(target.carrier.arg - args.length).fill('undefined, ').join('');
-      const text = `${missing}${RUNTIME_NAMESPACE}.inject({}, ${extra.join(', ')})`;
+      const text = `${missing}${RUNTIME_NAMESPACE}.inject(${this.emptyCarrier(node, target.carrier.arg)}, ${extra.join(', ')})`;
       if (last) this.edits.insert(last.getEnd(), `, ${text}`);
       else this.edits.insert(node.getEnd() - 1, text);
     }
     this.done(site);
+  }
+
+  /**
+   * What to inject into when the call has no options argument: `{}`, or `undefined` (which the runtime turns
+   * into a new object) when the parameter's type has required properties `{}` would not type-check against
+   * (NATS `request` options need `timeout`).
+   */
+  private emptyCarrier(node: ts.CallExpression | ts.NewExpression, index: number): string {
+    const parameter = this.checker.getResolvedSignature(node)?.parameters[index];
+    if (!parameter) return '{}';
+    const type = this.checker.getNonNullableType(this.checker.getTypeOfSymbolAtLocation(parameter, node));
+    const members = type.isUnion() ? type.types : [type];
+    const fits = members.some((member) => this.checker.getPropertiesOfType(member).every((p) => (p.flags & ts.SymbolFlags.Optional) !== 0));
+    return fits ? '{}' : 'undefined';
   }
 
   private instrumentConsume(target: ConsumeTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {

@@ -1,11 +1,18 @@
 import type { TargetModule } from './types.js';
 
 const modules = ['nats'];
-// NATS headers are a MsgHdrs object only the library's `headers()` factory makes.
+// NATS headers are a MsgHdrs object only the library's `headers()` factory makes. The payload before the
+// options is optional (`nc.publish(subject)`): `undefined` is passed for it when the options are added.
 const carrier = { arg: 2, path: 'headers', format: 'nats', createHeaders: { name: 'headers', module: 'nats' }, fillMissing: true } as const;
 const subject = { from: 'args', parts: [{ arg: 0 }] } as const;
+// Subscription and service callbacks receive `(err, msg)`.
+const callbackSpec = { payloadArg: 1, headers: 'headers', format: 'nats' } as const;
+const jetStreamSpec = { headers: 'headers', format: 'nats', destinationFrom: 'info.stream', id: 'seq' } as const;
 
-/** NATS core and JetStream: publish/request carry headers; subscriptions and consumers deliver messages. */
+/**
+ * NATS core and JetStream (nats 2.x): publish/request/requestMany carry headers; subscriptions, JetStream
+ * consumers and service endpoints deliver messages to callbacks or to async iterators (message loops).
+ */
 export const nats: TargetModule = {
   library: 'nats',
   targets: [
@@ -32,17 +39,28 @@ export const nats: TargetModule = {
       carrier,
     },
     {
+      id: 'nats.request-many',
+      library: 'nats',
+      modules,
+      role: 'produce',
+      system: 'nats',
+      operation: 'send',
+      match: { kind: 'method', types: ['NatsConnection'], method: 'requestMany' },
+      destination: subject,
+      carrier,
+    },
+    {
       id: 'nats.subscribe',
       library: 'nats',
       modules,
       role: 'consume',
       system: 'nats',
       operation: 'process',
+      // Without a callback the subscription is iterated: see the message loops below.
       match: { kind: 'method', types: ['NatsConnection'], method: 'subscribe' },
       handler: { arg: 1, property: 'callback' },
       destination: subject,
-      // Callbacks receive `(err, msg)`.
-      spec: { payloadArg: 1, headers: 'headers', format: 'nats' },
+      spec: callbackSpec,
     },
     {
       id: 'nats.consume',
@@ -53,7 +71,32 @@ export const nats: TargetModule = {
       operation: 'process',
       match: { kind: 'method', types: ['Consumer', 'ExportedConsumer'], method: 'consume' },
       handler: { arg: 0, property: 'callback' },
-      spec: { headers: 'headers', format: 'nats', destinationFrom: 'info.stream', id: 'seq' },
+      spec: jetStreamSpec,
+    },
+    {
+      // `srv.addEndpoint(name, { handler })`; the endpoint's subject may carry a group prefix, so it is not
+      // taken from the name.
+      id: 'nats.service-endpoint',
+      library: 'nats',
+      modules,
+      role: 'consume',
+      system: 'nats',
+      operation: 'process',
+      match: { kind: 'method', types: ['ServiceGroup', 'Service'], method: 'addEndpoint' },
+      handler: { arg: 1, property: 'handler' },
+      spec: callbackSpec,
+    },
+    {
+      // `srv.addEndpoint(name, handler)`.
+      id: 'nats.service-handler',
+      library: 'nats',
+      modules,
+      role: 'consume',
+      system: 'nats',
+      operation: 'process',
+      match: { kind: 'method', types: ['ServiceGroup', 'Service'], method: 'addEndpoint' },
+      handler: { arg: 1 },
+      spec: callbackSpec,
     },
     {
       id: 'nats.iterate',
@@ -63,7 +106,7 @@ export const nats: TargetModule = {
       system: 'nats',
       operation: 'process',
       // Core subjects often embed ids, so a core message's subject is not used as the destination.
-      elementTypes: ['Msg'],
+      elementTypes: ['Msg', 'ServiceMsg'],
       spec: { headers: 'headers', format: 'nats' },
     },
     {
@@ -74,7 +117,7 @@ export const nats: TargetModule = {
       system: 'nats',
       operation: 'process',
       elementTypes: ['JsMsg'],
-      spec: { headers: 'headers', format: 'nats', destinationFrom: 'info.stream', id: 'seq' },
+      spec: jetStreamSpec,
     },
   ],
 };
