@@ -145,16 +145,26 @@ class FileInstrumenter {
 
   /**
    * Whether `arg` can be where `ref` says the handler is. A call without that argument (NATS `subscribe(subject)`
-   * returns an iterator), an inline object that does not name the property, or an inline function (for a
-   * property handler) has no such handler; an inline object literal is no handler function (for a handler
-   * passed as the argument itself). A method taking either a handler or options with one is then two targets,
-   * each applying to its own shape.
+   * returns an iterator) or an inline object that does not name the property has no such handler; a function
+   * holds no handler property, and an object is no handler function. A method taking either a handler or
+   * options with one is then two targets, each applying to its own shape.
    */
   private mayHoldHandler(arg: ts.Expression | undefined, ref: ArgRef): boolean {
     const inline = arg && unwrapExpression(arg);
     if (!inline) return false;
-    if (!ref.property) return !ts.isObjectLiteralExpression(inline);
-    return !this.isInlineObjectWithout(inline, ref.property) && !ts.isArrowFunction(inline) && !ts.isFunctionExpression(inline);
+    const callable = this.callability(inline);
+    if (!ref.property) return callable !== 'no';
+    return !this.isInlineObjectWithout(inline, ref.property) && callable !== 'yes';
+  }
+
+  /** Whether an expression is a function, as far as its syntax or (known) type says. */
+  private callability(node: ts.Expression): 'yes' | 'no' | 'unknown' {
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return 'yes';
+    if (ts.isObjectLiteralExpression(node)) return 'no';
+    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(node));
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
+    if (type.getCallSignatures().length > 0) return 'yes';
+    return type.flags & ts.TypeFlags.Object ? 'no' : 'unknown';
   }
 
   /** An inline options object that does not name `property` (so that handler's target does not apply). */
