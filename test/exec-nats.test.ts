@@ -89,6 +89,34 @@ describe.runIf(available)('NATS, rewritten, against a NATS server with JetStream
     expect(spans.map((s) => s.name).sort()).toEqual(['process', `process ${subject}`]);
   });
 
+  it('a header object reused for several messages gives each its own context and is left as it was', async () => {
+    otel.reset();
+    const subject = `prices.tagged.${unique}`;
+    const seen: Seen[] = [];
+    const iterating = program.handlePrices(nc, subject, 2, (body) => {
+      seen.push(observed(body));
+    });
+    // The wire, as a plain (not rewritten) subscriber sees it.
+    const raw: { tenant?: string; traceparent?: string }[] = [];
+    nc.subscribe(subject, { max: 2, callback: (_err, m) => raw.push({ tenant: m.headers?.get('x-tenant'), traceparent: m.headers?.get('traceparent') }) });
+    await nc.flush();
+    const first = inRootSpan(() => program.announceTagged(nc, subject, 'one'), 'first');
+    const second = inRootSpan(() => program.announceTagged(nc, subject, 'two'), 'second');
+    await iterating;
+    await waitFor(() => raw.length === 2, 5000, 'the raw deliveries');
+    expect(seen).toEqual([
+      { body: 'one', traceId: first.root.spanContext().traceId, tenant: 'acme' },
+      { body: 'two', traceId: second.root.spanContext().traceId, tenant: 'acme' },
+    ]);
+    expect(raw.map((r) => r.tenant)).toEqual(['acme', 'acme']);
+    expect(raw[0]!.traceparent).not.toBe(raw[1]!.traceparent);
+    expect(program.sharedHeaders().keys()).toEqual(['x-tenant']);
+    const spans = await endedConsumers(2);
+    const sends = producers();
+    expect(sends).toHaveLength(2);
+    for (const [i, span] of spans.entries()) expectChildOf(span, sends[i]!);
+  });
+
   it('an iterator body that throws ends its span as ERROR and the error still reaches the caller', async () => {
     otel.reset();
     const subject = `prices.err.${unique}`;

@@ -138,6 +138,19 @@ interface HeaderMap {
   has(key: string): boolean;
   set(key: string, value: string): void;
   keys(): string[];
+  values?(key: string): string[];
+  append?(key: string, value: string): void;
+}
+
+/** Copies every field (every value of a repeated one) of `source` into the new header object `target`. */
+function copyHeaders(source: HeaderMap, target: HeaderMap): HeaderMap {
+  for (const key of source.keys()) {
+    for (const value of source.values ? source.values(key) : [source.get(key)]) {
+      if (target.append) target.append(key, value);
+      else target.set(key, value);
+    }
+  }
+  return target;
 }
 
 function isHeaderMap(value: unknown): value is HeaderMap {
@@ -190,7 +203,10 @@ function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () 
   const fields = fieldsToInject();
   if (fields.length === 0) return existing;
   if (format === 'nats') {
-    const headers = existing ?? createHeaders?.();
+    // One header object is often shared by many messages: the fields go into a copy made with the library's
+    // factory, so a message's context never sticks to the next one and the caller's object stays as it was.
+    const fresh = createHeaders?.();
+    const headers = isHeaderMap(existing) && isHeaderMap(fresh) ? copyHeaders(existing, fresh) : (existing ?? fresh);
     if (!isHeaderMap(headers)) return existing;
     for (const [key, value] of fields) if (!headers.has(key)) headers.set(key, value);
     return headers;
