@@ -7,6 +7,7 @@ import { createProgram, parseErrorOf, type ParseError, type SourceInput } from '
 import {
   constantString,
   constructionOf,
+  constValueOf,
   findProperty,
   importOrigin,
   isFromModules,
@@ -269,9 +270,9 @@ class FileInstrumenter {
       return this.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
     }
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
-    if (target.nativeTelemetry && this.usesNativeTelemetry(target.nativeTelemetry, carrierArg, receiver)) {
-      return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
-    }
+    const native = target.nativeTelemetry && this.nativeTelemetryIn(target.nativeTelemetry, carrierArg, receiver);
+    if (native === 'call') return this.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
+    if (native) return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
     const destination = this.destination(target.destination, args, receiver);
     const batch = target.batch ? this.batchSize(carrierArg, target.batch) : undefined;
     const operation = sendCall || !target.sendMethod ? target.operation : 'create';
@@ -322,11 +323,10 @@ class FileInstrumenter {
     const handler = this.locate(args, target.handler);
     if (!handler) return this.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
     const value = handler.value;
-    if (value && ts.isStringLiteralLike(unwrapExpression(value))) {
-      return this.skip(site, 'the processor is a file path; instrument the processor file instead');
-    }
     if (value && (isRuntimeCall(value, 'traceProcess') || isRuntimeCall(value, 'traceBatch'))) return this.already(site);
-    if (target.nativeTelemetry && this.usesNativeTelemetry(target.nativeTelemetry, args[2] ?? args[1], receiver)) {
+    const notAFunction = value && this.notAFunction(value);
+    if (notAFunction) return this.skip(site, notAFunction);
+    if (target.nativeTelemetry && this.nativeTelemetryIn(target.nativeTelemetry, args[2] ?? args[1], receiver)) {
       return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
     }
     const destination = this.destination(target.destination, args, receiver);
@@ -436,12 +436,37 @@ class FileInstrumenter {
     return { element, value };
   }
 
-  private usesNativeTelemetry(property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): boolean {
-    const literal = objectLiteralOf(this.checker, options);
-    if (literal && findProperty(literal, property)) return true;
+  /**
+   * Where the library's own telemetry option is visibly set: in the call's options, or in an options argument of
+   * the `new` that built the receiver (whichever argument it is).
+   */
+  private nativeTelemetryIn(property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): 'call' | 'receiver' | undefined {
+    const sets = (expression: ts.Expression | undefined) => {
+      const literal = objectLiteralOf(this.checker, expression);
+      return !!literal && !!findProperty(literal, property);
+    };
+    if (sets(options)) return 'call';
     const construction = receiver && constructionOf(this.checker, receiver);
-    const constructorOptions = objectLiteralOf(this.checker, construction?.arguments?.[1]);
-    return !!constructorOptions && !!findProperty(constructorOptions, property);
+    return construction?.arguments?.some(sets) ? 'receiver' : undefined;
+  }
+
+  /**
+   * Why a handler argument cannot be wrapped, when its syntax or type says it is not a function: a file path
+   * or URL (a processor run in another process), `null`/`undefined` (no handler), or a value that is not always
+   * a function. Untyped values are wrapped (the runtime leaves a non-function as it is).
+   */
+  private notAFunction(node: ts.Expression): string | undefined {
+    const inline = constValueOf(this.checker, node);
+    if (ts.isArrowFunction(inline) || ts.isFunctionExpression(inline)) return undefined;
+    const filePath = 'the processor is a file path or URL (it runs in another process); wrap the function that file exports by hand';
+    if (isPathLike(inline) || isFromModules(importOrigin(this.checker, inline), PATH_MODULES)) return filePath;
+    if (inline.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(inline) && inline.text === 'undefined')) return 'no handler function is given';
+    const type = this.checker.getTypeAtLocation(node);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    const members = type.isUnion() ? type.types : [type];
+    if (members.every((member) => member.getCallSignatures().length > 0)) return undefined;
+    if (members.some((member) => member.flags & ts.TypeFlags.StringLike || member.getSymbol()?.getName() === 'URL')) return filePath;
+    return 'the handler is not always a function';
   }
 
   private hasManualInject(node: ts.Node): boolean {
@@ -491,6 +516,19 @@ class FileInstrumenter {
     site.action = 'skipped';
     site.reason = reason;
   }
+}
+
+/** Node's modules that build file paths and URLs (`path.join(__dirname, 'processor.js')`); their types are not loaded. */
+const PATH_MODULES = ['path', 'node:path', 'url', 'node:url'];
+
+/** A string built in place (literal, template, concatenation), `new URL(...)` or `require.resolve(...)`. */
+function isPathLike(node: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node)) return true;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+  const callee = ts.isNewExpression(node) || ts.isCallExpression(node) ? node.expression : undefined;
+  if (!callee) return false;
+  const name = callee.getText();
+  return ts.isNewExpression(node) ? /^(\w+\.)?URL$/.test(name) : name === 'require.resolve';
 }
 
 function describeRef(ref: ArgRef): string {

@@ -167,7 +167,7 @@ export function objectLiteralOf(checker: ts.TypeChecker, expression: ts.Expressi
   const node = unwrapExpression(expression);
   if (ts.isObjectLiteralExpression(node)) return node;
   if (ts.isIdentifier(node)) {
-    const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
+    const declaration = valueDeclarationOf(checker, node);
     if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer) {
       const initializer = unwrapExpression(declaration.initializer);
       return ts.isObjectLiteralExpression(initializer) ? initializer : undefined;
@@ -190,10 +190,26 @@ export function constructionOf(checker: ts.TypeChecker, receiver: ts.Expression)
   const node = unwrapExpression(receiver);
   if (ts.isNewExpression(node)) return node;
   const target = ts.isPropertyAccessExpression(node) ? node.name : node;
-  const declaration = checker.getSymbolAtLocation(target)?.valueDeclaration;
+  const declaration = valueDeclarationOf(checker, target);
   if (declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
     const initializer = unwrapExpression(declaration.initializer);
     return ts.isNewExpression(initializer) ? initializer : undefined;
   }
   return undefined;
+}
+
+/** The declaration behind a name, through imports (`import { queue } from './queues.js'`). */
+function valueDeclarationOf(checker: ts.TypeChecker, node: ts.Node): ts.Declaration | undefined {
+  let symbol = checker.getSymbolAtLocation(node);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol?.valueDeclaration;
+}
+
+/** What an expression holds: the initializer of the `const` it names (here or imported), or itself. */
+export function constValueOf(checker: ts.TypeChecker, expression: ts.Expression): ts.Expression {
+  const node = unwrapExpression(expression);
+  if (!ts.isIdentifier(node)) return node;
+  const declaration = valueDeclarationOf(checker, node);
+  const isConst = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const;
+  return isConst && declaration.initializer ? unwrapExpression(declaration.initializer) : node;
 }

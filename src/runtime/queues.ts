@@ -230,29 +230,45 @@ function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () 
   return carrier;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Every element of an array: an element that is no object (a caller's mistake) is left for the library to reject. */
+function injectEach(list: unknown[], segments: string[], format: CarrierFormat, createHeaders?: () => unknown): unknown[] {
+  return list.map((item: unknown) => (isPlainObject(item) ? injectAt(item, segments, format, createHeaders) : item));
+}
+
 function injectAt(host: unknown, segments: string[], format: CarrierFormat, createHeaders?: () => unknown): unknown {
   const [segment, ...rest] = segments;
   if (segment === undefined) return addFields(host, format, createHeaders);
   // BullMQ's `telemetry: { omitContext: true }` asks for no context on that job.
   if (format === 'json' && rest.length === 0 && read(host, 'omitContext') === true) return host;
+  if (segment.endsWith('[]*')) {
+    // A tree (a BullMQ flow): this node, then every node below it through `key`, at any depth.
+    const key = segment.slice(0, -3);
+    const here = injectAt(host, rest, format, createHeaders);
+    const below = read(here, key);
+    return isPlainObject(here) && Array.isArray(below) ? { ...here, [key]: injectEach(below, segments, format, createHeaders) } : here;
+  }
   const iterate = segment.endsWith('[]');
   const key = iterate ? segment.slice(0, -2) : segment;
   const target = key ? read(host, key) : host;
-  const next = iterate
-    ? Array.isArray(target)
-      ? target.map((item: unknown) => injectAt(item, rest, format, createHeaders))
-      : target
-    : injectAt(target, rest, format, createHeaders);
+  // Nothing to visit: the host stays as it is (no empty array or property is added).
+  if (iterate && !Array.isArray(target)) return host;
+  const next = iterate ? injectEach(target as unknown[], rest, format, createHeaders) : injectAt(target, rest, format, createHeaders);
   if (!key) return next;
-  if (host !== null && typeof host === 'object' && !Array.isArray(host)) return { ...host, [key]: next };
+  if (isPlainObject(host)) return { ...host, [key]: next };
   if (host === undefined || host === null) return { [key]: next };
   return host;
 }
 
 /**
  * Returns a copy of `host` with the active context injected at `path` (copying only along the path, so the
- * caller's objects are never mutated). Several paths may be given separated by `|`. `createHeaders` builds a
- * header object where the library needs its own type (NATS `headers()`).
+ * caller's objects are never mutated). `items[]` visits every element of an array (`[]` alone: `host` is the
+ * array); `children[]*` visits a tree: the node itself, then every node below it through `children`.
+ * Several paths may be given separated by `|`. `createHeaders` builds a header object where the library
+ * needs its own type (NATS `headers()`).
  */
 export function inject<T>(host: T, path: string, format: CarrierFormat = 'record', createHeaders?: () => unknown): T {
   let result: unknown = host;
@@ -312,11 +328,22 @@ export function processMessage<T>(spec: ProcessSpec, payload: unknown, fn: () =>
   return runInSpan(span, parent, fn);
 }
 
-/** Wraps a message handler so every call runs in {@link processMessage}. */
+/**
+ * The wrapper keeps the handler's `length` and `name`: libraries read them (BullMQ hands its abort signal
+ * only to a processor that declares three parameters).
+ */
+function likeHandler<F>(wrapper: (...args: any[]) => unknown, handler: F & ((...args: any[]) => unknown)): F {
+  Object.defineProperty(wrapper, 'length', { value: handler.length, configurable: true });
+  Object.defineProperty(wrapper, 'name', { value: handler.name, configurable: true });
+  return wrapper as F;
+}
+
+/** Wraps a message handler so every call runs in {@link processMessage}. A non-function is returned as it is. */
 export function traceProcess<F extends (...args: any[]) => unknown>(spec: ProcessSpec, handler: F): F {
-  return function (this: unknown, ...args: unknown[]) {
+  if (typeof handler !== 'function') return handler;
+  return likeHandler(function (this: unknown, ...args: unknown[]) {
     return processMessage(spec, args[spec.payloadArg ?? 0], () => handler.apply(this, args));
-  } as F;
+  }, handler);
 }
 
 /**
@@ -324,7 +351,8 @@ export function traceProcess<F extends (...args: any[]) => unknown>(spec: Proces
  * context of every message in it.
  */
 export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpec, handler: F): F {
-  return function (this: unknown, ...args: unknown[]) {
+  if (typeof handler !== 'function') return handler;
+  return likeHandler(function (this: unknown, ...args: unknown[]) {
     const payload = args[0];
     const messages = read(payload, spec.messages);
     const list: unknown[] = Array.isArray(messages) ? messages : [];
@@ -345,7 +373,7 @@ export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpe
       },
     });
     return runInSpan(span, context.active(), () => handler.apply(this, args));
-  } as F;
+  }, handler);
 }
 
 /**

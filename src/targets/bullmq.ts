@@ -1,13 +1,21 @@
 import type { TargetModule } from './types.js';
 
 const modules = ['bullmq'];
-// BullMQ's own telemetry (`telemetry: new BullMQOtel(...)`) already propagates: never instrument twice.
+// BullMQ's own telemetry (`telemetry: new BullMQOtel(...)` on a Queue, Worker or FlowProducer) already
+// propagates: never instrument twice. In a job's options, `telemetry` ({ metadata, omitContext }) is the
+// job's own choice and is respected too.
 const nativeTelemetry = 'telemetry';
 // The carrier is where BullMQ's native telemetry keeps it: a JSON string in the job's options, so either
-// side can read what the other wrote.
+// side can read what the other wrote. The runtime leaves a job with `telemetry.omitContext: true` alone.
 const carrier = { path: 'telemetry.metadata', format: 'json' } as const;
+// Every job of a flow, at any depth: the root, its children, their children...
+const flowJobs = `children[]*.opts.${carrier.path}`;
 
-/** BullMQ: producers add jobs to a queue (or a flow); a Worker's processor handles them. */
+/**
+ * BullMQ: producers add jobs to a queue (or a flow); a Worker's processor handles them. Not targeted:
+ * job schedulers (`upsertJobScheduler`, repeatable jobs), whose jobs are created later by BullMQ and would all
+ * share the context of the call that set the schedule.
+ */
 export const bullmq: TargetModule = {
   library: 'bullmq',
   targets: [
@@ -32,6 +40,7 @@ export const bullmq: TargetModule = {
       operation: 'publish',
       match: { kind: 'method', types: ['Queue'], method: 'addBulk' },
       destination: { from: 'receiver', property: 'name' },
+      // Each job of the array; a job without `opts` gets them.
       carrier: { arg: 0, path: `[].opts.${carrier.path}`, format: carrier.format },
       nativeTelemetry,
     },
@@ -43,9 +52,20 @@ export const bullmq: TargetModule = {
       system: 'bullmq',
       operation: 'publish',
       match: { kind: 'method', types: ['FlowProducer'], method: 'add' },
+      // The root job's queue (children may be in other queues).
       destination: { from: 'args', parts: [{ arg: 0, property: 'queueName' }] },
-      // The parent job and its direct children; deeper descendants are rare and keep BullMQ's defaults.
-      carrier: { arg: 0, path: `opts.${carrier.path}|children[].opts.${carrier.path}`, format: carrier.format },
+      carrier: { arg: 0, path: flowJobs, format: carrier.format },
+      nativeTelemetry,
+    },
+    {
+      id: 'bullmq.flowBulk',
+      library: 'bullmq',
+      modules,
+      role: 'produce',
+      system: 'bullmq',
+      operation: 'publish',
+      match: { kind: 'method', types: ['FlowProducer'], method: 'addBulk' },
+      carrier: { arg: 0, path: `[].${flowJobs}`, format: carrier.format },
       nativeTelemetry,
     },
     {
@@ -56,6 +76,7 @@ export const bullmq: TargetModule = {
       system: 'bullmq',
       operation: 'process',
       match: { kind: 'new', class: 'Worker' },
+      // A processor given as a file path or URL runs sandboxed in another process: reported, not wrapped.
       handler: { arg: 1 },
       destination: { from: 'args', parts: [{ arg: 0 }] },
       spec: { headers: `opts.${carrier.path}`, format: carrier.format, id: 'id', destinationFrom: 'queueName' },
