@@ -388,8 +388,6 @@ function propertyValue(checker: ts.TypeChecker, node: ts.Expression | undefined,
   return undefined;
 }
 
-const DERIVING_CALLS = /hash|digest|sha\d*|md5|redact|mask|anonymi[sz]e|pseudonymi[sz]e|encrypt|length|count|size|bucket|truncat|classify|sentiment|detect|domainof|tokens/i;
-
 /**
  * The parts of a value expression that can carry data: the expression itself, template parts, string
  * concatenations, and the arguments of `JSON.stringify`/`String` (but not of hashing or counting calls).

@@ -84,7 +84,7 @@ class FileInstrumenter {
   constructor(
     private readonly file: ts.SourceFile,
     private readonly checker: ts.TypeChecker,
-    private readonly options: InstrumentOptions,
+    options: InstrumentOptions,
   ) {
     this.style = new CodeStyle(file);
     this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers, (module) =>
