@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createJiti } from 'jiti';
+import type { LLMConvention } from './engine/instrument.js';
+import type { PriceTable } from './runtime/llm-prices.js';
 import { builtinTargets, type Target } from './targets/index.js';
 
 /** What `otelify.config.{json,js,mjs,ts}` or the `otelify` key of package.json may set. */
@@ -15,6 +17,10 @@ export interface OtelifyConfig {
   targets?: Target[];
   /** Where `otelify apply` writes the runtime helper, relative to the config's folder. */
   runtimeFile?: string;
+  /** Attribute names of LLM spans: `llm` (default), `genai` (OpenTelemetry GenAI conventions v1.41) or `both`. */
+  convention?: LLMConvention;
+  /** Model prices (USD per million tokens) added to or replacing the built-in table; `name*` matches a prefix. */
+  prices?: PriceTable;
   /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
   check?: { allow?: string[]; deny?: string[]; patterns?: string[] };
 }
@@ -76,7 +82,8 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'check']);
+export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
 
 function validate(value: unknown, source: string): OtelifyConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${source}: the config must be an object`);
@@ -92,6 +99,20 @@ function validate(value: unknown, source: string): OtelifyConfig {
   stringList('disable');
   for (const key of ['tracerName', 'runtimeFile']) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new ConfigError(`${source}: '${key}' must be a string`);
+  }
+  if (config.convention !== undefined && !CONVENTIONS.includes(config.convention as LLMConvention)) {
+    throw new ConfigError(`${source}: 'convention' must be one of ${CONVENTIONS.join(', ')}`);
+  }
+  if (config.prices !== undefined) {
+    const prices = config.prices as Record<string, unknown>;
+    if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) throw new ConfigError(`${source}: 'prices' must map model names to prices`);
+    for (const [model, price] of Object.entries(prices)) {
+      const p = price as Record<string, unknown>;
+      const valid = typeof p === 'object' && p !== null && ['input', 'output'].every((k) => typeof p[k] === 'number' && (p[k] as number) >= 0) &&
+        ['cacheRead', 'cacheWrite'].every((k) => p[k] === undefined || (typeof p[k] === 'number' && (p[k] as number) >= 0)) &&
+        Object.keys(p).every((k) => ['input', 'output', 'cacheRead', 'cacheWrite'].includes(k));
+      if (!valid) throw new ConfigError(`${source}: 'prices.${model}' must be { input, output, cacheRead?, cacheWrite? } in USD per million tokens`);
+    }
   }
   if (config.check !== undefined) {
     const check = config.check as Record<string, unknown>;
@@ -118,19 +139,27 @@ function validate(value: unknown, source: string): OtelifyConfig {
 
 function validateTarget(value: unknown, where: string): void {
   const t = value as Partial<Target> & Record<string, unknown>;
-  for (const key of ['id', 'library', 'system', 'operation', 'role']) {
+  const required = t.role === 'llm' ? ['id', 'library', 'role', 'provider', 'operation', 'api'] : ['id', 'library', 'system', 'operation', 'role'];
+  for (const key of required) {
     if (typeof t[key] !== 'string') throw new ConfigError(`${where}: '${key}' is required and must be a string`);
   }
   if (!Array.isArray(t.modules) || t.modules.length === 0) throw new ConfigError(`${where}: 'modules' must list at least one package`);
-  if (!['produce', 'consume', 'consume-loop', 'request-fields'].includes(t.role as string)) {
-    throw new ConfigError(`${where}: 'role' must be produce, consume, consume-loop or request-fields`);
+  if (!['produce', 'consume', 'consume-loop', 'request-fields', 'llm'].includes(t.role as string)) {
+    throw new ConfigError(`${where}: 'role' must be produce, consume, consume-loop, request-fields or llm`);
   }
+  if (t.role === 'llm' && typeof (t as { request?: unknown }).request !== 'object') throw new ConfigError(`${where}: 'request' is required`);
   if (t.role !== 'consume-loop' && typeof (t as { match?: unknown }).match !== 'object') throw new ConfigError(`${where}: 'match' is required`);
 }
 
-/** Built-in targets less the disabled ones, plus the config's own. */
+/** `llm` or `queues`: the group a target belongs to, for `--only` and `disable`. */
+export function targetGroup(target: Target): 'llm' | 'queues' {
+  return target.role === 'llm' ? 'llm' : 'queues';
+}
+
+/** Built-in targets less the disabled ones, plus the config's own; `only` names libraries, target ids or a group. */
 export function targetsFor(config: OtelifyConfig, only?: string[]): Target[] {
   const disabled = new Set(config.disable ?? []);
   const all = [...builtinTargets, ...(config.targets ?? [])];
-  return all.filter((t) => !disabled.has(t.id) && !disabled.has(t.library) && (!only || only.includes(t.library) || only.includes(t.id)));
+  const named = (t: Target, names: Set<string> | string[]) => [t.id, t.library, targetGroup(t)].some((n) => (names instanceof Set ? names.has(n) : names.includes(n)));
+  return all.filter((t) => !named(t, disabled) && (!only || named(t, only)));
 }

@@ -5,16 +5,32 @@ import { expect, it } from 'vitest';
 import { runtimeSource } from '../src/runtime/source.js';
 import { FIXTURE_RUNTIME, FIXTURES } from './support/fixtures.js';
 
-it('every rewritten fixture and the runtime type-check under strict against the real typings', () => {
+function diagnosticsOf(extraOptions: ts.CompilerOptions = {}, only?: RegExp): { files: string[]; diagnostics: string[]; loaded: string[] } {
   writeFileSync(FIXTURE_RUNTIME, runtimeSource('ts'));
   const configPath = join(FIXTURES, 'tsconfig.json');
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, FIXTURES, undefined, configPath);
-  expect(parsed.fileNames.filter((f) => f.includes('.output.')).length).toBeGreaterThan(0);
-  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  const parsed = ts.parseJsonConfigFileContent(config, ts.sys, FIXTURES, extraOptions, configPath);
+  const files = parsed.fileNames.filter((f) => !only || only.test(f) || f === FIXTURE_RUNTIME);
+  const program = ts.createProgram(files, parsed.options);
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
     return `${d.file?.fileName ?? ''}:${where ? where.line + 1 : 0}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
+  const loaded = program.getSourceFiles().map((f) => f.fileName);
+  return { files: files.filter((f) => f.includes('.output.')), diagnostics, loaded };
+}
+
+it('every rewritten fixture and the runtime type-check under strict against the real typings', () => {
+  const { files, diagnostics } = diagnosticsOf();
+  expect(files.length).toBeGreaterThan(0);
+  expect(diagnostics).toEqual([]);
+});
+
+it('the rewritten OpenAI fixtures type-check against openai 7 too (installed as openai-v7)', () => {
+  const v7 = join(FIXTURES, '../node_modules/openai-v7');
+  const { files, diagnostics, loaded } = diagnosticsOf({ paths: { openai: [`${v7}/index.d.mts`], 'openai/*': [`${v7}/*.d.mts`] } }, /[\\/]fixtures[\\/]openai[\\/]/);
+  expect(files.length).toBeGreaterThan(2);
+  expect(loaded.some((f) => f.includes('/node_modules/openai-v7/'))).toBe(true);
+  expect(loaded.some((f) => f.includes('/node_modules/openai/'))).toBe(false);
   expect(diagnostics).toEqual([]);
 });

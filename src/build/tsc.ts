@@ -15,7 +15,8 @@ const SOURCE = /\.[cm]?[jt]sx?$/;
 export default function otelifyProgram(program: TS.Program, host: TS.CompilerHost | undefined, _config: unknown, extras: { ts: typeof TS }): TS.Program {
   const { ts } = extras;
   const options = program.getCompilerOptions();
-  const targets = targetsFor(loadConfig(process.cwd()).config);
+  const { config } = loadConfig(process.cwd());
+  const targets = targetsFor(config);
   const prefilter = createPrefilter(targets);
   // Every source file the program compiles, roots or imported, but not declarations or dependencies.
   const sources = program
@@ -30,6 +31,7 @@ export default function otelifyProgram(program: TS.Program, host: TS.CompilerHos
     runtimeSpecifier: () => 'otelify/runtime',
     // No source map links the rewritten text to the file, so every line keeps its number.
     keepLineNumbers: true,
+    convention: config.convention,
   });
   const rewritten = new Map<string, string>();
   for (const outcome of outcomes) if (outcome.output !== undefined) rewritten.set(resolve(outcome.path), outcome.output);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { SourceMap } from 'magic-string';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
-import { instrumentSources } from '../engine/instrument.js';
+import { instrumentSources, type LLMConvention } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { compilerOptionsFor } from '../engine/program.js';
 import { findSourceFiles } from '../files/walk.js';
@@ -18,6 +18,8 @@ export interface OtelifyPluginOptions {
   exclude?: RegExp[];
   /** The project folder analysed up front in one TypeScript program (default: the working directory). */
   root?: string;
+  /** Attribute names of LLM spans (default: the config's `convention`, else `llm`). */
+  convention?: LLMConvention;
 }
 
 interface Analysed {
@@ -59,7 +61,12 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     async buildStart() {
       const files = await findSourceFiles([root], { exclude: config.exclude, excludeRoot: root }).catch(() => []);
       const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((source) => prefilter(source.text));
-      const outcomes = instrumentSources(sources, { targets, compilerOptions: compilerOptionsFor(root), runtimeSpecifier: () => 'otelify/runtime' });
+      const outcomes = instrumentSources(sources, {
+        targets,
+        compilerOptions: compilerOptionsFor(root),
+        runtimeSpecifier: () => 'otelify/runtime',
+        convention: options.convention ?? config.convention,
+      });
       analysed = new Map();
       outcomes.forEach((outcome, i) => {
         if (!outcome.parseError) analysed.set(resolve(outcome.path), { text: sources[i]!.text, code: outcome.output, map: outcome.map });

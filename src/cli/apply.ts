@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { targetsFor } from '../config.js';
-import { instrumentSources, type SiteReport } from '../engine/instrument.js';
+import { instrumentSources, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { compilerOptionsFor } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
@@ -19,6 +19,7 @@ export interface ApplyOptions {
   config?: string;
   only?: string[];
   verbose?: boolean;
+  convention?: LLMConvention;
 }
 
 /** Exit codes, as documented in the README. */
@@ -100,6 +101,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     targets,
     compilerOptions: compilerOptionsFor(resolve(paths[0]!)),
     runtimeSpecifier: () => RUNTIME_PLACEHOLDER,
+    convention: options.convention ?? config.convention,
   });
   const changedFiles = outcomes.filter((o) => o.output !== undefined).map((o) => o.path);
   const runtimeBase = config.runtimeFile
@@ -137,7 +139,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   if (runtimeBase) {
     for (const flavor of flavors) {
       const path = runtimePathFor(runtimeBase, flavor);
-      const source = runtimeSource(flavor, config.tracerName);
+      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices });
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
       if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
         report.failures.push({ file: path, message: 'exists and was not written by otelify; set `runtimeFile` in the config to place the runtime elsewhere' });

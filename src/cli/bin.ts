@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { CONVENTIONS } from '../config.js';
+import type { LLMConvention } from '../engine/instrument.js';
 import { apply, EXIT } from './apply.js';
 import { check, type CheckFormat } from './check.js';
 import { Output } from './output.js';
@@ -28,9 +30,10 @@ program
   .option('--json', 'print a machine-readable report instead of the summary')
   .option('-f, --force', 'write even when the git work tree has uncommitted changes')
   .option('-c, --config <file>', 'config file (default: otelify.config.{json,ts,mjs,js} or package.json "otelify", found upwards)')
-  .option('--only <libraries>', 'comma-separated libraries or target ids to apply (e.g. kafkajs,amqplib)')
+  .option('--only <libraries>', 'comma-separated libraries, target ids or groups (llm, queues) to apply (e.g. kafkajs,amqplib)')
   .option('-v, --verbose', 'list every call site, not only the skipped ones')
-  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean }) => {
+  .addOption(new Option('--convention <names>', 'attribute names of LLM spans (default: llm, or the config\'s "convention")').choices([...CONVENTIONS]))
+  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean; convention?: LLMConvention }) => {
     process.exitCode = await apply({ ...flags, paths, only: flags.only?.split(',').map((s) => s.trim()).filter(Boolean) }, new Output());
   });
 
@@ -52,7 +55,7 @@ program
   .action(() => {
     for (const module of targetModules) {
       for (const target of module.targets) {
-        const match = target.role === 'consume-loop' ? `for-of over ${target.elementTypes.join('/')}` : target.match.kind === 'method' ? `${target.match.types.join('|')}.${target.match.method}()` : `new ${target.match.class}()`;
+        const match = target.role === 'consume-loop' ? `for-of over ${target.elementTypes.join('/')}` : target.match.kind === 'method' ? `${target.match.types.join('|')}.${target.match.method}()` : target.match.kind === 'new' ? `new ${target.match.class}()` : `${target.match.name}()`;
         process.stdout.write(`${target.id.padEnd(32)} ${target.role.padEnd(15)} ${match}\n`);
       }
     }

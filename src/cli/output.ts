@@ -84,6 +84,10 @@ export class Output {
         w(`  ${tag} ${where} ${site.target}${site.reason ? ` — ${site.reason}` : ''}`);
       }
     }
+    // Notes are per library (an SDK that also traces itself), so each is said once.
+    for (const note of new Set(report.sites.filter((s) => s.note && s.action === 'instrumented').map((s) => `${s.library}: ${s.note}`))) {
+      w(`  ${pc.cyan('note')} ${note}`);
+    }
     for (const failure of report.failures) {
       const where = failure.line ? `${relativePath(failure.file)}:${failure.line}:${failure.column}` : relativePath(failure.file);
       w(`  ${pc.red('failed')} ${where}: ${failure.message} (file left untouched)`);

@@ -1,7 +1,8 @@
 import type { SourceMap } from 'magic-string';
 import { ts } from 'ts-morph';
-import type { ArgRef, ConsumeTarget, DestinationRule, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
+import type { ArgRef, ConsumeTarget, DestinationRule, LLMTarget, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
 import { EditList } from './edits.js';
+import { providerFromURL } from '../targets/llm-providers.js';
 import { CodeStyle, ImportPlan, RUNTIME_NAMESPACE } from './imports.js';
 import { createProgram, parseErrorOf, type ParseError, type SourceInput } from './program.js';
 import {
@@ -11,6 +12,7 @@ import {
   findProperty,
   importOrigin,
   isFromModules,
+  isFunctionFromModules,
   isInModules,
   objectLiteralOf,
   resolveConstructor,
@@ -29,6 +31,8 @@ export interface SiteReport {
   role: Target['role'];
   action: SiteAction;
   reason?: string;
+  /** Something the user should know about an instrumented site (the SDK also traces itself). */
+  note?: string;
 }
 
 export interface FileOutcome {
@@ -52,10 +56,15 @@ export interface InstrumentOptions {
    * rewritten text without a source map back to the original (tsc).
    */
   keepLineNumbers?: boolean;
+  /** Attribute names of LLM spans (default `llm`). */
+  convention?: LLMConvention;
 }
 
+/** `llm`: otelify's `llm.*` names; `genai`: the OpenTelemetry GenAI semantic conventions v1.41; `both`. */
+export type LLMConvention = 'llm' | 'genai' | 'both';
+
 const OPT_OUT = /otelify-ignore(?!-)/;
-const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'requestFields']);
+const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'requestFields', 'traceLLM', 'llmRequest']);
 
 /** Rewrites every matched call site of the given files; returns one outcome per file, in order. */
 export function instrumentSources(sources: SourceInput[], options: InstrumentOptions): FileOutcome[] {
@@ -78,14 +87,18 @@ class FileInstrumenter {
   private readonly imports: ImportPlan;
   private readonly byMethod = new Map<string, Target[]>();
   private readonly byClass = new Map<string, Target[]>();
+  private readonly byFunction = new Map<string, Target[]>();
   private readonly loops: LoopTarget[];
   private readonly requestFieldsWrapped = new Set<ts.Node>();
+  private readonly convention: LLMConvention;
+  private readonly compilerOptions: ts.CompilerOptions;
 
   constructor(
     private readonly file: ts.SourceFile,
     private readonly checker: ts.TypeChecker,
     options: InstrumentOptions,
   ) {
+    this.compilerOptions = options.compilerOptions;
     this.style = new CodeStyle(file);
     this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers, (module) =>
       !!ts.resolveModuleName(module, file.fileName, options.compilerOptions, ts.sys).resolvedModule?.isExternalLibraryImport,
@@ -93,11 +106,12 @@ class FileInstrumenter {
     for (const target of options.targets) {
       if (target.role === 'consume-loop') continue;
       const { match } = target;
-      const key = match.kind === 'method' ? match.method : match.class;
-      const map = match.kind === 'method' ? this.byMethod : this.byClass;
+      const key = match.kind === 'method' ? match.method : match.kind === 'new' ? match.class : match.name;
+      const map = match.kind === 'method' ? this.byMethod : match.kind === 'new' ? this.byClass : this.byFunction;
       map.set(key, [...(map.get(key) ?? []), target]);
     }
     this.loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
+    this.convention = options.convention ?? 'llm';
   }
 
   run(): FileOutcome {
@@ -119,6 +133,7 @@ class FileInstrumenter {
 
   private visitCall(call: ts.CallExpression): void {
     const callee = call.expression;
+    if (this.visitFunctionCall(call)) return;
     if (!ts.isPropertyAccessExpression(callee)) return;
     let matched = false;
     for (const target of this.byMethod.get(callee.name.text) ?? []) {
@@ -127,10 +142,11 @@ class FileInstrumenter {
       // when the call has its handler.
       if (matched && !this.hasOwnHandler(target, call)) continue;
       if (target.role === 'consume' && !this.mayHoldHandler(call.arguments[target.handler.arg], target.handler)) continue;
-      const { types } = target.match;
-      let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types);
+      const { types, declaredIn, via } = target.match;
+      let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types, declaredIn);
       if (resolution === 'unknown') {
-        resolution = isFromModules(importOrigin(this.checker, callee.expression), target.modules) ? 'match' : 'no-match';
+        const fromLibrary = isFromModules(importOrigin(this.checker, callee.expression), target.modules);
+        resolution = fromLibrary && (!via || endsWithChain(callee.expression, via)) ? 'match' : 'no-match';
       }
       if (resolution === 'match') {
         this.instrument(target, call, callee.expression);
@@ -138,6 +154,21 @@ class FileInstrumenter {
       }
     }
     if (!matched) this.visitMessageCallback(call);
+  }
+
+  /** `generateText(...)` or `ai.generateText(...)`: a function the library exports. */
+  private visitFunctionCall(call: ts.CallExpression): boolean {
+    const callee = call.expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (!name) return false;
+    for (const target of this.byFunction.get(name) ?? []) {
+      if (target.role === 'consume-loop') continue;
+      if (isFunctionFromModules(this.checker, callee, target.modules)) {
+        this.instrument(target, call, undefined);
+        return true;
+      }
+    }
+    return false;
   }
 
   private hasOwnHandler(target: Target, call: ts.CallExpression): boolean {
@@ -254,7 +285,93 @@ class FileInstrumenter {
         return this.instrumentConsume(target, node, receiver, site);
       case 'request-fields':
         return this.instrumentRequestFields(target, node, site);
+      case 'llm':
+        return this.instrumentLLM(target, node, receiver, site);
     }
+  }
+
+  /**
+   * `client.chat.completions.create(body)` becomes
+   * `otelify.traceLLM(spec, () => client.chat.completions.create(otelify.llmRequest(body)))`: the call and its
+   * body stay where they are, so the SDK's overloads and contextual types (`role: 'user'`) still apply and
+   * the call returns exactly what it did. The spec holds what is known before the call (provider, model,
+   * server), so samplers see it when the span starts; `llmRequest` reads the rest of the body at run time.
+   */
+  private instrumentLLM(target: LLMTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
+    const args = node.arguments ?? ts.factory.createNodeArray();
+    const sendCall = target.sendMethod ? enclosingSendCall(node, target.sendMethod) : undefined;
+    if (target.sendMethod && !sendCall) return this.skip(site, `the command is not passed straight to '${target.sendMethod}()'; span that call by hand`);
+    const spanned = sendCall ?? node;
+    if (isInsideRuntimeCall(spanned, 'traceLLM')) return this.already(site);
+    const body = args[target.request.arg];
+    if (!body) return this.skip(site, 'no request argument');
+    if (isRuntimeCall(body, 'llmRequest')) return this.already(site);
+    if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
+    const client = this.llmClient(target, receiver);
+    const model = this.llmModel(target, body);
+    const spec = this.style.object([
+      ['provider', this.style.string(model?.provider ?? client.provider)],
+      ['operation', this.style.string(target.operation)],
+      ['api', this.style.string(target.api)],
+      ['model', model?.name],
+      ['server', client.server ? this.style.string(client.server) : undefined],
+      ['port', client.port],
+      ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
+    ]);
+    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
+    this.edits.wrap(body.getStart(this.file), body.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
+    this.done(site);
+    const version = target.selfTraces && this.installedVersion(target.modules[0]!);
+    if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
+      site.note = `${target.modules[0]} ${version} also emits its own span for each call (a child of otelify's); ${target.selfTraces.disable} keeps only otelify's`;
+    }
+  }
+
+  /** The version of the package that `module` resolves to from this file. */
+  private installedVersion(module: string): string | undefined {
+    return ts.resolveModuleName(module, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule?.packageId?.version;
+  }
+
+  /** Provider and server from the receiver's `new Client({ baseURL })`, when it is visible. */
+  private llmClient(target: LLMTarget, receiver: ts.Expression | undefined): { provider: string; server?: string; port?: string } {
+    const fallback = { provider: target.provider };
+    if (!target.client || !receiver) return fallback;
+    let root = unwrapExpression(receiver);
+    while (ts.isPropertyAccessExpression(root) && !constructionOf(this.checker, root)) root = unwrapExpression(root.expression);
+    const construction = constructionOf(this.checker, root);
+    if (!construction) return fallback;
+    const className = ts.isIdentifier(construction.expression) ? construction.expression.text : ts.isPropertyAccessExpression(construction.expression) ? construction.expression.name.text : '';
+    const byClass = target.client.providerByClass?.[className];
+    if (byClass) return { provider: byClass };
+    const options = objectLiteralOf(this.checker, construction.arguments?.[0]);
+    for (const [flag, provider] of Object.entries(target.client.providerByOption ?? {})) {
+      const set = options && findProperty(options, flag);
+      if (set && ts.isPropertyAssignment(set) && set.initializer.kind === ts.SyntaxKind.TrueKeyword) return { provider };
+    }
+    const option = options && target.client.baseURL ? findProperty(options, target.client.baseURL) : undefined;
+    if (!option) return fallback;
+    const url = ts.isPropertyAssignment(option) ? constantString(this.checker, option.initializer) : undefined;
+    const fromURL = url ? providerFromURL(url) : undefined;
+    return fromURL ? { ...fromURL, provider: fromURL.provider ?? target.provider } : fallback;
+  }
+
+  /** The model as code for the spec (a literal, or a side-effect-free read), and the provider its factory names. */
+  private llmModel(target: LLMTarget, body: ts.Expression): { name?: string; provider?: string } | undefined {
+    if (!target.model) return undefined;
+    const literal = objectLiteralOf(this.checker, body);
+    if (!literal || literal !== unwrapExpression(body)) return undefined;
+    const property = findProperty(literal, target.model.property);
+    if (!property || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property))) return undefined;
+    const value = unwrapExpression(ts.isPropertyAssignment(property) ? property.initializer : property.name);
+    if (target.model.factories) {
+      if (!ts.isCallExpression(value)) return undefined;
+      const provider = Object.entries(target.model.factories).find(([module]) => isFromModules(importOrigin(this.checker, value.expression), [module]))?.[1];
+      const name = constantString(this.checker, value.arguments[0]);
+      return { ...(provider ? { provider } : {}), ...(name ? { name: this.style.string(name) } : {}) };
+    }
+    const name = constantString(this.checker, value);
+    if (name !== undefined) return { name: this.style.string(name) };
+    return isSideEffectFree(value) ? { name: value.getText(this.file) } : undefined;
   }
 
   private instrumentProduce(target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
@@ -516,6 +633,30 @@ class FileInstrumenter {
     site.action = 'skipped';
     site.reason = reason;
   }
+}
+
+/** `version >= minimum`, comparing the numeric parts of two semver versions. */
+function atLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) => v.split(/[.+-]/).slice(0, 3).map(Number);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/** A chain of property reads ending in `chain` (`client.chat.completions` ends with `chat.completions`). */
+function endsWithChain(node: ts.Expression, chain: string): boolean {
+  let current = unwrapExpression(node);
+  for (const name of chain.split('.').reverse()) {
+    if (!ts.isPropertyAccessExpression(current) || current.name.text !== name) return false;
+    current = unwrapExpression(current.expression);
+  }
+  return true;
+}
+
+/** Identifiers, `this` and property reads: evaluating them again in the spec changes nothing. */
+function isSideEffectFree(node: ts.Expression): boolean {
+  if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(node) && !node.questionDotToken && isSideEffectFree(node.expression);
 }
 
 /** Node's modules that build file paths and URLs (`path.join(__dirname, 'processor.js')`); their types are not loaded. */

@@ -13,7 +13,7 @@ export function createPrefilter(targets: Target[]): (text: string) => boolean {
     for (const module of target.modules) modules.add(module);
     if (target.role === 'consume-loop') target.elementTypes.forEach((t) => words.add(t));
     else if (target.match.kind === 'method') target.match.types.forEach((t) => words.add(t));
-    else words.add(target.match.class);
+    else if (target.match.kind === 'new') words.add(target.match.class);
   }
   if (modules.size === 0) return () => false;
   const modulePattern = new RegExp(`['"\`](?:${[...modules].map(escape).join('|')})(?:['"\`/])`);

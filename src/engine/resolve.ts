@@ -81,10 +81,13 @@ export function resolveMethodCall(
   receiver: ts.Expression,
   modules: string[],
   types: string[],
+  declaredIn?: string,
 ): Resolution {
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   if (declaration && !ts.isJSDocSignature(declaration)) {
-    if (!isInModules(declaration.getSourceFile().fileName, modules)) return 'no-match';
+    const fileName = declaration.getSourceFile().fileName;
+    if (!isInModules(fileName, modules)) return 'no-match';
+    if (declaredIn && !fileName.replace(/\\/g, '/').includes(declaredIn)) return 'no-match';
     const receiverNames = typeNames(checker.getTypeAtLocation(receiver));
     const container = containerName(declaration);
     const names = container ? [...receiverNames, container] : receiverNames;
@@ -97,6 +100,21 @@ export function resolveMethodCall(
     if (symbol?.declarations?.some((d) => !isInModules(d.getSourceFile().fileName, modules))) return 'no-match';
   }
   return 'unknown';
+}
+
+/**
+ * Is `callee` (`generateText` or `ai.generateText`) a function exported by one of the packages? The checker
+ * decides when it knows the declaration; without types, the import it comes from does.
+ */
+export function isFunctionFromModules(checker: ts.TypeChecker, callee: ts.Expression, modules: string[]): boolean {
+  let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declarations = symbol?.declarations ?? [];
+  const imported = declarations.every((d) => ts.isImportSpecifier(d) || ts.isImportClause(d) || ts.isNamespaceImport(d) || ts.isBindingElement(d));
+  if (declarations.length > 0 && symbol?.getName() !== 'unknown' && !imported) {
+    return declarations.some((d) => isInModules(d.getSourceFile().fileName, modules));
+  }
+  return isFromModules(importOrigin(checker, callee), modules);
 }
 
 /** Does `new X(...)` construct the library's class? */

@@ -14,6 +14,7 @@ import {
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
+import { errorType, isThenable, tracer } from './shared.js';
 
 /** How propagation fields are stored in a carrier. */
 export type CarrierFormat = 'record' | 'sqs' | 'json' | 'nats';
@@ -50,21 +51,11 @@ export interface BatchSpec extends ProcessSpec {
   messages: string;
 }
 
-const TRACER_NAME = 'otelify';
 /** SQS and SNS reject a message with more than 10 message attributes. */
 const MAX_SQS_ATTRIBUTES = 10;
 
-function tracer() {
-  return trace.getTracer(TRACER_NAME);
-}
-
 function spanName(operation: string, destination: string | undefined): string {
   return destination ? `${operation} ${destination}` : operation;
-}
-
-function errorType(error: unknown): string {
-  if (error instanceof Error) return error.constructor.name || error.name || 'Error';
-  return '_OTHER';
 }
 
 function fail(span: Span, error: unknown): void {
@@ -72,14 +63,6 @@ function fail(span: Span, error: unknown): void {
   if (error instanceof Error) span.recordException(error);
   // The status carries the error's class, never its message: messages often embed user data.
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(error) });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Runs `fn` in the span's context and ends the span exactly once, when `fn` returns, throws or settles. */

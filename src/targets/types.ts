@@ -4,7 +4,7 @@ import type { CarrierFormat } from '../runtime/queues.js';
  * One join point: what to match in user code and how to instrument it. A library is a file exporting a list
  * of these; nothing else in the engine knows about a library.
  */
-export type Target = ProduceTarget | ConsumeTarget | LoopTarget | RequestFieldsTarget;
+export type Target = ProduceTarget | ConsumeTarget | LoopTarget | RequestFieldsTarget | LLMTarget;
 
 export type Role = Target['role'];
 
@@ -19,6 +19,9 @@ interface TargetBase {
    * the receiver is traced back to an import of one of them.
    */
   modules: string[];
+}
+
+interface MessagingTarget extends TargetBase {
   /** `messaging.system`. */
   system: string;
   /** `messaging.operation.name`. */
@@ -31,7 +34,17 @@ export type Match =
    * `receiver.method(...)` where the method is declared by the library on one of `types` (checked with the
    * TypeScript checker), or, without types, where the receiver is traced back to an import of the library.
    */
-  | { kind: 'method'; types: string[]; method: string }
+  | {
+      kind: 'method';
+      types: string[];
+      method: string;
+      /** The declaration's file path contains this (two SDK classes named `Completions`). */
+      declaredIn?: string;
+      /** Without types: the receiver's property chain ends with this (`chat.completions`). */
+      via?: string;
+    }
+  /** `fn(...)` or `namespace.fn(...)` of a function the library exports. */
+  | { kind: 'function'; name: string }
   /** `new Class(...)`. */
   | { kind: 'new'; class: string };
 
@@ -48,7 +61,7 @@ export type DestinationRule =
   /** The receiver's own property, read at run time (e.g. BullMQ `queue.name`). */
   | { from: 'receiver'; property: string };
 
-export interface ProduceTarget extends TargetBase {
+export interface ProduceTarget extends MessagingTarget {
   role: 'produce';
   match: Match;
   /** The argument that holds the message options/headers; created when absent. */
@@ -68,7 +81,7 @@ export interface ProduceTarget extends TargetBase {
   nativeTelemetry?: string;
 }
 
-export interface ConsumeTarget extends TargetBase {
+export interface ConsumeTarget extends MessagingTarget {
   role: 'consume';
   match: Match;
   /** The handler to wrap. */
@@ -84,17 +97,49 @@ export interface ConsumeTarget extends TargetBase {
 }
 
 /** A `for`/`for await` loop over messages of `types`: its body runs in a CONSUMER span per message. */
-export interface LoopTarget extends TargetBase {
+export interface LoopTarget extends MessagingTarget {
   role: 'consume-loop';
   elementTypes: string[];
   spec: { headers: string; format?: CarrierFormat; id?: string; destinationFrom?: string };
 }
 
 /** A receive request that must ask for the propagation fields (SQS `MessageAttributeNames`). */
-export interface RequestFieldsTarget extends TargetBase {
+export interface RequestFieldsTarget extends MessagingTarget {
   role: 'request-fields';
   match: Match;
   input: ArgRef & { path: string };
+}
+
+/** An LLM client call: it runs in a CLIENT span that records the model, usage, cost and errors, never content. */
+export interface LLMTarget extends TargetBase {
+  role: 'llm';
+  match: Match;
+  /** `gen_ai.provider.name` when the client's construction says nothing else. */
+  provider: string;
+  /** `gen_ai.operation.name`: chat, embeddings, generate_content, text_completion. */
+  operation: string;
+  /** The runtime adapter that reads this API's request, response and stream shapes. */
+  api: string;
+  /** The request body. */
+  request: ArgRef;
+  /**
+   * Where the body names the model: a string property, or (Vercel `ai`) a provider factory call such as
+   * `openai('gpt-4o')`, whose import says the provider.
+   */
+  model?: { property: string; factories?: Record<string, string> };
+  /** For `new Command(...)`: the method that sends it (`client.send(new ConverseCommand(...))`). */
+  sendMethod?: string;
+  /** The SDK traces its own calls from this version on; `disable` says how to turn that off. */
+  selfTraces?: { since: string; disable: string };
+  /** What the receiver's `new Client(options)` says of the provider and server. */
+  client?: {
+    /** The option holding the base URL. */
+    baseURL?: string;
+    /** Boolean options that, set to `true`, mean another provider (`vertexai`). */
+    providerByOption?: Record<string, string>;
+    /** Client classes that mean another provider (`AzureOpenAI`). */
+    providerByClass?: Record<string, string>;
+  };
 }
 
 export interface TargetModule {

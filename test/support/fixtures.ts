@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compilerOptionsFor } from '../../src/engine/program.js';
-import { instrumentSources, type FileOutcome } from '../../src/engine/instrument.js';
+import { instrumentSources, type FileOutcome, type LLMConvention } from '../../src/engine/instrument.js';
 import { builtinTargets } from '../../src/targets/index.js';
 import { flavorFor, runtimePathFor, runtimeSpecifier } from '../../src/runtime/placement.js';
 
@@ -34,12 +34,13 @@ export function fixtureCases(): FixtureCase[] {
   return cases;
 }
 
-export function runEngine(path: string, text = readFileSync(path, 'utf8'), runtimePath = FIXTURE_RUNTIME): FileOutcome {
+export function runEngine(path: string, text = readFileSync(path, 'utf8'), runtimePath = FIXTURE_RUNTIME, convention?: LLMConvention): FileOutcome {
   const [outcome] = instrumentSources([{ path, text }], {
     targets: builtinTargets,
     // Each file imports the runtime flavour it can load (TypeScript, ES module or CommonJS).
     runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePathFor(runtimePath.replace(/\.ts$/, ''), flavorFor(file, text))),
     compilerOptions: compilerOptionsFor(FIXTURES),
+    ...(convention ? { convention } : {}),
   });
   if (!outcome) throw new Error(`no outcome for ${path}`);
   return outcome;

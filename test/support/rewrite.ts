@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runtimeSource } from '../../src/runtime/source.js';
+import type { LLMConvention } from '../../src/engine/instrument.js';
 import { runEngine } from './fixtures.js';
 
 const TMP = resolve(import.meta.dirname, '../.tmp');
@@ -10,12 +11,13 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  * Rewrites a program with the engine, writes it with the runtime into test/.tmp, and imports it: execution
  * tests run exactly what `otelify apply` would leave in a user's tree.
  */
-export async function importRewritten<T>(inputPath: string): Promise<T> {
-  const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}`);
+export async function importRewritten<T>(inputPath: string, options: { convention?: LLMConvention } = {}): Promise<T> {
+  const suffix = options.convention ? `-${options.convention}` : '';
+  const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
   const runtime = join(dir, 'otelify.runtime.ts');
-  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime);
+  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention);
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
   writeFileSync(runtime, runtimeSource('ts'));
   writeFileSync(output, outcome.output);

@@ -1,0 +1,100 @@
+// The OpenAI API's shapes (also Azure OpenAI and every OpenAI-compatible service): chat completions,
+// responses and embeddings. Token rules: `prompt_tokens`/`input_tokens` already include cached tokens.
+import { adapters, type LLMCall, type Shape } from './llm.js';
+
+function outputType(format: unknown): string | undefined {
+  if (format === 'json_schema' || format === 'json_object') return 'json';
+  if (format === 'text') return 'text';
+  return undefined;
+}
+
+function chatCompletion(value: Shape, call: LLMCall): void {
+  const usage = value?.usage;
+  const finishReasons: Record<number, unknown> = {};
+  for (const choice of Array.isArray(value?.choices) ? value.choices : []) {
+    if (choice?.finish_reason) finishReasons[typeof choice.index === 'number' ? choice.index : 0] = choice.finish_reason;
+  }
+  call.response({
+    id: value?.id,
+    model: value?.model,
+    finishReasons,
+    usage: usage
+      ? {
+          inputTokens: usage.prompt_tokens,
+          outputTokens: usage.completion_tokens,
+          cacheReadTokens: usage.prompt_tokens_details?.cached_tokens,
+          reasoningTokens: usage.completion_tokens_details?.reasoning_tokens,
+        }
+      : undefined,
+  });
+}
+
+adapters['openai.chat'] = {
+  request(body: Shape, call) {
+    call.request({
+      model: body?.model,
+      temperature: body?.temperature,
+      maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
+      topP: body?.top_p,
+      frequencyPenalty: body?.frequency_penalty,
+      presencePenalty: body?.presence_penalty,
+      seed: body?.seed,
+      choiceCount: body?.n,
+      stream: body?.stream,
+      outputType: outputType(body?.response_format?.type),
+    });
+  },
+  response: chatCompletion,
+  chunk(value: Shape, call) {
+    // Chunks of a stream, and the final completion a stream helper assembles.
+    if (value?.object === 'chat.completion.chunk' || value?.object === 'chat.completion') chatCompletion(value, call);
+  },
+};
+
+function response(value: Shape, call: LLMCall): void {
+  const usage = value?.usage;
+  const reason = value?.status === 'incomplete' ? value?.incomplete_details?.reason : value?.status;
+  call.response({
+    id: value?.id,
+    model: value?.model,
+    finishReasons: reason ? { 0: reason } : {},
+    usage: usage
+      ? {
+          inputTokens: usage.input_tokens,
+          outputTokens: usage.output_tokens,
+          cacheReadTokens: usage.input_tokens_details?.cached_tokens,
+          reasoningTokens: usage.output_tokens_details?.reasoning_tokens,
+        }
+      : undefined,
+  });
+}
+
+adapters['openai.responses'] = {
+  request(body: Shape, call) {
+    call.request({
+      model: body?.model,
+      temperature: body?.temperature,
+      maxTokens: body?.max_output_tokens,
+      topP: body?.top_p,
+      stream: body?.stream,
+      outputType: outputType(body?.text?.format?.type),
+    });
+  },
+  response(value: Shape, call) {
+    if (value?.object === 'response') response(value, call);
+  },
+  chunk(value: Shape, call) {
+    // Stream events; the last one (completed, incomplete or failed) carries the whole response with usage.
+    if (typeof value?.type === 'string' && value.response?.object === 'response') response(value.response, call);
+    else if (value?.object === 'response') response(value, call);
+  },
+};
+
+adapters['openai.embeddings'] = {
+  request(body: Shape, call) {
+    call.request({ model: body?.model });
+  },
+  response(value: Shape, call) {
+    call.response({ model: value?.model, usage: value?.usage ? { inputTokens: value.usage.prompt_tokens } : undefined });
+  },
+};

@@ -1,0 +1,510 @@
+// otelify runtime for LLM calls: every rewritten call runs in a CLIENT span that records the provider, model,
+// request parameters, token usage, finish reason, cost and errors. Never the prompt or the completion: the
+// adapters below read numbers and enums only, and errors are recorded by class and HTTP status, not message.
+// The call returns exactly what it returned before: the SDK's own promise and stream objects are observed
+// in place, never replaced.
+import { context, createContextKey, trace, SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
+import { costOf, priceOf, type LLMUsage, type PriceTable } from './llm-prices.js';
+import { errorType, isThenable, tracer } from './shared.js';
+
+/** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
+export type LLMConvention = 'llm' | 'genai' | 'both';
+
+/** What the rewrite knows of a call before it runs. */
+export interface LLMSpec {
+  /** `gen_ai.provider.name`: openai, anthropic, aws.bedrock, gcp.gemini, ... */
+  provider: string;
+  /** `gen_ai.operation.name`: chat, embeddings, generate_content, ... */
+  operation: string;
+  /** The adapter that reads this API's shapes (`openai.chat`). */
+  api: string;
+  model?: string | undefined;
+  server?: string;
+  port?: number;
+  convention?: LLMConvention;
+}
+
+/** Request parameters as an adapter finds them; values of the wrong type are ignored. */
+export interface LLMRequestInfo {
+  model?: unknown;
+  temperature?: unknown;
+  maxTokens?: unknown;
+  topP?: unknown;
+  topK?: unknown;
+  frequencyPenalty?: unknown;
+  presencePenalty?: unknown;
+  seed?: unknown;
+  choiceCount?: unknown;
+  stream?: unknown;
+  outputType?: unknown;
+}
+
+/** Response metadata as an adapter finds it; `usage` follows {@link LLMUsage} (input includes cached tokens). */
+export interface LLMResponseInfo {
+  id?: unknown;
+  model?: unknown;
+  /** Finish reasons by choice index. */
+  finishReasons?: Record<number, unknown> | undefined;
+  usage?: { [K in keyof LLMUsage]?: unknown } | undefined;
+}
+
+/** An SDK object as adapters read it: any shape, every read optional. */
+export type Shape = Record<string, any> | undefined;
+
+/**
+ * Reads one API's request, response and stream shapes. Adapters see whole objects but pass on only numbers,
+ * ids, model names and enum values.
+ */
+export interface LLMAdapter {
+  request?(body: any, call: LLMCall): void;
+  /** The body to send instead (Vercel `ai` chains its finish callbacks here); the same type. */
+  prepare?<T>(body: T, call: LLMCall): T;
+  /** A complete response. */
+  response?(value: any, call: LLMCall): void;
+  /** One streamed chunk or event (or a helper stream's final object). */
+  chunk?(value: any, call: LLMCall): void;
+  /** A result that holds its stream under this key (Bedrock `{ stream }`). */
+  streamKey?: string;
+  /** The result ends the span by itself later (through callbacks set in `prepare`). */
+  endsItself?(value: any): boolean;
+}
+
+/** Adapters by `LLMSpec.api`; each provider's part of the runtime adds its own. */
+export const adapters: Record<string, LLMAdapter> = {};
+
+let priceOverrides: PriceTable = {};
+
+/** Adds or replaces model prices (USD per million tokens) used for `llm.cost_usd`. */
+export function setLLMPrices(table: PriceTable): void {
+  priceOverrides = { ...priceOverrides, ...table };
+}
+
+const CALL_KEY = createContextKey('otelify llm call');
+
+type Field =
+  | 'provider' | 'operation' | 'model' | 'temperature' | 'maxTokens' | 'topP' | 'topK' | 'frequencyPenalty'
+  | 'presencePenalty' | 'seed' | 'choiceCount' | 'stream' | 'outputType' | 'server' | 'port' | 'responseModel'
+  | 'responseId' | 'finishReason' | 'finishReasons' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'cacheRead'
+  | 'cacheWrite' | 'reasoning' | 'cost' | 'costCurrency' | 'costSource' | 'cacheHit' | 'errorType' | 'errorTypeGeneric'
+  | 'httpStatus' | 'timeToFirstChunk';
+
+/** Attribute names per convention: [llm, genai]; a name shared by both is written once. */
+const NAMES: Record<Field, [string | undefined, string | undefined]> = {
+  provider: ['llm.provider', 'gen_ai.provider.name'],
+  operation: [undefined, 'gen_ai.operation.name'],
+  model: ['llm.model', 'gen_ai.request.model'],
+  temperature: ['llm.temperature', 'gen_ai.request.temperature'],
+  maxTokens: ['llm.max_tokens', 'gen_ai.request.max_tokens'],
+  topP: [undefined, 'gen_ai.request.top_p'],
+  topK: [undefined, 'gen_ai.request.top_k'],
+  frequencyPenalty: [undefined, 'gen_ai.request.frequency_penalty'],
+  presencePenalty: [undefined, 'gen_ai.request.presence_penalty'],
+  seed: [undefined, 'gen_ai.request.seed'],
+  choiceCount: [undefined, 'gen_ai.request.choice.count'],
+  stream: [undefined, 'gen_ai.request.stream'],
+  outputType: [undefined, 'gen_ai.output.type'],
+  server: ['server.address', 'server.address'],
+  port: ['server.port', 'server.port'],
+  responseModel: [undefined, 'gen_ai.response.model'],
+  responseId: [undefined, 'gen_ai.response.id'],
+  finishReason: ['llm.finish_reason', undefined],
+  finishReasons: [undefined, 'gen_ai.response.finish_reasons'],
+  inputTokens: ['llm.prompt_tokens', 'gen_ai.usage.input_tokens'],
+  outputTokens: ['llm.response_tokens', 'gen_ai.usage.output_tokens'],
+  totalTokens: ['llm.total_tokens', undefined],
+  cacheRead: [undefined, 'gen_ai.usage.cache_read.input_tokens'],
+  cacheWrite: [undefined, 'gen_ai.usage.cache_creation.input_tokens'],
+  reasoning: [undefined, 'gen_ai.usage.reasoning.output_tokens'],
+  // The GenAI conventions have no cost attribute yet; these are the names proposed for it.
+  cost: ['llm.cost_usd', 'gen_ai.usage.cost.amount'],
+  costCurrency: [undefined, 'gen_ai.usage.cost.currency'],
+  costSource: [undefined, 'gen_ai.usage.cost.source'],
+  cacheHit: ['llm.cache_hit', undefined],
+  errorType: ['llm.error_type', 'error.type'],
+  errorTypeGeneric: ['error.type', undefined],
+  httpStatus: ['http.response.status_code', 'http.response.status_code'],
+  timeToFirstChunk: [undefined, 'gen_ai.response.time_to_first_chunk'],
+};
+
+const NUMBER_FIELDS = new Set<Field>(['temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty']);
+const INTEGER_FIELDS = new Set<Field>(['maxTokens', 'seed', 'choiceCount']);
+
+function attributeNames(field: Field, convention: LLMConvention): string[] {
+  const [llm, genai] = NAMES[field];
+  const names = convention === 'llm' ? [llm] : convention === 'genai' ? [genai] : [llm, genai];
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
+}
+
+function attributesOf(convention: LLMConvention, values: Partial<Record<Field, AttributeValue | undefined>>): Attributes {
+  const attributes: Attributes = {};
+  for (const [field, value] of Object.entries(values) as [Field, AttributeValue | undefined][]) {
+    if (value === undefined) continue;
+    for (const name of attributeNames(field, convention)) attributes[name] = value;
+  }
+  return attributes;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function name(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Runs an adapter step; telemetry never fails the call. */
+function guard(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // An unexpected shape only costs an attribute.
+  }
+}
+
+/** The error's HTTP status, when the SDK put one on it. */
+function httpStatus(error: unknown): number | undefined {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown; $metadata?: { httpStatusCode?: unknown } }) : undefined;
+  const value = status?.status ?? status?.$metadata?.httpStatusCode;
+  return typeof value === 'number' && value >= 100 && value < 600 ? value : undefined;
+}
+
+/** One LLM call in flight: its span, and what the adapter has read of it so far. */
+export class LLMCall {
+  readonly usage: LLMUsage = {};
+  private readonly finishReasons = new Map<number, string>();
+  private requestModel: string | undefined;
+  private responseModel: string | undefined;
+  private firstChunkAt: number | undefined;
+  private readonly startedAt = Date.now();
+  private failed = false;
+  private ended = false;
+
+  constructor(
+    readonly span: Span,
+    private readonly spec: LLMSpec,
+    readonly adapter: LLMAdapter,
+    private readonly convention: LLMConvention,
+  ) {
+    this.requestModel = name(spec.model);
+  }
+
+  private set(values: Partial<Record<Field, AttributeValue | undefined>>): void {
+    if (!this.ended) this.span.setAttributes(attributesOf(this.convention, values));
+  }
+
+  request(info: LLMRequestInfo): void {
+    const values: Partial<Record<Field, AttributeValue | undefined>> = {};
+    const model = name(info.model);
+    if (model && model !== this.requestModel) {
+      this.requestModel = model;
+      values.model = model;
+      this.span.updateName(`${this.spec.operation} ${model}`);
+    }
+    for (const field of ['temperature', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed', 'choiceCount'] as const) {
+      const value = info[field];
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      if (INTEGER_FIELDS.has(field) && !Number.isInteger(value)) continue;
+      // The conventions ask for the choice count only when it is not 1.
+      if (field === 'choiceCount' && value === 1) continue;
+      if (NUMBER_FIELDS.has(field) || INTEGER_FIELDS.has(field)) values[field] = value;
+    }
+    if (info.stream === true) values.stream = true;
+    values.outputType = name(info.outputType);
+    this.set(values);
+  }
+
+  response(info: LLMResponseInfo): void {
+    const values: Partial<Record<Field, AttributeValue | undefined>> = {};
+    const id = name(info.id);
+    if (id) values.responseId = id;
+    const model = name(info.model);
+    if (model) {
+      this.responseModel = model;
+      values.responseModel = model;
+    }
+    for (const [index, reason] of Object.entries(info.finishReasons ?? {})) {
+      const text = name(reason);
+      if (text) this.finishReasons.set(Number(index), text);
+    }
+    for (const key of Object.keys(info.usage ?? {}) as (keyof LLMUsage)[]) {
+      const value = count(info.usage?.[key]);
+      if (value !== undefined) this.usage[key] = value;
+    }
+    this.set(values);
+  }
+
+  /** A streamed chunk arrived. */
+  chunk(value: unknown): void {
+    if (this.firstChunkAt === undefined) {
+      this.firstChunkAt = Date.now();
+      this.set({ timeToFirstChunk: (this.firstChunkAt - this.startedAt) / 1000 });
+    }
+    guard(() => this.adapter.chunk?.(value, this));
+  }
+
+  /** A complete result arrived. */
+  result(value: unknown): void {
+    guard(() => this.adapter.response?.(value, this));
+  }
+
+  fail(error: unknown): void {
+    if (this.ended || this.failed) return;
+    this.failed = true;
+    const type = errorType(error);
+    this.set({ errorType: type, errorTypeGeneric: type, httpStatus: httpStatus(error) });
+    // The exception's class only: provider error messages can quote the request.
+    this.span.addEvent('exception', { 'exception.type': type });
+    this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+  }
+
+  /** Records usage, finish reasons and cost, and ends the span; later calls do nothing. */
+  end(): void {
+    if (this.ended) return;
+    const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = this.usage;
+    const values: Partial<Record<Field, AttributeValue | undefined>> = {
+      inputTokens,
+      outputTokens,
+      totalTokens: inputTokens !== undefined && outputTokens !== undefined ? inputTokens + outputTokens : undefined,
+      cacheRead: cacheReadTokens,
+      cacheWrite: cacheWriteTokens,
+      reasoning: reasoningTokens,
+    };
+    if (inputTokens !== undefined || cacheReadTokens !== undefined) values.cacheHit = (cacheReadTokens ?? 0) > 0;
+    const reasons = [...this.finishReasons.entries()].sort(([a], [b]) => a - b).map(([, reason]) => reason);
+    if (reasons.length > 0) {
+      values.finishReason = reasons[0];
+      values.finishReasons = reasons;
+    }
+    const price = priceOf(this.responseModel ?? this.requestModel, priceOverrides) ?? (this.responseModel ? priceOf(this.requestModel, priceOverrides) : undefined);
+    const cost = price ? costOf(this.usage, price) : undefined;
+    if (cost !== undefined) Object.assign(values, { cost, costCurrency: 'USD', costSource: 'local' });
+    this.set(values);
+    this.ended = true;
+    this.span.end();
+  }
+
+  /** Watches a call's result in place and returns it unchanged. */
+  observe<T>(result: T): T {
+    if (isApiPromise(result)) {
+      this.observeApiPromise(result);
+      return result;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.settle(value),
+        (error: unknown) => {
+          this.fail(error);
+          this.end();
+        },
+      );
+      return result;
+    }
+    this.settle(result);
+    return result;
+  }
+
+  /**
+   * A Stainless SDK promise (openai, anthropic) parses the body only when awaited: the span reads the parsed
+   * value when the application asks for it (`await`, `.withResponse()`), and ends when the response arrives
+   * if it never does (`.asResponse()`, whose body must stay unread).
+   */
+  private observeApiPromise(promise: ApiPromise): void {
+    const parse = promise.parseResponse;
+    promise.parseResponse = (...args: unknown[]) => {
+      const parsed = parse.apply(promise, args);
+      Promise.resolve(parsed).then(
+        (value) => this.settle(value),
+        (error: unknown) => {
+          this.fail(error);
+          this.end();
+        },
+      );
+      return parsed;
+    };
+    promise.responsePromise.then(
+      () => {
+        if (!promise.parsedPromise) this.end();
+      },
+      (error: unknown) => {
+        this.fail(error);
+        this.end();
+      },
+    );
+  }
+
+  /** A settled result: a stream is observed until it ends; anything else is a complete response. */
+  private settle(value: unknown): void {
+    try {
+      this.settleOrThrow(value);
+    } catch {
+      this.end();
+    }
+  }
+
+  private settleOrThrow(value: unknown): void {
+    const holder = isObject(value) ? value : undefined;
+    const key = this.adapter.streamKey;
+    if (key && holder && isAsyncIterable(holder[key])) {
+      const iterable = holder[key] as AsyncIterable<unknown>;
+      guard(() => this.result(value));
+      holder[key] = { [Symbol.asyncIterator]: () => this.observeIterator(iterable[Symbol.asyncIterator]()) };
+      return;
+    }
+    if (isSdkStream(value)) return this.observeSdkStream(value);
+    if (isEventStream(value)) return this.observeEventStream(value);
+    if (isAsyncGenerator(value)) return this.observeGenerator(value);
+    if (this.adapter.endsItself?.(value)) return;
+    this.result(value);
+    this.end();
+  }
+
+  /** An iterator whose every exit ends the span: done, `break` (return), throw, and a failing `next`. */
+  observeIterator<C>(iterator: AsyncIterator<C>): AsyncIterableIterator<C> {
+    const call = this;
+    return {
+      next(...args: [] | [unknown]) {
+        return iterator.next(...args).then(
+          (step) => {
+            if (step.done) call.end();
+            else call.chunk(step.value);
+            return step;
+          },
+          (error: unknown) => {
+            call.fail(error);
+            call.end();
+            throw error;
+          },
+        );
+      },
+      return(value?: unknown) {
+        call.end();
+        return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: value as C });
+      },
+      throw(error?: unknown) {
+        call.fail(error);
+        call.end();
+        return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** openai/anthropic `Stream`: its `iterator` is replaced in place, so `tee()`, `controller` and `toReadableStream()` stay. */
+  private observeSdkStream(stream: SdkStream): void {
+    const iterator = stream.iterator;
+    stream.iterator = (...args: unknown[]) => this.observeIterator(iterator.apply(stream, args));
+    stream.controller?.signal?.addEventListener?.('abort', () => this.end(), { once: true });
+  }
+
+  /**
+   * The SDKs' stream helpers (`chat.completions.stream()`, `messages.stream()`) read their stream whoever
+   * listens; their emitter is observed in place, so no listener is added (an error listener would stop an
+   * unhandled failure from surfacing as it does without otelify).
+   */
+  private observeEventStream(stream: EventStream): void {
+    const emit = stream._emit;
+    const call = this;
+    stream._emit = function (this: unknown, event: string, ...args: unknown[]) {
+      guard(() => {
+        if (event === 'end') call.end();
+        else if (event === 'error') call.fail(args[0]);
+        else if (event !== 'abort' && event !== 'connect' && typeof args[0] === 'object' && args[0] !== null) call.chunk(args[0]);
+      });
+      return emit.apply(this, [event, ...args]);
+    };
+  }
+
+  /** An async generator (`@google/genai` streams): its own methods are replaced in place. */
+  private observeGenerator(generator: AsyncGenerator<unknown>): void {
+    const observed = this.observeIterator({
+      next: generator.next.bind(generator),
+      return: generator.return.bind(generator),
+      throw: generator.throw.bind(generator),
+    });
+    Object.assign(generator, { next: observed.next, return: observed.return, throw: observed.throw });
+  }
+}
+
+interface ApiPromise extends PromiseLike<unknown> {
+  parseResponse: (...args: unknown[]) => unknown;
+  responsePromise: PromiseLike<unknown>;
+  parsedPromise?: unknown;
+}
+
+interface SdkStream {
+  iterator: (...args: unknown[]) => AsyncIterator<unknown>;
+  controller?: { signal?: { addEventListener?: (type: 'abort', listener: () => void, options: { once: boolean }) => void } };
+}
+
+interface EventStream {
+  _emit: (event: string, ...args: unknown[]) => unknown;
+}
+
+function isObject(value: unknown): value is Record<PropertyKey, unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}
+
+function isApiPromise(value: unknown): value is ApiPromise {
+  return isThenable(value) && isObject(value) && typeof value.parseResponse === 'function' && isThenable(value.responsePromise);
+}
+
+function isSdkStream(value: unknown): value is SdkStream {
+  return isObject(value) && typeof value.iterator === 'function' && isAsyncIterable(value);
+}
+
+function isEventStream(value: unknown): value is EventStream {
+  return isObject(value) && typeof value._emit === 'function' && typeof value.on === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return isObject(value) && typeof value[Symbol.asyncIterator] === 'function';
+}
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown> {
+  return isAsyncIterable(value) && isObject(value) && typeof value.next === 'function' && typeof value.return === 'function' && typeof value.throw === 'function';
+}
+
+/**
+ * Runs an LLM client call in a CLIENT span and returns its result unchanged. The span ends when the
+ * response has been read, when a streamed response ends (fully read, left early, failed or aborted), or
+ * when the call fails (ERROR status, the error's class and HTTP status; the error is rethrown).
+ */
+export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
+  const convention = spec.convention ?? 'llm';
+  const attributes = attributesOf(convention, {
+    provider: spec.provider,
+    operation: spec.operation,
+    model: name(spec.model),
+    server: spec.server,
+    port: spec.port,
+  });
+  const spanName = name(spec.model) ? `${spec.operation} ${spec.model}` : spec.operation;
+  const span = tracer().startSpan(spanName, { kind: SpanKind.CLIENT, attributes });
+  const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention);
+  const active = trace.setSpan(context.active(), span).setValue(CALL_KEY, state);
+  let result: T;
+  try {
+    result = context.with(active, call);
+  } catch (error) {
+    state.fail(error);
+    state.end();
+    throw error;
+  }
+  return state.observe(result);
+}
+
+/** The request body of the call {@link traceLLM} runs: its parameters are recorded; the body is sent as it is. */
+export function llmRequest<T>(body: T): T {
+  const call = context.active().getValue(CALL_KEY);
+  if (!(call instanceof LLMCall)) return body;
+  guard(() => call.adapter.request?.(body, call));
+  const { prepare } = call.adapter;
+  if (!prepare) return body;
+  let prepared = body;
+  guard(() => {
+    prepared = prepare(body, call);
+  });
+  return prepared;
+}

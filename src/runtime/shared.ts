@@ -1,0 +1,22 @@
+// What the queue and LLM parts of the runtime share.
+import { trace, type Tracer } from '@opentelemetry/api';
+
+const TRACER_NAME = 'otelify';
+
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** A low-cardinality name for an error: its class, never its message (messages often embed user data). */
+export function errorType(error: unknown): string {
+  if (error instanceof Error) return error.constructor.name || error.name || 'Error';
+  return '_OTHER';
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,29 @@
+import type { LLMTarget, TargetModule } from './types.js';
+
+function call(id: string, method: string, declaredIn: string, via: string): LLMTarget {
+  return {
+    id: `anthropic.${id}`,
+    library: 'anthropic',
+    modules: ['@anthropic-ai/sdk'],
+    role: 'llm',
+    match: { kind: 'method', types: ['Messages'], method, declaredIn, via },
+    provider: 'anthropic',
+    operation: 'chat',
+    api: 'anthropic.messages',
+    request: { arg: 0 },
+    model: { property: 'model' },
+    client: { baseURL: 'baseURL' },
+    selfTraces: { since: '1.13.0', disable: 'ANTHROPIC_OPEN_TELEMETRY=false (or the client option openTelemetry: false)' },
+  };
+}
+
+/** `@anthropic-ai/sdk`: messages (streamed or not, and the `messages.stream()` helper), beta messages too. */
+export const anthropic: TargetModule = {
+  library: 'anthropic',
+  targets: [
+    call('messages.create', 'create', 'resources/messages/', 'messages'),
+    call('messages.stream', 'stream', 'resources/messages/', 'messages'),
+    call('beta.messages.create', 'create', 'resources/beta/messages/', 'beta.messages'),
+    call('beta.messages.stream', 'stream', 'resources/beta/messages/', 'beta.messages'),
+  ],
+};

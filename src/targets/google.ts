@@ -1,0 +1,27 @@
+import type { LLMTarget, TargetModule } from './types.js';
+
+function call(method: string, operation: string, api: string): LLMTarget {
+  return {
+    id: `google-genai.models.${method}`,
+    library: 'google-genai',
+    modules: ['@google/genai'],
+    role: 'llm',
+    match: { kind: 'method', types: ['Models'], method, via: 'models' },
+    provider: 'gcp.gemini',
+    operation,
+    api,
+    request: { arg: 0 },
+    model: { property: 'model' },
+    client: { providerByOption: { vertexai: 'gcp.vertex_ai' } },
+  };
+}
+
+/** `@google/genai`: Gemini through the Gemini API or Vertex AI (`new GoogleGenAI({ vertexai: true })`). */
+export const google: TargetModule = {
+  library: 'google-genai',
+  targets: [
+    call('generateContent', 'generate_content', 'google.generate'),
+    call('generateContentStream', 'generate_content', 'google.generate-stream'),
+    call('embedContent', 'embeddings', 'google.embed'),
+  ],
+};

@@ -1,0 +1,36 @@
+import type { LLMTarget, TargetModule } from './types.js';
+
+const modules = ['openai'];
+const client = { baseURL: 'baseURL', providerByClass: { AzureOpenAI: 'azure.ai.openai' } };
+const body = { arg: 0 };
+const model = { property: 'model' };
+
+function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): LLMTarget {
+  return {
+    id: `openai.${id}`,
+    library: 'openai',
+    modules,
+    role: 'llm',
+    match: { kind: 'method', types, method, declaredIn, via },
+    provider: 'openai',
+    operation,
+    api,
+    request: body,
+    model,
+    client,
+  };
+}
+
+/** The OpenAI SDK, its Azure client and every OpenAI-compatible service reached through `new OpenAI({ baseURL })`. */
+export const openai: TargetModule = {
+  library: 'openai',
+  targets: [
+    call('chat.completions.create', ['Completions'], 'create', 'resources/chat/completions/', 'chat.completions', 'chat', 'openai.chat'),
+    call('chat.completions.parse', ['Completions'], 'parse', 'resources/chat/completions/', 'chat.completions', 'chat', 'openai.chat'),
+    call('chat.completions.stream', ['Completions'], 'stream', 'resources/chat/completions/', 'chat.completions', 'chat', 'openai.chat'),
+    call('responses.create', ['Responses'], 'create', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
+    call('responses.parse', ['Responses'], 'parse', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
+    call('responses.stream', ['Responses'], 'stream', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
+    call('embeddings.create', ['Embeddings'], 'create', 'resources/embeddings', 'embeddings', 'embeddings', 'openai.embeddings'),
+  ],
+};
