@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { SourceMap } from 'magic-string';
 import { compilerOptionsFor } from './engine/program.js';
-import { instrumentSources, type SiteReport } from './engine/instrument.js';
+import { instrumentSources, type LLMConvention, type SiteReport } from './engine/instrument.js';
 import { createPrefilter } from './engine/prefilter.js';
 import { builtinTargets, type Target } from './targets/index.js';
 import { flavorFor, runtimePathFor, runtimeSpecifier } from './runtime/placement.js';
@@ -9,7 +9,7 @@ import { flavorFor, runtimePathFor, runtimeSpecifier } from './runtime/placement
 export { instrumentSources, type FileOutcome, type SiteReport, type SiteAction } from './engine/instrument.js';
 export { createPrefilter } from './engine/prefilter.js';
 export { builtinTargets, targetModules, type Target, type TargetModule } from './targets/index.js';
-export { loadConfig, targetsFor, type OtelifyConfig } from './config.js';
+export { loadConfig, targetGroup, targetsFor, type OtelifyConfig } from './config.js';
 export { runtimeSource, type RuntimeFlavor } from './runtime/source.js';
 export { flavorFor, runtimePathFor } from './runtime/placement.js';
 export { writeAtomically } from './files/write.js';
@@ -21,6 +21,8 @@ export interface TransformOptions {
    * relatively. Without it they import the `otelify/runtime` package export.
    */
   runtimeBase?: string;
+  /** Attribute names of LLM spans (default `llm`). */
+  convention?: LLMConvention;
 }
 
 export interface TransformResult {
@@ -52,6 +54,7 @@ export function transformSource(code: string, id: string, options: TransformOpti
     runtimeSpecifier: (file) =>
       options.runtimeBase ? runtimeSpecifier(file, code, runtimePathFor(options.runtimeBase, flavorFor(file, code))) : 'otelify/runtime',
     compilerOptions: compilerOptionsFor(dirname(id)),
+    ...(options.convention ? { convention: options.convention } : {}),
   });
   if (!outcome) return null;
   if (outcome.parseError) {

@@ -1,48 +1,7 @@
-// jscodeshift entry point: `npx jscodeshift -t node_modules/otelify/transforms/queues.ts src`.
-// It delegates to otelify's engine (no AST work here), so the result equals `otelify apply`'s.
-// Options (jscodeshift passes unknown flags through): --runtime=<path without extension> places the runtime
-// helper (default: src/otelify.runtime when ./src exists, else ./otelify.runtime); --only=<libraries>.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-
-// jscodeshift compiles every module required after it with Babel (node_modules included), which cannot
-// compile ts-morph. The engine is already built, so switch that hook off before loading it.
-try {
-  (require.main ?? module).require('@babel/register').revert();
-} catch {
-  // Run with --no-babel, or outside jscodeshift: nothing to switch off.
-}
-const { flavorFor, loadConfig, runtimePathFor, runtimeSource, targetsFor, transformSource, writeAtomically } =
-  require('../dist/index.js') as typeof import('../dist/index.js');
-
-interface FileInfo {
-  path: string;
-  source: string;
-}
-
-interface Options {
-  runtime?: string;
-  only?: string;
-  dry?: boolean;
-}
+// jscodeshift entry point: `npx jscodeshift -t node_modules/otelify/transforms/queues.ts src` adds context
+// propagation and spans to message-queue call sites (see transform.ts for the options).
+// Loaded with require: jscodeshift compiles this file to CommonJS, which resolves the name without extension.
+const { createTransformer } = require('./transform') as typeof import('./transform.js');
 
 export const parser = 'tsx';
-
-export default function transformer(file: FileInfo, _api: unknown, options: Options = {}): string | undefined {
-  // jscodeshift walks into node_modules unless told not to; dependencies are never ours to rewrite.
-  if (/[\\/]node_modules[\\/]/.test(resolve(file.path))) return undefined;
-  const loaded = loadConfig(process.cwd());
-  const base = options.runtime
-    ? resolve(options.runtime)
-    : resolve(loaded.config.runtimeFile?.replace(/\.[cm]?[jt]s$/, '') ?? (existsSync('src') ? 'src/otelify.runtime' : 'otelify.runtime'));
-  const only = options.only ? String(options.only).split(',') : undefined;
-  const result = transformSource(file.source, resolve(file.path), { targets: targetsFor(loaded.config, only), runtimeBase: base });
-  if (!result) return undefined;
-  if (!options.dry) {
-    const flavor = flavorFor(resolve(file.path), file.source);
-    const path = runtimePathFor(base, flavor);
-    const text = runtimeSource(flavor, loaded.config.tracerName);
-    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeAtomically(path, text);
-  }
-  return result.code;
-}
+export default createTransformer('queues');

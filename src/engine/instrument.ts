@@ -316,20 +316,35 @@ class FileInstrumenter {
       ['model', model?.name],
       ['server', client.server ? this.style.string(client.server) : undefined],
       ['port', client.port],
+      ['params', target.staticRequest ? this.literalSettings(body) : undefined],
       ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
     ]);
     this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
-    this.edits.wrap(body.getStart(this.file), body.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
+    if (!target.staticRequest) this.edits.wrap(body.getStart(this.file), body.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
     this.done(site);
     const version = target.selfTraces && this.installedVersion(target.modules[0]!);
     if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
-      site.note = `${target.modules[0]} ${version} also emits its own span for each call (a child of otelify's); ${target.selfTraces.disable} keeps only otelify's`;
+      site.note = `${target.modules[0]} ${version} ${target.selfTraces.note}`;
     }
   }
 
   /** The version of the package that `module` resolves to from this file. */
   private installedVersion(module: string): string | undefined {
     return ts.resolveModuleName(module, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule?.packageId?.version;
+  }
+
+  /** `{ temperature: 0, maxOutputTokens: 256 }`: the number and boolean literals of an inline request body. */
+  private literalSettings(body: ts.Expression): string | undefined {
+    const literal = unwrapExpression(body);
+    if (!ts.isObjectLiteralExpression(literal)) return undefined;
+    const entries: [string, string][] = [];
+    for (const property of literal.properties) {
+      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
+      const value = unwrapExpression(property.initializer);
+      const isNumber = ts.isNumericLiteral(value) || (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(value.operand));
+      if (isNumber || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) entries.push([property.name.text, value.getText(this.file)]);
+    }
+    return entries.length > 0 ? this.style.object(entries) : undefined;
   }
 
   /** Provider and server from the receiver's `new Client({ baseURL })`, when it is visible. */

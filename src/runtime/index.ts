@@ -3,3 +3,5 @@ export { traceLLM, llmRequest, setLLMPrices, type LLMSpec, type LLMConvention } 
 import './llm-openai.js';
 import './llm-anthropic.js';
 import './llm-google.js';
+import './llm-bedrock.js';
+import './llm-ai.js';

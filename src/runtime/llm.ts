@@ -21,12 +21,16 @@ export interface LLMSpec {
   model?: string | undefined;
   server?: string;
   port?: number;
+  /** Literal settings of a request body the rewrite leaves untouched (Vercel `ai`), read as the body would be. */
+  params?: Record<string, number | boolean>;
   convention?: LLMConvention;
 }
 
 /** Request parameters as an adapter finds them; values of the wrong type are ignored. */
 export interface LLMRequestInfo {
   model?: unknown;
+  /** The provider, when only the call's model object knows it (Vercel `ai`). */
+  provider?: unknown;
   temperature?: unknown;
   maxTokens?: unknown;
   topP?: unknown;
@@ -57,16 +61,14 @@ export type Shape = Record<string, any> | undefined;
  */
 export interface LLMAdapter {
   request?(body: any, call: LLMCall): void;
-  /** The body to send instead (Vercel `ai` chains its finish callbacks here); the same type. */
-  prepare?<T>(body: T, call: LLMCall): T;
   /** A complete response. */
   response?(value: any, call: LLMCall): void;
   /** One streamed chunk or event (or a helper stream's final object). */
   chunk?(value: any, call: LLMCall): void;
   /** A result that holds its stream under this key (Bedrock `{ stream }`). */
   streamKey?: string;
-  /** The result ends the span by itself later (through callbacks set in `prepare`). */
-  endsItself?(value: any): boolean;
+  /** Takes over ending the span when the result settles later on its own (Vercel `streamText`). */
+  endsItself?(value: any, call: LLMCall): boolean;
 }
 
 /** Adapters by `LLMSpec.api`; each provider's part of the runtime adds its own. */
@@ -194,6 +196,8 @@ export class LLMCall {
 
   request(info: LLMRequestInfo): void {
     const values: Partial<Record<Field, AttributeValue | undefined>> = {};
+    const provider = name(info.provider);
+    if (provider && provider !== this.spec.provider) values.provider = provider;
     const model = name(info.model);
     if (model && model !== this.requestModel) {
       this.requestModel = model;
@@ -353,7 +357,7 @@ export class LLMCall {
     if (isSdkStream(value)) return this.observeSdkStream(value);
     if (isEventStream(value)) return this.observeEventStream(value);
     if (isAsyncGenerator(value)) return this.observeGenerator(value);
-    if (this.adapter.endsItself?.(value)) return;
+    if (this.adapter.endsItself?.(value, this)) return;
     this.result(value);
     this.end();
   }
@@ -395,7 +399,9 @@ export class LLMCall {
   private observeSdkStream(stream: SdkStream): void {
     const iterator = stream.iterator;
     stream.iterator = (...args: unknown[]) => this.observeIterator(iterator.apply(stream, args));
-    stream.controller?.signal?.addEventListener?.('abort', () => this.end(), { once: true });
+    // An abort also comes from the SDK itself when a read fails midway: end a turn later, so that failure is
+    // recorded first; a stream aborted before anyone reads it still ends.
+    stream.controller?.signal?.addEventListener?.('abort', () => setTimeout(() => this.end(), 0), { once: true });
   }
 
   /**
@@ -483,6 +489,7 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
   const spanName = name(spec.model) ? `${spec.operation} ${spec.model}` : spec.operation;
   const span = tracer().startSpan(spanName, { kind: SpanKind.CLIENT, attributes });
   const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention);
+  if (spec.params) guard(() => state.adapter.request?.(spec.params, state));
   const active = trace.setSpan(context.active(), span).setValue(CALL_KEY, state);
   let result: T;
   try {
@@ -500,11 +507,5 @@ export function llmRequest<T>(body: T): T {
   const call = context.active().getValue(CALL_KEY);
   if (!(call instanceof LLMCall)) return body;
   guard(() => call.adapter.request?.(body, call));
-  const { prepare } = call.adapter;
-  if (!prepare) return body;
-  let prepared = body;
-  guard(() => {
-    prepared = prepare(body, call);
-  });
-  return prepared;
+  return body;
 }

@@ -13,7 +13,10 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
     request: { arg: 0 },
     model: { property: 'model' },
     client: { baseURL: 'baseURL' },
-    selfTraces: { since: '1.13.0', disable: 'ANTHROPIC_OPEN_TELEMETRY=false (or the client option openTelemetry: false)' },
+    selfTraces: {
+      since: '1.13.0',
+      note: 'also emits its own span for each call (a child of otelify\'s) whenever a tracer provider is registered; ANTHROPIC_OPEN_TELEMETRY=false or the client option `openTelemetry: false` keeps only otelify\'s',
+    },
   };
 }
 

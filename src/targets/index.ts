@@ -4,13 +4,15 @@ import { bullmq } from './bullmq.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
 import { anthropic } from './anthropic.js';
+import { bedrock } from './bedrock.js';
 import { google } from './google.js';
+import { vercelAi } from './vercel-ai.js';
 import { openai } from './openai.js';
 import type { Target, TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

@@ -123,14 +123,19 @@ export interface LLMTarget extends TargetBase {
   /** The request body. */
   request: ArgRef;
   /**
+   * Leave the body as it is and copy its literal number and boolean settings into the spec instead: for
+   * generic functions (Vercel `ai`), whose type inference a wrapped body would change.
+   */
+  staticRequest?: boolean;
+  /**
    * Where the body names the model: a string property, or (Vercel `ai`) a provider factory call such as
    * `openai('gpt-4o')`, whose import says the provider.
    */
   model?: { property: string; factories?: Record<string, string> };
   /** For `new Command(...)`: the method that sends it (`client.send(new ConverseCommand(...))`). */
   sendMethod?: string;
-  /** The SDK traces its own calls from this version on; `disable` says how to turn that off. */
-  selfTraces?: { since: string; disable: string };
+  /** The SDK traces its own calls from this version on; `note` tells the user what that means and how to turn it off. */
+  selfTraces?: { since: string; note: string };
   /** What the receiver's `new Client(options)` says of the provider and server. */
   client?: {
     /** The option holding the base URL. */

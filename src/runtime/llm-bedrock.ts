@@ -1,0 +1,79 @@
+// AWS Bedrock Runtime: Converse (streamed or not) and InvokeModel. Converse reports cached input tokens apart
+// from `inputTokens`; the span's input tokens include them.
+import { adapters, type LLMCall, type Shape } from './llm.js';
+
+function converseUsage(usage: Shape, call: LLMCall): void {
+  if (!usage) return;
+  const cacheRead = typeof usage.cacheReadInputTokens === 'number' ? usage.cacheReadInputTokens : undefined;
+  const cacheWrite = typeof usage.cacheWriteInputTokens === 'number' ? usage.cacheWriteInputTokens : undefined;
+  const input = typeof usage.inputTokens === 'number' ? usage.inputTokens + (cacheRead ?? 0) + (cacheWrite ?? 0) : undefined;
+  call.response({ usage: { inputTokens: input, outputTokens: usage.outputTokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite } });
+}
+
+function converseRequest(stream: boolean) {
+  return (body: Shape, call: LLMCall) => {
+    const config = body?.inferenceConfig;
+    call.request({ model: body?.modelId, temperature: config?.temperature, maxTokens: config?.maxTokens, topP: config?.topP, stream });
+  };
+}
+
+adapters['bedrock.converse'] = {
+  request: converseRequest(false),
+  response(value: Shape, call) {
+    if (value?.stopReason) call.response({ finishReasons: { 0: value.stopReason } });
+    converseUsage(value?.usage, call);
+  },
+};
+
+adapters['bedrock.converse-stream'] = {
+  request: converseRequest(true),
+  streamKey: 'stream',
+  chunk(event: Shape, call) {
+    if (event?.messageStop?.stopReason) call.response({ finishReasons: { 0: event.messageStop.stopReason } });
+    converseUsage(event?.metadata?.usage, call);
+  },
+};
+
+/** Reads a JSON body (bytes or text); only its numbers and enums are used. */
+function json(body: unknown): Shape {
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
+  if (text === undefined) return undefined;
+  const parsed: unknown = JSON.parse(text);
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Shape) : undefined;
+}
+
+adapters['bedrock.invoke'] = {
+  request(body: Shape, call) {
+    // The model's own request format: Anthropic's, Meta's, Amazon's and Mistral's names for the same settings.
+    const request = json(body?.body);
+    const config = request?.textGenerationConfig;
+    call.request({
+      model: body?.modelId,
+      temperature: request?.temperature ?? config?.temperature,
+      maxTokens: request?.max_tokens ?? request?.max_gen_len ?? config?.maxTokenCount,
+      topP: request?.top_p ?? config?.topP,
+      topK: request?.top_k,
+    });
+  },
+  response(value: Shape, call) {
+    const response = json(value?.body);
+    const usage = response?.usage;
+    if (usage && typeof usage.input_tokens === 'number') {
+      // Anthropic models: input tokens without the cached ones.
+      const cacheRead = usage.cache_read_input_tokens ?? 0;
+      const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+      call.response({
+        id: response?.id,
+        model: response?.model,
+        finishReasons: response?.stop_reason ? { 0: response.stop_reason } : {},
+        usage: { inputTokens: usage.input_tokens + cacheRead + cacheWrite, outputTokens: usage.output_tokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite },
+      });
+    } else if (typeof response?.prompt_token_count === 'number') {
+      // Meta Llama models.
+      call.response({
+        finishReasons: response.stop_reason ? { 0: response.stop_reason } : {},
+        usage: { inputTokens: response.prompt_token_count, outputTokens: response.generation_token_count },
+      });
+    }
+  },
+};

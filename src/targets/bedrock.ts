@@ -1,0 +1,27 @@
+import type { LLMTarget, TargetModule } from './types.js';
+
+function command(name: string, api: string): LLMTarget {
+  return {
+    id: `bedrock.${name}`,
+    library: 'bedrock',
+    modules: ['@aws-sdk/client-bedrock-runtime'],
+    role: 'llm',
+    match: { kind: 'new', class: name },
+    sendMethod: 'send',
+    provider: 'aws.bedrock',
+    operation: 'chat',
+    api,
+    request: { arg: 0 },
+    model: { property: 'modelId' },
+  };
+}
+
+/** AWS Bedrock Runtime: `client.send(new ConverseCommand(...))` and its streaming and InvokeModel siblings. */
+export const bedrock: TargetModule = {
+  library: 'bedrock',
+  targets: [
+    command('ConverseCommand', 'bedrock.converse'),
+    command('ConverseStreamCommand', 'bedrock.converse-stream'),
+    command('InvokeModelCommand', 'bedrock.invoke'),
+  ],
+};

@@ -1,0 +1,53 @@
+import type { LLMTarget, TargetModule } from './types.js';
+
+/** Provider packages of the AI SDK and the provider each one's model factory stands for. */
+const factories: Record<string, string> = {
+  '@ai-sdk/openai': 'openai',
+  '@ai-sdk/azure': 'azure.ai.openai',
+  '@ai-sdk/anthropic': 'anthropic',
+  '@ai-sdk/google': 'gcp.gemini',
+  '@ai-sdk/google-vertex': 'gcp.vertex_ai',
+  '@ai-sdk/amazon-bedrock': 'aws.bedrock',
+  '@ai-sdk/mistral': 'mistral_ai',
+  '@ai-sdk/cohere': 'cohere',
+  '@ai-sdk/groq': 'groq',
+  '@ai-sdk/deepseek': 'deepseek',
+  '@ai-sdk/xai': 'x_ai',
+  '@ai-sdk/perplexity': 'perplexity',
+  'ollama-ai-provider': 'ollama',
+  'ollama-ai-provider-v2': 'ollama',
+};
+
+function call(name: string, operation: string, api: string): LLMTarget {
+  return {
+    id: `ai.${name}`,
+    library: 'ai',
+    modules: ['ai'],
+    role: 'llm',
+    match: { kind: 'function', name },
+    // Until the model says otherwise (its factory's import, or at run time the model object's own provider).
+    provider: 'vercel.ai',
+    operation,
+    api,
+    request: { arg: 0 },
+    staticRequest: true,
+    model: { property: 'model', factories },
+    selfTraces: {
+      since: '7.0.0',
+      note: 'also emits its own GenAI spans once a telemetry integration is registered (children of otelify\'s); pass `telemetry: { isEnabled: false }` or register none to keep only otelify\'s',
+    },
+  };
+}
+
+/** Vercel's AI SDK (`ai`): one span per call of its generation functions, whatever provider runs the model. */
+export const vercelAi: TargetModule = {
+  library: 'ai',
+  targets: [
+    call('generateText', 'chat', 'ai.generate'),
+    call('streamText', 'chat', 'ai.stream'),
+    call('generateObject', 'chat', 'ai.generate'),
+    call('streamObject', 'chat', 'ai.stream'),
+    call('embed', 'embeddings', 'ai.embed'),
+    call('embedMany', 'embeddings', 'ai.embed'),
+  ],
+};

@@ -1,0 +1,249 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from './support/fixtures.js';
+import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
+import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { importRewritten } from './support/rewrite.js';
+import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+
+type Program = typeof import('../fixtures/openai/exec-calls.input.js');
+
+// gpt-4o: $2.50 input, $1.25 cached input, $10.00 output per million tokens; the server answers with
+// 31 prompt tokens of which 11 cached, and 17 completion tokens: (20·2.5 + 11·1.25 + 17·10) / 1e6.
+const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
+
+describe('openai, rewritten, against a loopback OpenAI API', () => {
+  const otel = setupOtel();
+  let server: FakeLLM;
+  let program: Program;
+  let genai: Program;
+  /** The span active when the SDK sent each request: HTTP instrumentation would parent its span to it. */
+  const activeAtFetch: (string | undefined)[] = [];
+  const fetchSeeingContext: typeof fetch = (input, init) => {
+    activeAtFetch.push(trace.getActiveSpan()?.spanContext().spanId);
+    return fetch(input, init);
+  };
+  let client: ReturnType<Program['connect']>;
+
+  beforeAll(async () => {
+    server = await startFakeLLM();
+    program = await importRewritten<Program>(join(FIXTURES, 'openai/exec-calls.input.ts'));
+    genai = await importRewritten<Program>(join(FIXTURES, 'openai/exec-calls.input.ts'), { convention: 'genai' });
+    client = program.connect(`${server.url}/v1`, fetchSeeingContext);
+  });
+  afterAll(async () => {
+    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
+    await server.close();
+    await otel.shutdown();
+  });
+
+  const llmSpans = () => otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
+  async function nextSpan(before: number): Promise<ReadableSpan> {
+    return waitFor(() => llmSpans().length > before && llmSpans()[before], 5000, 'the LLM span');
+  }
+
+  it('records provider, model, parameters (temperature 0 included), usage, finish reason and cost', async () => {
+    const before = llmSpans().length;
+    const parent = trace.getTracer('test').startSpan('request');
+    const completion = await context.with(trace.setSpan(context.active(), parent), () => program.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} hello`));
+    parent.end();
+    expect(completion.choices[0]?.message.content).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('chat gpt-4o');
+    expect(parentSpanId(span)).toBe(parent.spanContext().spanId);
+    expect(activeAtFetch.at(-1)).toBe(span.spanContext().spanId);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toEqual({
+      'llm.provider': 'openai',
+      'llm.model': 'gpt-4o',
+      'llm.temperature': 0,
+      'llm.max_tokens': 64,
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.total_tokens': USAGE.input + USAGE.output,
+      'llm.finish_reason': 'stop',
+      'llm.cache_hit': true,
+      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+    });
+  });
+
+  it('writes the GenAI semantic conventions when asked to', async () => {
+    const before = llmSpans().length;
+    await genai.chat(client, 'gpt-4o', PROMPT_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('chat gpt-4o');
+    expect(span.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.request.temperature': 0,
+      'gen_ai.request.max_tokens': 64,
+      'gen_ai.response.model': 'gpt-4o-2024-08-06',
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.usage.input_tokens': USAGE.input,
+      'gen_ai.usage.output_tokens': USAGE.output,
+      'gen_ai.usage.cache_read.input_tokens': USAGE.cacheRead,
+      'gen_ai.usage.reasoning.output_tokens': USAGE.reasoning,
+      'gen_ai.usage.cost.amount': expect.closeTo(GPT_4O_COST, 12),
+      'gen_ai.usage.cost.currency': 'USD',
+    });
+    expect(typeof span.attributes['gen_ai.response.id']).toBe('string');
+    expect(Object.keys(span.attributes).some((k) => k.startsWith('llm.'))).toBe(false);
+  });
+
+  it('keeps the SDK promise helpers: withResponse() and asResponse() (whose body stays unread)', async () => {
+    let before = llmSpans().length;
+    const { data, response } = await program.chat(client, 'gpt-4o', PROMPT_SENTINEL).withResponse();
+    expect(data.choices).toHaveLength(1);
+    expect(response.status).toBe(200);
+    expect((await nextSpan(before)).attributes['llm.prompt_tokens']).toBe(USAGE.input);
+
+    before = llmSpans().length;
+    const raw = await program.chat(client, 'gpt-4o', PROMPT_SENTINEL).asResponse();
+    const body = (await raw.json()) as { usage: { prompt_tokens: number } };
+    expect(body.usage.prompt_tokens).toBe(USAGE.input);
+    const span = await nextSpan(before);
+    expect(span.attributes['llm.prompt_tokens']).toBeUndefined();
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('ends a fully read stream once, with the usage of the include_usage chunk, and keeps tee() and controller', async () => {
+    const before = llmSpans().length;
+    const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, true);
+    expect(stream.controller).toBeInstanceOf(AbortController);
+    const [left, right] = stream.tee();
+    let text = '';
+    for await (const chunk of left) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toContain(COMPLETION_SENTINEL);
+    let count = 0;
+    for await (const _ of right) count++;
+    expect(count).toBeGreaterThan(1);
+    const span = await nextSpan(before);
+    expect(llmSpans().length).toBe(before + 1);
+    expect(span.attributes).toMatchObject({
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.finish_reason': 'stop',
+      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+    });
+  });
+
+  it('does not ask for usage itself: a stream without include_usage has no token counts', async () => {
+    const before = llmSpans().length;
+    const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, false);
+    for await (const _ of stream);
+    const span = await nextSpan(before);
+    expect(server.requests.at(-1)?.body.stream_options).toBeUndefined();
+    expect(span.attributes['llm.finish_reason']).toBe('stop');
+    expect(span.attributes['llm.prompt_tokens']).toBeUndefined();
+    expect(span.attributes['llm.cost_usd']).toBeUndefined();
+  });
+
+  it('does not end the span before the stream is read', async () => {
+    const before = llmSpans().length;
+    const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(llmSpans().length).toBe(before);
+    for await (const _ of stream);
+    await nextSpan(before);
+  });
+
+  it('ends the span when the consumer breaks out early', async () => {
+    const before = llmSpans().length;
+    const stream = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
+    for await (const _ of stream) break;
+    const span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['llm.prompt_tokens']).toBeUndefined();
+  });
+
+  it('ends the span when the stream is aborted through its controller, read or not', async () => {
+    let before = llmSpans().length;
+    const stream = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
+    let chunks = 0;
+    for await (const _ of stream) if (++chunks === 2) stream.controller.abort();
+    await nextSpan(before);
+
+    before = llmSpans().length;
+    const unread = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
+    unread.controller.abort();
+    await nextSpan(before);
+  });
+
+  it('ends the span with ERROR when the stream fails midway, and the error reaches the caller', async () => {
+    const before = llmSpans().length;
+    const stream = await program.chatStream(client, 'mid-error', PROMPT_SENTINEL, true);
+    await expect(async () => {
+      for await (const _ of stream);
+    }).rejects.toThrow();
+    const span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(typeof span.attributes['llm.error_type']).toBe('string');
+  });
+
+  it.each([
+    ['error-429', 'RateLimitError', 429],
+    ['error-500', 'InternalServerError', 500],
+    ['error-400', 'BadRequestError', 400],
+  ])('records %s as ERROR with the error class and status, never its message, and rethrows', async (model, type, status) => {
+    const before = llmSpans().length;
+    const error: unknown = await program.chat(client, model, PROMPT_SENTINEL).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).constructor.name).toBe(type);
+    expect((error as { status?: number }).status).toBe(status);
+    const span = await nextSpan(before);
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: type });
+    expect(span.attributes).toMatchObject({ 'llm.error_type': type, 'error.type': type, 'http.response.status_code': status });
+    expect(span.events.map((e) => e.attributes)).toEqual([{ 'exception.type': type }]);
+  });
+
+  it('follows the chat.completions.stream() helper to its final completion', async () => {
+    const before = llmSpans().length;
+    const runner = program.chatHelperStream(client, 'gpt-4o', PROMPT_SENTINEL);
+    let deltas = 0;
+    runner.on('content', () => deltas++);
+    const final = await runner.finalChatCompletion();
+    expect(deltas).toBeGreaterThan(0);
+    expect(final.choices[0]?.message.content).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.finish_reason': 'stop' });
+  });
+
+  it('parses structured output through chat.completions.parse()', async () => {
+    const before = llmSpans().length;
+    expect(await program.structured(client, PROMPT_SENTINEL)).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('chat gpt-4o-mini');
+    expect(span.attributes['llm.response_tokens']).toBe(USAGE.output);
+  });
+
+  it('records the Responses API, streamed or not, without its instructions', async () => {
+    let before = llmSpans().length;
+    const response = await program.respond(client, PROMPT_SENTINEL);
+    expect(response.output_text).toContain(COMPLETION_SENTINEL);
+    let span = await nextSpan(before);
+    expect(span.name).toBe('chat gpt-4.1');
+    expect(span.attributes).toMatchObject({ 'llm.max_tokens': 100, 'llm.prompt_tokens': USAGE.input, 'llm.finish_reason': 'completed' });
+
+    before = llmSpans().length;
+    const events = await program.respondStream(client, PROMPT_SENTINEL);
+    for await (const _ of events);
+    span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output });
+  });
+
+  it('records embeddings with their input tokens', async () => {
+    const before = llmSpans().length;
+    const result = await program.embed(client, [PROMPT_SENTINEL]);
+    expect(result.data).toHaveLength(1);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('embeddings text-embedding-3-small');
+    expect(span.attributes['llm.prompt_tokens']).toBe(USAGE.input);
+    expect(span.attributes['llm.response_tokens']).toBeUndefined();
+  });
+});
