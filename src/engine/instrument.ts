@@ -316,7 +316,7 @@ class FileInstrumenter {
       ['model', model?.name],
       ['server', client.server ? this.style.string(client.server) : undefined],
       ['port', client.port],
-      ['params', target.staticRequest ? this.literalSettings(body) : undefined],
+      ['params', target.staticRequest ? this.literalSettings(body, target.staticRequest) : undefined],
       ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
     ]);
     this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
@@ -333,13 +333,13 @@ class FileInstrumenter {
     return ts.resolveModuleName(module, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule?.packageId?.version;
   }
 
-  /** `{ temperature: 0, maxOutputTokens: 256 }`: the number and boolean literals of an inline request body. */
-  private literalSettings(body: ts.Expression): string | undefined {
+  /** `{ temperature: 0, maxOutputTokens: 256 }`: the named settings an inline request body gives as literals. */
+  private literalSettings(body: ts.Expression, names: string[]): string | undefined {
     const literal = unwrapExpression(body);
     if (!ts.isObjectLiteralExpression(literal)) return undefined;
     const entries: [string, string][] = [];
     for (const property of literal.properties) {
-      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
+      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || !names.includes(property.name.text)) continue;
       const value = unwrapExpression(property.initializer);
       const isNumber = ts.isNumericLiteral(value) || (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(value.operand));
       if (isNumber || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) entries.push([property.name.text, value.getText(this.file)]);

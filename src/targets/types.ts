@@ -123,10 +123,10 @@ export interface LLMTarget extends TargetBase {
   /** The request body. */
   request: ArgRef;
   /**
-   * Leave the body as it is and copy its literal number and boolean settings into the spec instead: for
-   * generic functions (Vercel `ai`), whose type inference a wrapped body would change.
+   * Leave the body as it is and copy these settings into the spec where the body writes them as literals:
+   * for generic functions (Vercel `ai`), whose type inference a wrapped body would change.
    */
-  staticRequest?: boolean;
+  staticRequest?: string[];
   /**
    * Where the body names the model: a string property, or (Vercel `ai`) a provider factory call such as
    * `openai('gpt-4o')`, whose import says the provider.
