@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 
 /**
  * A loopback server speaking the wire formats of the OpenAI, Anthropic and Gemini APIs (JSON and server-sent
@@ -48,14 +49,16 @@ export async function startFakeLLM(): Promise<FakeLLM> {
   };
 }
 
-type Api = 'openai' | 'anthropic' | 'gemini';
+type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock';
 
 async function route(req: IncomingMessage, res: ServerResponse, path: string, body: any): Promise<void> {
   const gemini = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
-  const model: string = gemini ? decodeURIComponent(gemini[1]!) : String(body.model ?? '');
-  const api: Api = gemini ? 'gemini' : path === '/v1/messages' ? 'anthropic' : 'openai';
+  const bedrock = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
+  const model: string = gemini ? decodeURIComponent(gemini[1]!) : bedrock ? decodeURIComponent(bedrock[1]!) : String(body.model ?? '');
+  const api: Api = gemini ? 'gemini' : bedrock ? 'bedrock' : path === '/v1/messages' ? 'anthropic' : 'openai';
   const status = /^error-(\d{3})/.exec(model)?.[1];
   if (status) return sendError(res, api, Number(status));
+  if (bedrock) return bedrock[2] === 'converse' ? json(res, converse()) : bedrock[2] === 'invoke' ? json(res, message({ model })) : streamConverse(res, model);
   if (path === '/v1/chat/completions') return body.stream ? streamChat(res, body) : json(res, chatCompletion(body));
   if (path === '/v1/responses') return body.stream ? streamResponse(res, body) : json(res, response(body));
   if (path === '/v1/embeddings') return json(res, embeddings(body));
@@ -75,8 +78,12 @@ function sendError(res: ServerResponse, api: Api, status: number): void {
     openai: { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error', code: null, param: null } },
     anthropic: { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message } },
     gemini: { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } },
+    bedrock: { message },
   };
-  res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify(bodies[api]));
+  const awsType = status === 429 ? 'ThrottlingException' : status === 400 ? 'ValidationException' : 'InternalServerException';
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'retry-after': '0', ...(api === 'bedrock' ? { 'x-amzn-errortype': awsType } : {}) })
+    .end(JSON.stringify(bodies[api]));
 }
 
 /** Writes server-sent events: two chunks then a dropped connection for `mid-error*`, slowly for `slow*`. */
@@ -254,4 +261,74 @@ function geminiChunk(model: string, text: string, last: boolean) {
 
 function streamGemini(res: ServerResponse, model: string): Promise<void> {
   return sse(res, model, TEXT_PARTS.map((text, i) => ({ data: geminiChunk(model, text, i === TEXT_PARTS.length - 1) })));
+}
+
+// ---- Bedrock ----------------------------------------------------------------------------------------------
+
+function bedrockUsage() {
+  return {
+    inputTokens: USAGE.input - USAGE.cacheRead - USAGE.cacheWrite,
+    outputTokens: USAGE.output,
+    totalTokens: USAGE.input + USAGE.output,
+    cacheReadInputTokens: USAGE.cacheRead,
+    cacheWriteInputTokens: USAGE.cacheWrite,
+  };
+}
+
+function converse() {
+  return {
+    output: { message: { role: 'assistant', content: [{ text: TEXT_PARTS.join('') }] } },
+    stopReason: 'end_turn',
+    usage: bedrockUsage(),
+    metrics: { latencyMs: 12 },
+  };
+}
+
+/** One message of AWS's binary event stream: prelude, string headers, JSON payload, CRC32 checksums. */
+function eventMessage(eventType: string, payload: unknown): Buffer {
+  const headers = Buffer.concat(
+    Object.entries({ ':event-type': eventType, ':content-type': 'application/json', ':message-type': 'event' }).map(([name, value]) => {
+      const nameBytes = Buffer.from(name);
+      const valueBytes = Buffer.from(value);
+      const header = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length);
+      header.writeUInt8(nameBytes.length, 0);
+      nameBytes.copy(header, 1);
+      header.writeUInt8(7, 1 + nameBytes.length);
+      header.writeUInt16BE(valueBytes.length, 2 + nameBytes.length);
+      valueBytes.copy(header, 4 + nameBytes.length);
+      return header;
+    }),
+  );
+  const body = Buffer.from(JSON.stringify(payload));
+  const total = 12 + headers.length + body.length + 4;
+  const prelude = Buffer.alloc(8);
+  prelude.writeUInt32BE(total, 0);
+  prelude.writeUInt32BE(headers.length, 4);
+  const preludeCrc = Buffer.alloc(4);
+  preludeCrc.writeUInt32BE(crc32(prelude), 0);
+  const withoutCrc = Buffer.concat([prelude, preludeCrc, headers, body]);
+  const messageCrc = Buffer.alloc(4);
+  messageCrc.writeUInt32BE(crc32(withoutCrc), 0);
+  return Buffer.concat([withoutCrc, messageCrc]);
+}
+
+async function streamConverse(res: ServerResponse, model: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+  const events: [string, unknown][] = [
+    ['messageStart', { role: 'assistant' }],
+    ...TEXT_PARTS.map((text): [string, unknown] => ['contentBlockDelta', { contentBlockIndex: 0, delta: { text } }]),
+    ['contentBlockStop', { contentBlockIndex: 0 }],
+    ['messageStop', { stopReason: 'end_turn' }],
+    ['metadata', { usage: bedrockUsage(), metrics: { latencyMs: 12 } }],
+  ];
+  for (const [i, [type, payload]] of events.entries()) {
+    if (model.startsWith('mid-error') && i === 2) {
+      await new Promise((r) => setTimeout(r, 30));
+      res.destroy();
+      return;
+    }
+    res.write(eventMessage(type, payload));
+    if (model.startsWith('slow')) await new Promise((r) => setTimeout(r, 50));
+  }
+  res.end();
 }

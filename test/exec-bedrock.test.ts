@@ -1,0 +1,103 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
+import { FIXTURES } from './support/fixtures.js';
+import { setupOtel, waitFor } from './support/otel.js';
+import { importRewritten } from './support/rewrite.js';
+import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+
+type Program = typeof import('../fixtures/bedrock/exec-calls.input.js');
+
+const HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
+// claude-3-5-haiku: $0.80 input, $0.08 cache read, $1.00 cache write, $4.00 output per million tokens.
+const HAIKU_COST = (15 * 0.8 + 11 * 0.08 + 5 * 1 + 17 * 4) / 1e6;
+
+describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock Runtime API', () => {
+  const otel = setupOtel();
+  let server: FakeLLM;
+  let program: Program;
+  let client: ReturnType<Program['connect']>;
+
+  beforeAll(async () => {
+    server = await startFakeLLM();
+    program = await importRewritten<Program>(join(FIXTURES, 'bedrock/exec-calls.input.ts'));
+    client = program.connect(server.url);
+  });
+  afterAll(async () => {
+    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
+    await server.close();
+    await otel.shutdown();
+  });
+
+  async function nextSpan(before: number): Promise<ReadableSpan> {
+    return waitFor(() => otel.spans().length > before && otel.spans()[before], 5000, 'the LLM span');
+  }
+
+  it('records Converse, with cached input tokens added to the input and priced from a regional model id', async () => {
+    const before = otel.spans().length;
+    const output = await program.converse(client, HAIKU, PROMPT_SENTINEL);
+    expect(output.output?.message?.content?.[0]?.text).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe(`chat ${HAIKU}`);
+    expect(span.attributes).toEqual({
+      'llm.provider': 'aws.bedrock',
+      'llm.model': HAIKU,
+      'llm.temperature': 0,
+      'llm.max_tokens': 200,
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.total_tokens': USAGE.input + USAGE.output,
+      'llm.finish_reason': 'end_turn',
+      'llm.cache_hit': true,
+      'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+    });
+  });
+
+  it('follows a ConverseStream event stream to its metadata event, an early exit, or a failure', async () => {
+    let before = otel.spans().length;
+    const { stream } = await program.converseStream(client, HAIKU, PROMPT_SENTINEL);
+    let text = '';
+    for await (const event of stream!) text += event.contentBlockDelta?.delta?.text ?? '';
+    expect(text).toContain(COMPLETION_SENTINEL);
+    let span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'end_turn' });
+
+    before = otel.spans().length;
+    const slow = await program.converseStream(client, 'slow-model', PROMPT_SENTINEL);
+    for await (const _ of slow.stream!) break;
+    span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+
+    before = otel.spans().length;
+    const failing = await program.converseStream(client, 'mid-error', PROMPT_SENTINEL);
+    await expect(async () => {
+      for await (const _ of failing.stream!);
+    }).rejects.toThrow();
+    span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('reads InvokeModel settings and usage from the model\'s own JSON, leaving the body readable', async () => {
+    const before = otel.spans().length;
+    const output = await program.invoke(client, 'anthropic.claude-3-5-haiku-20241022-v1:0', PROMPT_SENTINEL);
+    expect(new TextDecoder().decode(output.body)).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({
+      'llm.temperature': 0.5,
+      'llm.max_tokens': 100,
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+    });
+  });
+
+  it('records a throttled call by the SDK\'s exception class and status', async () => {
+    const before = otel.spans().length;
+    await expect(program.converse(client, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();
+    const span = await nextSpan(before);
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'ThrottlingException' });
+    expect(span.attributes['http.response.status_code']).toBe(429);
+  });
+});
