@@ -22,6 +22,18 @@ export async function consumeOrders(channel: Channel) {
 }
 `;
 const UNRELATED = `export const answer = 42;\n`;
+const LLM_CALLS = `import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+
+const openai = new OpenAI();
+const anthropic = new Anthropic();
+
+export async function answer(question: string) {
+  const a = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: question }] });
+  const b = await anthropic.messages.create({ model: 'claude-sonnet-4-20250514', max_tokens: 64, messages: [{ role: 'user', content: question }] });
+  return [a, b];
+}
+`;
 const BROKEN = `import type { Channel } from 'amqplib';\nexport function f(channel: Channel) {\n  channel.sendToQueue('q', Buffer.from('x')\n}\n`;
 
 let dirs: string[] = [];
@@ -187,5 +199,40 @@ describe('otelify apply', () => {
     expect(otelify(dir, 'apply', 'cjs').code).toBe(0);
     expect(read(dir, 'cjs/send.cjs')).toContain("const otelify = require('./otelify.runtime.cjs');");
     expect(read(dir, 'cjs/otelify.runtime.cjs')).toContain('exports.traceSend = traceSend');
+  });
+
+  it('--only llm and --only queues apply one group; --convention is written into each LLM call', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER, 'src/assistant.ts': LLM_CALLS });
+    const llmOnly = JSON.parse(otelify(dir, 'apply', 'src', '--only', 'llm', '--dry', '--json').stdout);
+    expect(llmOnly.sites.map((s: { target: string }) => s.target).sort()).toEqual(['anthropic.messages.create', 'openai.chat.completions.create']);
+    const queuesOnly = JSON.parse(otelify(dir, 'apply', 'src', '--only', 'queues', '--dry', '--json').stdout);
+    expect(queuesOnly.sites.map((s: { library: string }) => s.library)).toEqual(['amqplib']);
+
+    const run = otelify(dir, 'apply', 'src', '--only', 'llm', '--convention', 'genai');
+    expect(run.code).toBe(0);
+    // The Anthropic SDK installed here traces itself: the summary says so, once.
+    expect(run.stdout.match(/note @?anthropic/g) ?? []).toHaveLength(1);
+    expect(run.stdout).toContain('ANTHROPIC_OPEN_TELEMETRY=false');
+    const rewritten = read(dir, 'src/assistant.ts');
+    expect(rewritten.match(/convention: 'genai'/g)).toHaveLength(2);
+    expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('export function traceLLM');
+    expect(otelify(dir, 'apply', 'src', '--convention', 'otel').code).toBe(2);
+  });
+
+  it('takes the convention and model prices from the config, and rejects malformed prices', () => {
+    const dir = project({
+      'src/assistant.ts': LLM_CALLS,
+      'otelify.config.json': JSON.stringify({ convention: 'both', prices: { 'ft:gpt-4o:acme*': { input: 3, output: 12 } } }),
+    });
+    expect(otelify(dir, 'apply', 'src').code).toBe(0);
+    expect(read(dir, 'src/assistant.ts')).toContain("convention: 'both'");
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('let priceOverrides: PriceTable = {"ft:gpt-4o:acme*":{"input":3,"output":12}};');
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ prices: { 'x': { input: 'cheap' } } }));
+    const bad = otelify(dir, 'apply', 'src', '--dry');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'prices.x' must be { input, output, cacheRead?, cacheWrite? }");
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ convention: 'otel' }));
+    expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'convention' must be one of llm, genai, both");
   });
 });
