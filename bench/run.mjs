@@ -76,6 +76,9 @@ const builds = process.env.BENCH_SKIP_BUILDS
       viteOtelify: buildRun('vite', 'with')(),
     };
 
+// Run-time cost of a rewritten LLM call against a loopback OpenAI API, with and without an SDK registered.
+const llm = process.env.BENCH_SKIP_LLM ? undefined : child('llm-child.mjs');
+
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const rows = [
   ['parse every file once (TypeScript parser, the floor)', floor.ms, `${floor.maxRssMb.toFixed(0)} MB`],
@@ -98,4 +101,12 @@ if (builds) {
   console.log(`\nbuilding the ${files}-module corpus:`);
   console.log(`  esbuild ${fmt(builds.esbuild.ms)}; with a pass-through JS onLoad plugin ${fmt(builds.esbuildPassthrough.ms)} (+${pct(builds.esbuildPassthrough.ms, builds.esbuild.ms)}, the floor for any JS plugin); with otelify ${fmt(builds.esbuildOtelify.ms)} (+${pct(builds.esbuildOtelify.ms, builds.esbuild.ms)})`);
   console.log(`  vite ${fmt(builds.vite.ms)}; with otelify ${fmt(builds.viteOtelify.ms)} (+${pct(builds.viteOtelify.ms, builds.vite.ms)}; target: under 10%)`);
+}
+
+if (llm) {
+  const overhead = ({ plainMs, wrappedMs }) => `${(((wrappedMs - plainMs) / plainMs) * 100).toFixed(1)}%`;
+  const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
+  console.log(`\nan LLM call as rewritten vs as written (openai client, loopback OpenAI API, median of calls made in alternating pairs, ${llm.calls} calls):`);
+  console.log(`  API only, no SDK: ${us(llm.apiOnly.plainMs)} -> ${us(llm.apiOnly.wrappedMs)} per call (${overhead(llm.apiOnly)}); the wrapper alone costs ${llm.apiOnly.wrapperUs.toFixed(1)} µs = ${((llm.apiOnly.wrapperUs / (llm.apiOnly.plainMs * 1000)) * 100).toFixed(2)}% of the call (target: under 2%)`);
+  console.log(`  SDK + in-memory exporter: ${us(llm.withSdk.plainMs)} -> ${us(llm.withSdk.wrappedMs)} per call (${overhead(llm.withSdk)}; recording, pricing and exporting one span)`);
 }

@@ -114,10 +114,17 @@ function isVariantOf(name: string, model: string): boolean {
   return name.slice(model.length + 1).split('-').every((part) => VARIANT_PART.test(part));
 }
 
+/** Model names already looked up: an application calls few models, many times. */
+const found = new Map<string, ModelPrice | undefined>();
+
 /** The table entry the name is, or is a snapshot or alias of. */
-function lookup(name: string): ModelPrice | undefined {
-  for (const [model, price] of BUILT_IN) if (isVariantOf(name, model)) return price;
-  return undefined;
+function lookup(model: string): ModelPrice | undefined {
+  if (found.has(model)) return found.get(model);
+  const name = baseName(model);
+  let price: ModelPrice | undefined;
+  for (const [entry, entryPrice] of BUILT_IN) if (isVariantOf(name, entry)) price = entryPrice;
+  if (found.size < 1000) found.set(model, price);
+  return price;
 }
 
 /** The price of a model: the overrides first (exact, then the longest `prefix*`), then the built-in table. */
@@ -130,7 +137,7 @@ export function priceOf(model: string | undefined, overrides: PriceTable = {}): 
     if (key.endsWith('*') && model.startsWith(key.slice(0, -1)) && (!prefix || key.length > prefix.length)) prefix = key;
   }
   if (prefix) return overrides[prefix];
-  return lookup(baseName(model));
+  return lookup(model);
 }
 
 /** Cost in USD, or undefined when the usage has no token counts. */

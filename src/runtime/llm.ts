@@ -131,17 +131,26 @@ const NAMES: Record<Field, [string | undefined, string | undefined]> = {
 const NUMBER_FIELDS = new Set<Field>(['temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty']);
 const INTEGER_FIELDS = new Set<Field>(['maxTokens', 'seed', 'choiceCount']);
 
-function attributeNames(field: Field, convention: LLMConvention): string[] {
-  const [llm, genai] = NAMES[field];
-  const names = convention === 'llm' ? [llm] : convention === 'genai' ? [genai] : [llm, genai];
-  return [...new Set(names.filter((n): n is string => n !== undefined))];
-}
+/** The attribute names of each field, per convention, worked out once. */
+const NAMES_BY_CONVENTION = Object.fromEntries(
+  (['llm', 'genai', 'both'] as const).map((convention) => [
+    convention,
+    Object.fromEntries(
+      (Object.entries(NAMES) as [Field, [string | undefined, string | undefined]][]).map(([field, [llm, genai]]) => {
+        const names = convention === 'llm' ? [llm] : convention === 'genai' ? [genai] : [llm, genai];
+        return [field, [...new Set(names.filter((n): n is string => n !== undefined))]];
+      }),
+    ) as Record<Field, string[]>,
+  ]),
+) as Record<LLMConvention, Record<Field, string[]>>;
 
 function attributesOf(convention: LLMConvention, values: Partial<Record<Field, AttributeValue | undefined>>): Attributes {
   const attributes: Attributes = {};
-  for (const [field, value] of Object.entries(values) as [Field, AttributeValue | undefined][]) {
+  const names = NAMES_BY_CONVENTION[convention] ?? NAMES_BY_CONVENTION.llm;
+  for (const field in values) {
+    const value = values[field as Field];
     if (value === undefined) continue;
-    for (const name of attributeNames(field, convention)) attributes[name] = value;
+    for (const name of names[field as Field]) attributes[name] = value;
   }
   return attributes;
 }
@@ -488,6 +497,8 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
   });
   const spanName = name(spec.model) ? `${spec.operation} ${spec.model}` : spec.operation;
   const span = tracer().startSpan(spanName, { kind: SpanKind.CLIENT, attributes });
+  // Nothing records this span (no SDK, or sampled out): only its context goes on, for what the call sends.
+  if (!span.isRecording()) return context.with(trace.setSpan(context.active(), span), call);
   const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention);
   if (spec.params) guard(() => state.adapter.request?.(spec.params, state));
   const active = trace.setSpan(context.active(), span).setValue(CALL_KEY, state);

@@ -3,8 +3,14 @@ import { trace, type Tracer } from '@opentelemetry/api';
 
 const TRACER_NAME = 'otelify';
 
+let cached: Tracer | undefined;
+
+/**
+ * The API's tracer, got once: it forwards to whichever SDK is registered, also one registered after the
+ * first call (getting it anew per span costs more than the rest of an unrecorded span).
+ */
 export function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  return (cached ??= trace.getTracer(TRACER_NAME));
 }
 
 /** A low-cardinality name for an error: its class, never its message (messages often embed user data). */
