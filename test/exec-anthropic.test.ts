@@ -47,7 +47,6 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
     expect(span.attributes).toEqual({
       'llm.provider': 'anthropic',
       'llm.model': 'claude-sonnet-4-20250514',
-      'llm.temperature': 0,
       'llm.max_tokens': 128,
       'llm.prompt_tokens': USAGE.input,
       'llm.response_tokens': USAGE.output,

@@ -1,16 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
 import { runtimeSource } from '../src/runtime/source.js';
-import { FIXTURE_RUNTIME, FIXTURES } from './support/fixtures.js';
+import { FIXTURE_RUNTIME, FIXTURES, runEngine } from './support/fixtures.js';
 
-function diagnosticsOf(extraOptions: ts.CompilerOptions = {}, only?: RegExp): { files: string[]; diagnostics: string[]; loaded: string[] } {
+function diagnosticsOf(extraOptions: ts.CompilerOptions = {}, only?: RegExp, extraFiles: string[] = []): { files: string[]; diagnostics: string[]; loaded: string[] } {
   writeFileSync(FIXTURE_RUNTIME, runtimeSource('ts'));
   const configPath = join(FIXTURES, 'tsconfig.json');
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, FIXTURES, extraOptions, configPath);
-  const files = parsed.fileNames.filter((f) => !only || only.test(f) || f === FIXTURE_RUNTIME);
+  const files = [...parsed.fileNames.filter((f) => !only || only.test(f) || f === FIXTURE_RUNTIME), ...extraFiles];
   const program = ts.createProgram(files, parsed.options);
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
@@ -33,4 +33,18 @@ it('the rewritten OpenAI fixtures type-check against openai 7 too (installed as 
   expect(loaded.some((f) => f.includes('/node_modules/openai-v7/'))).toBe(true);
   expect(loaded.some((f) => f.includes('/node_modules/openai/'))).toBe(false);
   expect(diagnostics).toEqual([]);
+});
+
+it('rewritten LLM calls keep every type check of their request: a misspelt option is still an error', () => {
+  const input = join(FIXTURES, 'openai/typo.input.ts');
+  const source = `import OpenAI from 'openai';\nexport const ask = (client: OpenAI) => client.chat.completions.create({ model: 'gpt-4o', messages: [], temprature: 0 });\n`;
+  const rewritten = join(FIXTURES, 'openai/typo.rewritten.ts');
+  writeFileSync(rewritten, runEngine(input, source).output!);
+  try {
+    const { diagnostics } = diagnosticsOf({}, /typo\.rewritten/, [rewritten]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatch(/typo\.rewritten\.ts:3: [\s\S]*'temprature' does not exist/);
+  } finally {
+    rmSync(rewritten);
+  }
 });

@@ -7,7 +7,7 @@ import { compilerOptionsFor } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
 import { writeAtomically } from '../files/write.js';
 import { flavorFor, runtimePathFor, runtimeSpecifier } from '../runtime/placement.js';
-import { RUNTIME_HEADER, runtimeSource, type RuntimeFlavor } from '../runtime/source.js';
+import { partsIn, RUNTIME_HEADER, runtimeSource, type RuntimeFlavor, type RuntimePart } from '../runtime/source.js';
 import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
@@ -139,8 +139,10 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   if (runtimeBase) {
     for (const flavor of flavors) {
       const path = runtimePathFor(runtimeBase, flavor);
-      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices });
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+      // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
+      const parts = [...new Set([...partsUsed(report.sites), ...partsIn(before ?? '')])];
+      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices, parts });
       if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
         report.failures.push({ file: path, message: 'exists and was not written by otelify; set `runtimeFile` in the config to place the runtime elsewhere' });
         continue;
@@ -171,6 +173,10 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   if (options.json) out.json(toJson(report));
   else out.summary(report, !!options.verbose);
   return report.failures.length > 0 ? EXIT.fileFailed : EXIT.ok;
+}
+
+function partsUsed(sites: SiteReport[]): RuntimePart[] {
+  return [...new Set(sites.filter((s) => s.action !== 'skipped').map((s): RuntimePart => (s.role === 'llm' ? 'llm' : 'queues')))];
 }
 
 function commonDirectory(files: string[]): string {

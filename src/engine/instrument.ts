@@ -305,7 +305,6 @@ class FileInstrumenter {
     if (isInsideRuntimeCall(spanned, 'traceLLM')) return this.already(site);
     const body = args[target.request.arg];
     if (!body) return this.skip(site, 'no request argument');
-    if (isRuntimeCall(body, 'llmRequest')) return this.already(site);
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     const client = this.llmClient(target, receiver);
     const model = this.llmModel(target, body);
@@ -316,11 +315,12 @@ class FileInstrumenter {
       ['model', model?.name],
       ['server', client.server ? this.style.string(client.server) : undefined],
       ['port', client.port],
-      ['params', target.staticRequest ? this.literalSettings(body, target.staticRequest) : undefined],
+      ['params', target.settings ? this.literalSettings(body, target.settings) : undefined],
       ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
     ]);
     this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
-    if (!target.staticRequest) this.edits.wrap(body.getStart(this.file), body.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
+    // A command object (not a literal) can pass through a generic identity without changing any type check.
+    if (target.commandRequest) this.edits.wrap(node.getStart(this.file), node.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
     this.done(site);
     const version = target.selfTraces && this.installedVersion(target.modules[0]!);
     if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
@@ -333,18 +333,29 @@ class FileInstrumenter {
     return ts.resolveModuleName(module, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule?.packageId?.version;
   }
 
-  /** `{ temperature: 0, maxOutputTokens: 256 }`: the named settings an inline request body gives as literals. */
-  private literalSettings(body: ts.Expression, names: string[]): string | undefined {
-    const literal = unwrapExpression(body);
+  /**
+   * `{ temperature: 0, config: { maxOutputTokens: 256 } }`: the settings at `paths` that an inline request body
+   * (or the options of an inline `new Command(...)`) writes as number or boolean literals.
+   */
+  private literalSettings(body: ts.Expression, paths: string[]): string | undefined {
+    let literal = unwrapExpression(body);
+    if (ts.isNewExpression(literal) && literal.arguments?.[0]) literal = unwrapExpression(literal.arguments[0]);
     if (!ts.isObjectLiteralExpression(literal)) return undefined;
-    const entries: [string, string][] = [];
-    for (const property of literal.properties) {
-      if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name) || !names.includes(property.name.text)) continue;
-      const value = unwrapExpression(property.initializer);
-      const isNumber = ts.isNumericLiteral(value) || (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(value.operand));
-      if (isNumber || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) entries.push([property.name.text, value.getText(this.file)]);
-    }
-    return entries.length > 0 ? this.style.object(entries) : undefined;
+    const render = (object: ts.ObjectLiteralExpression, prefix: string): string | undefined => {
+      const entries: [string, string | undefined][] = [];
+      for (const property of object.properties) {
+        if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
+        const path = prefix + property.name.text;
+        const value = unwrapExpression(property.initializer);
+        if (ts.isObjectLiteralExpression(value) && paths.some((p) => p.startsWith(`${path}.`))) {
+          entries.push([property.name.text, render(value, `${path}.`)]);
+        } else if (paths.includes(path) && isPlainLiteral(value)) {
+          entries.push([property.name.text, value.getText(this.file)]);
+        }
+      }
+      return entries.some(([, v]) => v !== undefined) ? this.style.object(entries) : undefined;
+    };
+    return render(literal, '');
   }
 
   /** Provider and server from the receiver's `new Client({ baseURL })`, when it is visible. */
@@ -666,6 +677,12 @@ function endsWithChain(node: ts.Expression, chain: string): boolean {
     current = unwrapExpression(current.expression);
   }
   return true;
+}
+
+/** A number (also negative) or boolean literal. */
+function isPlainLiteral(value: ts.Expression): boolean {
+  if (ts.isNumericLiteral(value) || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) return true;
+  return ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(value.operand);
 }
 
 /** Identifiers, `this` and property reads: evaluating them again in the spec changes nothing. */

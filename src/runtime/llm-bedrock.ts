@@ -10,8 +10,14 @@ function converseUsage(usage: Shape, call: LLMCall): void {
   call.response({ usage: { inputTokens: input, outputTokens: usage.outputTokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite } });
 }
 
+/** A command's input, or (from the spec) the settings written in it. */
+function inputOf(request: Shape): Shape {
+  return request?.input && typeof request.input === 'object' ? request.input : request;
+}
+
 function converseRequest(stream: boolean) {
-  return (body: Shape, call: LLMCall) => {
+  return (request: Shape, call: LLMCall) => {
+    const body = inputOf(request);
     const config = body?.inferenceConfig;
     call.request({ model: body?.modelId, temperature: config?.temperature, maxTokens: config?.maxTokens, topP: config?.topP, stream });
   };
@@ -43,8 +49,9 @@ function json(body: unknown): Shape {
 }
 
 adapters['bedrock.invoke'] = {
-  request(body: Shape, call) {
+  request(command: Shape, call) {
     // The model's own request format: Anthropic's, Meta's, Amazon's and Mistral's names for the same settings.
+    const body = inputOf(command);
     const request = json(body?.body);
     const config = request?.textGenerationConfig;
     call.request({

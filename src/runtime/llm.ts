@@ -10,6 +10,11 @@ import { errorType, isThenable, tracer } from './shared.js';
 /** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
 
+/** Request settings as the body writes them, nested as in the body (`{ config: { temperature: 0 } }`). */
+export interface LLMSettings {
+  [name: string]: number | boolean | LLMSettings;
+}
+
 /** What the rewrite knows of a call before it runs. */
 export interface LLMSpec {
   /** `gen_ai.provider.name`: openai, anthropic, aws.bedrock, gcp.gemini, ... */
@@ -22,7 +27,7 @@ export interface LLMSpec {
   server?: string;
   port?: number;
   /** Literal settings of a request body the rewrite leaves untouched (Vercel `ai`), read as the body would be. */
-  params?: Record<string, number | boolean>;
+  params?: LLMSettings;
   convention?: LLMConvention;
 }
 
@@ -322,6 +327,8 @@ export class LLMCall {
    * if it never does (`.asResponse()`, whose body must stay unread).
    */
   private observeApiPromise(promise: ApiPromise): void {
+    // The SDK hands the request it sent to the response parser: its settings are read there, the body in the
+    // user's code stays as written.
     const parse = promise.parseResponse;
     promise.parseResponse = (...args: unknown[]) => {
       const parsed = parse.apply(promise, args);
@@ -335,7 +342,8 @@ export class LLMCall {
       return parsed;
     };
     promise.responsePromise.then(
-      () => {
+      (props) => {
+        guard(() => this.adapter.request?.((props as { options?: { body?: unknown } } | undefined)?.options?.body, this));
         if (!promise.parsedPromise) this.end();
       },
       (error: unknown) => {
@@ -513,7 +521,10 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
   return state.observe(result);
 }
 
-/** The request body of the call {@link traceLLM} runs: its parameters are recorded; the body is sent as it is. */
+/**
+ * A request the call {@link traceLLM} runs is built from (a Bedrock command): its settings are recorded, and
+ * it is returned as it is. Object literals are never passed through here, so TypeScript checks them as before.
+ */
 export function llmRequest<T>(body: T): T {
   const call = context.active().getValue(CALL_KEY);
   if (!(call instanceof LLMCall)) return body;

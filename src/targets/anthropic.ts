@@ -11,6 +11,7 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
     operation: 'chat',
     api: 'anthropic.messages',
     request: { arg: 0 },
+    settings: ['max_tokens', 'temperature', 'top_p', 'top_k', 'stream'],
     model: { property: 'model' },
     client: { baseURL: 'baseURL' },
     selfTraces: {

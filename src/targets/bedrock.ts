@@ -12,6 +12,8 @@ function command(name: string, api: string): LLMTarget {
     operation: 'chat',
     api,
     request: { arg: 0 },
+    commandRequest: true,
+    settings: ['inferenceConfig.maxTokens', 'inferenceConfig.temperature', 'inferenceConfig.topP'],
     model: { property: 'modelId' },
   };
 }

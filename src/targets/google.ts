@@ -11,6 +11,7 @@ function call(method: string, operation: string, api: string): LLMTarget {
     operation,
     api,
     request: { arg: 0 },
+    settings: ['temperature', 'maxOutputTokens', 'topP', 'topK', 'seed', 'candidateCount', 'presencePenalty', 'frequencyPenalty'].map((s) => `config.${s}`),
     model: { property: 'model' },
     client: { providerByOption: { vertexai: 'gcp.vertex_ai' } },
   };

@@ -5,6 +5,10 @@ const client = { baseURL: 'baseURL', providerByClass: { AzureOpenAI: 'azure.ai.o
 const body = { arg: 0 };
 const model = { property: 'model' };
 
+const CHAT_SETTINGS = ['temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'frequency_penalty', 'presence_penalty', 'seed', 'n', 'stream'];
+const RESPONSES_SETTINGS = ['temperature', 'max_output_tokens', 'top_p', 'stream'];
+const SETTINGS: Record<string, string[]> = { 'openai.chat': CHAT_SETTINGS, 'openai.responses': RESPONSES_SETTINGS, 'openai.embeddings': [] };
+
 function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): LLMTarget {
   return {
     id: `openai.${id}`,
@@ -16,6 +20,7 @@ function call(id: string, types: string[], method: string, declaredIn: string, v
     operation,
     api,
     request: body,
+    settings: SETTINGS[api] ?? [],
     model,
     client,
   };

@@ -120,13 +120,15 @@ export interface LLMTarget extends TargetBase {
   operation: string;
   /** The runtime adapter that reads this API's request, response and stream shapes. */
   api: string;
-  /** The request body. */
+  /** The request body. It is never wrapped: TypeScript keeps checking it exactly as before. */
   request: ArgRef;
   /**
-   * Leave the body as it is and copy these settings into the spec where the body writes them as literals:
-   * for generic functions (Vercel `ai`), whose type inference a wrapped body would change.
+   * Settings (dotted paths in the body) copied into the spec where the body writes them as literals, so the
+   * span starts with them; the runtime reads the rest from the SDK's own request or response objects.
    */
-  staticRequest?: string[];
+  settings?: string[];
+  /** The request is a command object (`new ConverseCommand(input)`): the runtime reads its input. */
+  commandRequest?: boolean;
   /**
    * Where the body names the model: a string property, or (Vercel `ai`) a provider factory call such as
    * `openai('gpt-4o')`, whose import says the provider.

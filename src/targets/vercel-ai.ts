@@ -30,7 +30,7 @@ function call(name: string, operation: string, api: string): LLMTarget {
     operation,
     api,
     request: { arg: 0 },
-    staticRequest: ['temperature', 'maxOutputTokens', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed'],
+    settings: ['temperature', 'maxOutputTokens', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed'],
     model: { property: 'model', factories },
     selfTraces: {
       since: '7.0.0',
