@@ -235,4 +235,17 @@ describe('otelify apply', () => {
     writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ convention: 'otel' }));
     expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'convention' must be one of llm, genai, both");
   });
+
+  it('writes only the runtime parts the call sites use, and keeps the parts an earlier run wrote', () => {
+    const dir = project({ 'src/queues/producer.ts': PRODUCER, 'src/ai/assistant.ts': LLM_CALLS, 'otelify.config.json': JSON.stringify({ runtimeFile: 'src/otelify.runtime' }) });
+    expect(otelify(dir, 'apply', 'src/queues').code).toBe(0);
+    const queuesOnly = read(dir, 'src/otelify.runtime.ts');
+    expect(queuesOnly).toContain('export function traceSend');
+    expect(queuesOnly).not.toContain('traceLLM');
+    expect(otelify(dir, 'apply', 'src/ai').code).toBe(0);
+    const both = read(dir, 'src/otelify.runtime.ts');
+    expect(both).toContain('export function traceSend');
+    expect(both).toContain('export function traceLLM');
+    expect(both.length).toBeGreaterThan(queuesOnly.length);
+  });
 });
