@@ -9,14 +9,16 @@ import { compilerOptionsFor } from '../src/engine/program.js';
 import { transformSource } from '../src/index.js';
 import { builtinTargets } from '../src/targets/index.js';
 import { FIXTURES } from './support/fixtures.js';
+import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
 import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
+import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
 import { RABBITMQ, REDIS, serviceAvailable } from './support/services.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ENTRY = join(FIXTURES, 'build-app/orders.ts');
 const OUT = join(ROOT, 'test/.tmp/build');
 // Node libraries stay external, as they would in a server build; the otelify runtime is bundled.
-const EXTERNAL = ['amqplib', 'bullmq', 'ioredis', '@opentelemetry/api'];
+const EXTERNAL = ['amqplib', 'bullmq', 'ioredis', 'openai', '@opentelemetry/api'];
 const THROW_LINE = readFileSync(ENTRY, 'utf8').split('\n').findIndex((l) => l.includes('throw new Error')) + 1;
 
 type Program = typeof import('../fixtures/build-app/orders.js');
@@ -102,6 +104,7 @@ describe.each(BUNDLERS)('the %s plugin', (bundler) => {
     const code = readFileSync(file, 'utf8');
     expect(code).toMatch(/traceSend\)?\(\{\s*system: ['"]rabbitmq['"],\s*operation: ['"]publish['"]/);
     expect(code).toMatch(/traceProcess\)?\(\{\s*system: ['"]rabbitmq['"]/);
+    expect(code).toMatch(/traceLLM\)?\(\{\s*provider: ['"]openai['"],\s*operation: ['"]chat['"]/);
   });
 
   it('maps an error thrown inside an instrumented handler back to the original file and line', () => {
@@ -163,11 +166,32 @@ describe('the built app against Redis (BullMQ)', async () => {
   });
 });
 
+describe('the built app calling an LLM (the openai client against a loopback OpenAI API)', () => {
+  let server: FakeLLM;
+  beforeAll(async () => {
+    server = await startFakeLLM();
+  });
+  afterAll(() => server.close());
+
+  it.each(BUNDLERS)('%s: the call runs in an LLM span with its model, usage and cost, and no content', async (bundler) => {
+    otel.reset();
+    const program = (await import(pathToFileURL(join(OUT, bundler, 'orders.mjs')).href)) as Program;
+    const summary = await program.summarizeOrder(program.connectAssistant(`${server.url}/v1`), PROMPT_SENTINEL);
+    expect(summary).toContain(COMPLETION_SENTINEL);
+    const span = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CLIENT), 5000, 'the LLM span');
+    expect(span.name).toBe('chat gpt-4o-mini');
+    expect(span.attributes).toMatchObject({ 'llm.provider': 'openai', 'llm.temperature': 0, 'llm.prompt_tokens': USAGE.input, 'llm.finish_reason': 'stop' });
+    expect(span.attributes['llm.cost_usd']).toBeGreaterThan(0);
+    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
+  });
+});
+
 describe('one engine for every front door', () => {
-  it('the plugin transform equals the codemod output (with the runtime imported from the package)', () => {
-    const code = readFileSync(ENTRY, 'utf8');
-    const viaPlugin = transformSource(code, ENTRY)!.code;
-    const [viaApply] = instrumentSources([{ path: ENTRY, text: code }], { targets: builtinTargets, compilerOptions: compilerOptionsFor(FIXTURES), runtimeSpecifier: () => 'otelify/runtime' });
+  it.each(['orders.ts', 'emails.ts', 'assistant.ts'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
+    const file = join(FIXTURES, 'build-app', name);
+    const code = readFileSync(file, 'utf8');
+    const viaPlugin = transformSource(code, file)!.code;
+    const [viaApply] = instrumentSources([{ path: file, text: code }], { targets: builtinTargets, compilerOptions: compilerOptionsFor(FIXTURES), runtimeSpecifier: () => 'otelify/runtime' });
     expect(viaPlugin).toBe(viaApply!.output);
   });
 
@@ -195,6 +219,7 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
     expect(readFileSync(source, 'utf8')).not.toContain('otelify.traceSend');
     // Imported modules are compiled instrumented too, not only the roots.
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/emails.js'), 'utf8')).toMatch(/otelify\.traceProcess\(\{ system: 'bullmq'/);
+    expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/assistant.js'), 'utf8')).toMatch(/otelify\.traceLLM\(\{ provider: 'openai', operation: 'chat'/);
   });
 
   it('keeps line numbers, so stack traces point at the original lines', () => {

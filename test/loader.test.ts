@@ -10,13 +10,16 @@ const APP = join(FIXTURES, 'loader-app');
 function run(...nodeArgs: string[]) {
   const child = spawnSync(process.execPath, [...nodeArgs, 'main.mjs'], { cwd: APP, encoding: 'utf8', timeout: 20_000 });
   if (child.status !== 0) throw new Error(child.stderr);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as { body: string; spans: { name: string; kind: number; traceId: string; spanId: string; parent?: string }[] };
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    body: string;
+    spans: { name: string; kind: number; traceId: string; spanId: string; parent?: string; attributes: Record<string, unknown> }[];
+  };
 }
 
 describe('node --import otelify/register', async () => {
   const available = await serviceAvailable(RABBITMQ);
 
-  it.runIf(available)('instruments an unmodified ES-module app as Node loads it', () => {
+  it.runIf(available)('instruments an unmodified ES-module app (queue and LLM calls) as Node loads it', () => {
     const { body, spans } = run('--import', 'otelify/register');
     expect(body).toBe('o-1');
     const producer = spans.find((s) => s.kind === SpanKind.PRODUCER)!;
@@ -24,6 +27,10 @@ describe('node --import otelify/register', async () => {
     expect(producer.name).toMatch(/^publish otelify-loader-/);
     expect(consumer.traceId).toBe(producer.traceId);
     expect(consumer.parent).toBe(producer.spanId);
+    const llm = spans.find((s) => s.kind === SpanKind.CLIENT)!;
+    expect(llm.name).toBe('chat gpt-4o-mini');
+    expect(llm.attributes).toMatchObject({ 'llm.provider': 'openai', 'llm.temperature': 0, 'llm.prompt_tokens': 9, 'llm.response_tokens': 2 });
+    expect(llm.attributes['llm.cost_usd']).toBeCloseTo((9 * 0.15 + 2 * 0.6) / 1e6, 12);
   });
 
   it.runIf(available)('without the loader the same app makes no spans (the source on disk is untouched)', () => {
