@@ -19,14 +19,19 @@ function run(...nodeArgs: string[]) {
 describe('node --import otelify/register', async () => {
   const available = await serviceAvailable(RABBITMQ);
 
-  it.runIf(available)('instruments an unmodified ES-module app (queue and LLM calls) as Node loads it', () => {
+  it.runIf(available)('instruments an unmodified app (ES modules and a require()d CommonJS module; queue and LLM calls) as Node loads it', () => {
     const { body, spans } = run('--import', 'otelify/register');
     expect(body).toBe('o-1');
-    const producer = spans.find((s) => s.kind === SpanKind.PRODUCER)!;
-    const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER)!;
-    expect(producer.name).toMatch(/^publish otelify-loader-/);
+    const producer = spans.find((s) => s.kind === SpanKind.PRODUCER && /^publish otelify-loader-\d/.test(s.name))!;
+    const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER && /^process otelify-loader-\d/.test(s.name))!;
+    expect(producer).toBeDefined();
     expect(consumer.traceId).toBe(producer.traceId);
     expect(consumer.parent).toBe(producer.spanId);
+    // The CommonJS module, loaded with require().
+    const billingProducer = spans.find((s) => s.kind === SpanKind.PRODUCER && s.name.startsWith('publish otelify-loader-billing-'))!;
+    const billingConsumer = spans.find((s) => s.kind === SpanKind.CONSUMER && s.name.startsWith('process otelify-loader-billing-'))!;
+    expect(billingProducer).toBeDefined();
+    expect(billingConsumer.parent).toBe(billingProducer.spanId);
     const llm = spans.find((s) => s.kind === SpanKind.CLIENT)!;
     expect(llm.name).toBe('chat gpt-4o-mini');
     expect(llm.attributes).toMatchObject({ 'llm.provider': 'openai', 'llm.temperature': 0, 'llm.prompt_tokens': 9, 'llm.response_tokens': 2 });

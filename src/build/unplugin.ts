@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import ignore from 'ignore';
 import type { SourceMap } from 'magic-string';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
@@ -14,7 +15,9 @@ export interface OtelifyPluginOptions {
   only?: string[];
   /** Config file (default: otelify.config.* or package.json "otelify", found from the working directory). */
   config?: string;
-  /** Extra path patterns never transformed (node_modules never is). */
+  /** Only paths matching one of these are transformed (default: every TypeScript and JavaScript module). */
+  include?: RegExp[];
+  /** Extra path patterns never transformed, on top of the config's `exclude` globs (node_modules never is). */
   exclude?: RegExp[];
   /** The project folder analysed up front in one TypeScript program (default: the working directory). */
   root?: string;
@@ -37,8 +40,15 @@ const SOURCE = /\.[cm]?[jt]sx?$/;
  * is never changed.
  */
 export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> = (options = {}) => {
-  const { config } = loadConfig(process.cwd(), options.config);
+  const loaded = loadConfig(process.cwd(), options.config);
+  const { config } = loaded;
   const targets = targetsFor(config, options.only);
+  const convention = options.convention ?? config.convention;
+  const excludedByConfig = ignore().add(config.exclude ?? []);
+  const isExcluded = (path: string) => {
+    const fromRoot = relative(loaded.root, path);
+    return !fromRoot.startsWith('..') && !isAbsolute(fromRoot) && fromRoot !== '' && excludedByConfig.ignores(fromRoot.split(sep).join('/'));
+  };
   const prefilter = createPrefilter(targets);
   // Analysing every candidate of the project in one program at build start costs about what `otelify apply`
   // does; a module whose text changed since (watch mode, other plugins) is analysed on its own.
@@ -65,7 +75,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
         targets,
         compilerOptions: compilerOptionsFor(root),
         runtimeSpecifier: () => 'otelify/runtime',
-        convention: options.convention ?? config.convention,
+        ...(convention ? { convention } : {}),
       });
       analysed = new Map();
       outcomes.forEach((outcome, i) => {
@@ -76,14 +86,16 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     enforce: 'pre',
     transformInclude(id) {
       const path = id.split('?')[0]!;
-      return SOURCE.test(path) && !/[\\/]node_modules[\\/]/.test(path) && !(options.exclude ?? []).some((r) => r.test(path));
+      if (!SOURCE.test(path) || /[\\/]node_modules[\\/]/.test(path)) return false;
+      if (options.include && !options.include.some((r) => r.test(path))) return false;
+      return !(options.exclude ?? []).some((r) => r.test(path)) && !isExcluded(resolve(path));
     },
     transform(code, id) {
       if (!prefilter(code)) return null;
       const path = id.split('?')[0]!;
       const known = analysed.get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
-      const result = transformSource(code, path, { targets });
+      const result = transformSource(code, path, { targets, ...(convention ? { convention } : {}) });
       return result ? { code: result.code, map: result.map } : null;
     },
   };

@@ -1,0 +1,20 @@
+import { loadConfig, targetsFor } from '../config.js';
+import { createPrefilter } from '../engine/prefilter.js';
+import { transformSource } from '../index.js';
+
+const SOURCE = /\.[cm]?[jt]sx?$/;
+const { config } = loadConfig(process.cwd());
+const targets = targetsFor(config);
+const prefilter = createPrefilter(targets);
+
+/**
+ * A module's source as the loader runs it: rewritten by the same engine as `otelify apply` (the config found
+ * from the working directory applies), with an inline source map; undefined when there is nothing to do.
+ */
+export function transformForLoader(source: string, filename: string): string | undefined {
+  if (!SOURCE.test(filename) || /[\\/]node_modules[\\/]/.test(filename) || !prefilter(source)) return undefined;
+  const transformed = transformSource(source, filename, { targets, ...(config.convention ? { convention: config.convention } : {}) });
+  if (!transformed) return undefined;
+  const map = Buffer.from(transformed.map.toString()).toString('base64');
+  return `${transformed.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`;
+}
