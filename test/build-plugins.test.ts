@@ -197,15 +197,15 @@ describe('one engine for every front door', () => {
 
   it('takes the options shared with the config: include, exclude, only and convention', async () => {
     const { unpluginFactory } = await import('../src/build/unplugin.js');
-    type Hooks = { transformInclude(id: string): boolean; transform(code: string, id: string): { code: string } | null };
+    type Hooks = { transformInclude(id: string): boolean; transform(code: string, id: string): Promise<{ code: string } | null> };
     const plugin = unpluginFactory({ include: [/build-app/], exclude: [/emails/], only: ['llm'], convention: 'genai' }, { framework: 'esbuild' } as never) as unknown as Hooks;
     const assistant = join(FIXTURES, 'build-app/assistant.ts');
     expect(plugin.transformInclude(assistant)).toBe(true);
     expect(plugin.transformInclude(join(FIXTURES, 'build-app/emails.ts'))).toBe(false);
     expect(plugin.transformInclude(join(FIXTURES, 'openai/chat.input.ts'))).toBe(false);
-    expect(plugin.transform(readFileSync(assistant, 'utf8'), assistant)?.code).toContain("convention: 'genai'");
+    expect((await plugin.transform(readFileSync(assistant, 'utf8'), assistant))?.code).toContain("convention: 'genai'");
     // `only: ['llm']` leaves the queue calls of orders.ts alone.
-    expect(plugin.transform(readFileSync(ENTRY, 'utf8'), ENTRY)).toBeNull();
+    expect(await plugin.transform(readFileSync(ENTRY, 'utf8'), ENTRY)).toBeNull();
   });
 
   it('leaves a file that `otelify apply` already rewrote alone', () => {

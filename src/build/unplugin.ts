@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
-import type { SourceMap } from 'magic-string';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
-import { instrumentSources, type LLMConvention } from '../engine/instrument.js';
+import type { LLMConvention } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
-import { compilerOptionsFor } from '../engine/program.js';
-import { findSourceFiles } from '../files/walk.js';
+import { findSourceFilesSync } from '../files/walk.js';
+import { analyseInWorker, type AnalysedModule } from './analyse.js';
 import { transformSource } from '../index.js';
 
 export interface OtelifyPluginOptions {
@@ -25,13 +24,6 @@ export interface OtelifyPluginOptions {
   convention?: LLMConvention;
 }
 
-interface Analysed {
-  /** The text the analysis saw: a module whose text differs is analysed again. */
-  text: string;
-  code?: string;
-  map?: SourceMap;
-}
-
 const SOURCE = /\.[cm]?[jt]sx?$/;
 
 /**
@@ -39,7 +31,7 @@ const SOURCE = /\.[cm]?[jt]sx?$/;
  * before TypeScript is stripped. Rewritten code imports its helper from `otelify/runtime`; the source on disk
  * is never changed.
  */
-export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> = (options = {}) => {
+export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> = (options = {}, meta) => {
   const loaded = loadConfig(process.cwd(), options.config);
   const { config } = loaded;
   const targets = targetsFor(config, options.only);
@@ -49,11 +41,39 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     const fromRoot = relative(loaded.root, path);
     return !fromRoot.startsWith('..') && !isAbsolute(fromRoot) && fromRoot !== '' && excludedByConfig.ignores(fromRoot.split(sep).join('/'));
   };
+  const isIncluded = (path: string) => {
+    if (!SOURCE.test(path) || /[\\/]node_modules[\\/]/.test(path)) return false;
+    if (options.include && !options.include.some((r) => r.test(path))) return false;
+    return !(options.exclude ?? []).some((r) => r.test(path)) && !isExcluded(resolve(path));
+  };
   const prefilter = createPrefilter(targets);
-  // Analysing every candidate of the project in one program at build start costs about what `otelify apply`
-  // does; a module whose text changed since (watch mode, other plugins) is analysed on its own.
-  let analysed = new Map<string, Analysed>();
   let root = resolve(options.root ?? process.cwd());
+
+  /** The project's modules that may hold call sites: the only ones analysed (and, for esbuild, handed to us). */
+  const candidatesIn = (dir: string) => {
+    let files: string[];
+    try {
+      files = findSourceFilesSync([dir], { exclude: config.exclude ?? [], excludeRoot: loaded.root });
+    } catch {
+      return [];
+    }
+    return files.filter((path) => isIncluded(path) && prefilter(readFileSync(path, 'utf8')));
+  };
+  // esbuild calls into JavaScript for every module a plugin's filter matches, which alone costs more than the
+  // rewrite: its filter names exactly the candidate modules.
+  const esbuildCandidates = meta.framework === 'esbuild' ? candidatesIn(root) : undefined;
+
+  // Analysing every candidate in one program at build start costs about what `otelify apply` does; it runs in
+  // a worker while the bundler works, and a module whose text changed since is analysed on its own.
+  let analysis: Promise<Map<string, AnalysedModule>> | undefined;
+  const startAnalysis = () => {
+    const files = esbuildCandidates ?? candidatesIn(root);
+    analysis = analyseInWorker({ root, files, targets, ...(convention ? { convention } : {}) })
+      .then((modules) => new Map(modules.map((module) => [resolve(module.path), module])))
+      .catch(() => new Map<string, AnalysedModule>());
+    return analysis;
+  };
+
   return {
     name: 'otelify',
     // The bundler's own idea of the project folder, unless the options name one.
@@ -68,37 +88,30 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     rspack(compiler) {
       if (!options.root) root = compiler.context;
     },
-    async buildStart() {
-      const files = await findSourceFiles([root], { exclude: config.exclude, excludeRoot: root }).catch(() => []);
-      const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((source) => prefilter(source.text));
-      const outcomes = instrumentSources(sources, {
-        targets,
-        compilerOptions: compilerOptionsFor(root),
-        runtimeSpecifier: () => 'otelify/runtime',
-        ...(convention ? { convention } : {}),
-      });
-      analysed = new Map();
-      outcomes.forEach((outcome, i) => {
-        if (!outcome.parseError) analysed.set(resolve(outcome.path), { text: sources[i]!.text, code: outcome.output, map: outcome.map });
-      });
+    esbuild: esbuildCandidates ? { onLoadFilter: exactly(esbuildCandidates) } : {},
+    buildStart() {
+      void startAnalysis();
     },
     // Before the bundler's own TypeScript handling (Vite's esbuild step would strip the types we match on).
     enforce: 'pre',
     transformInclude(id) {
-      const path = id.split('?')[0]!;
-      if (!SOURCE.test(path) || /[\\/]node_modules[\\/]/.test(path)) return false;
-      if (options.include && !options.include.some((r) => r.test(path))) return false;
-      return !(options.exclude ?? []).some((r) => r.test(path)) && !isExcluded(resolve(path));
+      return isIncluded(id.split('?')[0]!);
     },
-    transform(code, id) {
+    async transform(code, id) {
       if (!prefilter(code)) return null;
       const path = id.split('?')[0]!;
-      const known = analysed.get(resolve(path));
+      const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
       const result = transformSource(code, path, { targets, ...(convention ? { convention } : {}) });
       return result ? { code: result.code, map: result.map } : null;
     },
   };
 };
+
+/** A filter matching exactly these paths (esbuild's Go regular expressions: no lookaround). */
+function exactly(paths: string[]): RegExp {
+  if (paths.length === 0) return /^$/;
+  return new RegExp(`^(?:${paths.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+}
 
 export const unplugin = createUnplugin(unpluginFactory);

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
-import { glob } from 'tinyglobby';
+import { globSync } from 'tinyglobby';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 const SOURCE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`);
@@ -17,6 +17,11 @@ export class PathError extends Error {}
  * .gitignore ignores and the config's `exclude` globs. Explicit file arguments are taken as given.
  */
 export async function findSourceFiles(paths: string[], options: { exclude?: string[]; excludeRoot?: string } = {}): Promise<string[]> {
+  return findSourceFilesSync(paths, options);
+}
+
+/** {@link findSourceFiles}, synchronously: for a bundler plugin that must know its files before the build. */
+export function findSourceFilesSync(paths: string[], options: { exclude?: string[]; excludeRoot?: string } = {}): string[] {
   const files = new Set<string>();
   const excluded = ignore().add(options.exclude ?? []);
   const isExcluded = (file: string) => {
@@ -30,7 +35,7 @@ export async function findSourceFiles(paths: string[], options: { exclude?: stri
       if (SOURCE.test(absolute) && !DECLARATION.test(absolute)) files.add(absolute);
       continue;
     }
-    const found = gitListedFiles(absolute) ?? (await globbed(absolute));
+    const found = gitListedFiles(absolute) ?? globbed(absolute);
     for (const file of found) if (SOURCE.test(file) && !DECLARATION.test(file) && !isExcluded(file)) files.add(file);
   }
   return [...files].sort();
@@ -59,8 +64,8 @@ function gitListedFiles(dir: string): string[] | undefined {
   }
 }
 
-async function globbed(dir: string): Promise<string[]> {
-  const files = await glob(`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, { cwd: dir, absolute: true, ignore: ALWAYS_IGNORED, dot: false });
+function globbed(dir: string): string[] {
+  const files = globSync(`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, { cwd: dir, absolute: true, ignore: ALWAYS_IGNORED, dot: false });
   const gitignore = join(dir, '.gitignore');
   if (!existsSync(gitignore)) return files;
   const rules = ignore().add(readFileSync(gitignore, 'utf8'));
