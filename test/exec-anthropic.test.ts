@@ -1,12 +1,9 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
-import { FIXTURES } from './support/fixtures.js';
-import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
-import { importRewritten } from './support/rewrite.js';
-import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { parentSpanId, waitFor } from './support/otel.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
 
 type Program = typeof import('../fixtures/anthropic/exec-calls.input.js');
 
@@ -15,30 +12,19 @@ type Program = typeof import('../fixtures/anthropic/exec-calls.input.js');
 const SONNET_4_COST = (15 * 3 + 11 * 0.3 + 5 * 3.75 + 17 * 15) / 1e6;
 
 describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () => {
-  const otel = setupOtel();
-  let server: FakeLLM;
+  const bed = llmTestbed<Program>('anthropic/exec-calls.input.ts');
+  const { otel } = bed;
   let program: Program;
   let client: ReturnType<Program['connect']>;
-
-  beforeAll(async () => {
-    server = await startFakeLLM();
-    program = await importRewritten<Program>(join(FIXTURES, 'anthropic/exec-calls.input.ts'));
+  beforeAll(() => {
+    program = bed.program;
     // The SDK's own spans are off here; the coexistence test below turns them on.
-    client = program.connect(server.url, false);
+    client = program.connect(bed.server.url, false);
   });
-  afterAll(async () => {
-    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
-    await server.close();
-    await otel.shutdown();
-  });
-
-  const ours = () => otel.spans().filter((s) => s.instrumentationScope.name === 'otelify');
-  async function nextSpan(before: number): Promise<ReadableSpan> {
-    return waitFor(() => ours().length > before && ours()[before], 5000, 'the LLM span');
-  }
+  const nextSpan = bed.next;
 
   it('records the call with input tokens that include the cached ones, and its cost', async () => {
-    const before = ours().length;
+    const before = bed.count();
     const message = await program.ask(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
     expect(message.content[0]?.type === 'text' && message.content[0].text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
@@ -58,7 +44,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
   });
 
   it('adds the usage of message_start and message_delta in a stream', async () => {
-    const before = ours().length;
+    const before = bed.count();
     const stream = await program.askStreaming(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
     let text = '';
     for await (const event of stream) if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
@@ -73,7 +59,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
   });
 
   it('follows messages.stream() to finalMessage(), keeping its events', async () => {
-    const before = ours().length;
+    const before = bed.count();
     const stream = program.helperStream(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
     let texts = 0;
     stream.on('text', () => texts++);
@@ -85,12 +71,12 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
   });
 
   it('ends a stream that breaks early or fails midway', async () => {
-    let before = ours().length;
+    let before = bed.count();
     const slow = await program.askStreaming(client, 'slow-model', PROMPT_SENTINEL);
     for await (const _ of slow) break;
     expect((await nextSpan(before)).status.code).toBe(SpanStatusCode.UNSET);
 
-    before = ours().length;
+    before = bed.count();
     const failing = await program.askStreaming(client, 'mid-error', PROMPT_SENTINEL);
     await expect(async () => {
       for await (const _ of failing);
@@ -99,7 +85,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
   });
 
   it('records a 429 by class and status and rethrows it', async () => {
-    const before = ours().length;
+    const before = bed.count();
     const error: unknown = await program.ask(client, 'error-429', PROMPT_SENTINEL).then(
       () => undefined,
       (e: unknown) => e,
@@ -111,7 +97,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
   });
 
   it('coexists with the SDK tracing itself: its span is a child of otelify\'s, and switching it off leaves one', async () => {
-    const traced = program.connect(server.url, true);
+    const traced = program.connect(bed.server.url, true);
     const root = trace.getTracer('test').startSpan('request');
     await context.with(trace.setSpan(context.active(), root), () => program.ask(traced, 'claude-sonnet-4-20250514', PROMPT_SENTINEL));
     root.end();

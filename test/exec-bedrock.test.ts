@@ -1,12 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
-import { FIXTURES } from './support/fixtures.js';
-import { setupOtel, waitFor } from './support/otel.js';
-import { importRewritten } from './support/rewrite.js';
-import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
 
 type Program = typeof import('../fixtures/bedrock/exec-calls.input.js');
 
@@ -15,28 +11,17 @@ const HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const HAIKU_COST = (15 * 0.8 + 11 * 0.08 + 5 * 1 + 17 * 4) / 1e6;
 
 describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock Runtime API', () => {
-  const otel = setupOtel();
-  let server: FakeLLM;
+  const bed = llmTestbed<Program>('bedrock/exec-calls.input.ts');
   let program: Program;
   let client: ReturnType<Program['connect']>;
-
-  beforeAll(async () => {
-    server = await startFakeLLM();
-    program = await importRewritten<Program>(join(FIXTURES, 'bedrock/exec-calls.input.ts'));
-    client = program.connect(server.url);
+  beforeAll(() => {
+    program = bed.program;
+    client = program.connect(bed.server.url);
   });
-  afterAll(async () => {
-    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
-    await server.close();
-    await otel.shutdown();
-  });
-
-  async function nextSpan(before: number): Promise<ReadableSpan> {
-    return waitFor(() => otel.spans().length > before && otel.spans()[before], 5000, 'the LLM span');
-  }
+  const nextSpan = bed.next;
 
   it('records Converse, with cached input tokens added to the input and priced from a regional model id', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const output = await program.converse(client, HAIKU, PROMPT_SENTINEL);
     expect(output.output?.message?.content?.[0]?.text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
@@ -56,7 +41,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
   });
 
   it('follows a ConverseStream event stream to its metadata event, an early exit, or a failure', async () => {
-    let before = otel.spans().length;
+    let before = bed.count();
     const { stream } = await program.converseStream(client, HAIKU, PROMPT_SENTINEL);
     let text = '';
     for await (const event of stream!) text += event.contentBlockDelta?.delta?.text ?? '';
@@ -64,13 +49,13 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
     let span = await nextSpan(before);
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'end_turn' });
 
-    before = otel.spans().length;
+    before = bed.count();
     const slow = await program.converseStream(client, 'slow-model', PROMPT_SENTINEL);
     for await (const _ of slow.stream!) break;
     span = await nextSpan(before);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
 
-    before = otel.spans().length;
+    before = bed.count();
     const failing = await program.converseStream(client, 'mid-error', PROMPT_SENTINEL);
     await expect(async () => {
       for await (const _ of failing.stream!);
@@ -80,7 +65,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
   });
 
   it('reads InvokeModel settings and usage from the model\'s own JSON, leaving the body readable', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const output = await program.invoke(client, 'anthropic.claude-3-5-haiku-20241022-v1:0', PROMPT_SENTINEL);
     expect(new TextDecoder().decode(output.body)).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
@@ -94,7 +79,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
   });
 
   it('records a throttled call by the SDK\'s exception class and status', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     await expect(program.converse(client, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();
     const span = await nextSpan(before);
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'ThrottlingException' });

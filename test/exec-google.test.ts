@@ -1,12 +1,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
-import { FIXTURES } from './support/fixtures.js';
-import { setupOtel, waitFor } from './support/otel.js';
-import { importRewritten } from './support/rewrite.js';
-import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
 
 type Program = typeof import('../fixtures/google/exec-calls.input.js');
 
@@ -14,28 +10,17 @@ type Program = typeof import('../fixtures/google/exec-calls.input.js');
 const FLASH_COST = (20 * 0.3 + 11 * 0.075 + 17 * 2.5) / 1e6;
 
 describe('@google/genai, rewritten, against a loopback Gemini API', () => {
-  const otel = setupOtel();
-  let server: FakeLLM;
+  const bed = llmTestbed<Program>('google/exec-calls.input.ts');
   let program: Program;
   let ai: ReturnType<Program['connect']>;
-
-  beforeAll(async () => {
-    server = await startFakeLLM();
-    program = await importRewritten<Program>(join(FIXTURES, 'google/exec-calls.input.ts'));
-    ai = program.connect(server.url);
+  beforeAll(() => {
+    program = bed.program;
+    ai = program.connect(bed.server.url);
   });
-  afterAll(async () => {
-    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
-    await server.close();
-    await otel.shutdown();
-  });
-
-  async function nextSpan(before: number): Promise<ReadableSpan> {
-    return waitFor(() => otel.spans().length > before && otel.spans()[before], 5000, 'the LLM span');
-  }
+  const nextSpan = bed.next;
 
   it('records generateContent: thinking tokens count as output, cached tokens as input', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const response = await program.generate(ai, 'gemini-2.5-flash', PROMPT_SENTINEL);
     expect(response.text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
@@ -55,19 +40,19 @@ describe('@google/genai, rewritten, against a loopback Gemini API', () => {
   });
 
   it('follows a generateContentStream generator to its end, early exit or failure', async () => {
-    let before = otel.spans().length;
+    let before = bed.count();
     let text = '';
     for await (const chunk of await program.generateStream(ai, 'gemini-2.5-flash', PROMPT_SENTINEL)) text += chunk.text ?? '';
     expect(text).toContain(COMPLETION_SENTINEL);
     let span = await nextSpan(before);
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'STOP' });
 
-    before = otel.spans().length;
+    before = bed.count();
     for await (const _ of await program.generateStream(ai, 'slow-model', PROMPT_SENTINEL)) break;
     span = await nextSpan(before);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
 
-    before = otel.spans().length;
+    before = bed.count();
     await expect(async () => {
       for await (const _ of await program.generateStream(ai, 'mid-error', PROMPT_SENTINEL));
     }).rejects.toThrow();
@@ -76,7 +61,7 @@ describe('@google/genai, rewritten, against a loopback Gemini API', () => {
   });
 
   it('records an API error by class and status', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     await expect(program.generate(ai, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();
     const span = await nextSpan(before);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);

@@ -1,12 +1,9 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from './support/fixtures.js';
-import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
-import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
-import { importRewritten } from './support/rewrite.js';
-import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { parentSpanId } from './support/otel.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
 
 type Program = typeof import('../fixtures/openai/exec-calls.input.js');
 
@@ -15,8 +12,7 @@ type Program = typeof import('../fixtures/openai/exec-calls.input.js');
 const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe('openai, rewritten, against a loopback OpenAI API', () => {
-  const otel = setupOtel();
-  let server: FakeLLM;
+  const bed = llmTestbed<Program>('openai/exec-calls.input.ts', { conventions: ['genai'] });
   let program: Program;
   let genai: Program;
   /** The span active when the SDK sent each request: HTTP instrumentation would parent its span to it. */
@@ -26,26 +22,15 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     return fetch(input, init);
   };
   let client: ReturnType<Program['connect']>;
-
-  beforeAll(async () => {
-    server = await startFakeLLM();
-    program = await importRewritten<Program>(join(FIXTURES, 'openai/exec-calls.input.ts'));
-    genai = await importRewritten<Program>(join(FIXTURES, 'openai/exec-calls.input.ts'), { convention: 'genai' });
-    client = program.connect(`${server.url}/v1`, fetchSeeingContext);
+  beforeAll(() => {
+    program = bed.program;
+    genai = bed.withConvention.genai!;
+    client = program.connect(`${bed.server.url}/v1`, fetchSeeingContext);
   });
-  afterAll(async () => {
-    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
-    await server.close();
-    await otel.shutdown();
-  });
-
-  const llmSpans = () => otel.spans().filter((s) => s.kind === SpanKind.CLIENT);
-  async function nextSpan(before: number): Promise<ReadableSpan> {
-    return waitFor(() => llmSpans().length > before && llmSpans()[before], 5000, 'the LLM span');
-  }
+  const nextSpan = bed.next;
 
   it('records provider, model, parameters (temperature 0 included), usage, finish reason and cost', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const parent = trace.getTracer('test').startSpan('request');
     const completion = await context.with(trace.setSpan(context.active(), parent), () => program.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} hello`));
     parent.end();
@@ -70,7 +55,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('writes the GenAI semantic conventions when asked to', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     await genai.chat(client, 'gpt-4o', PROMPT_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4o');
@@ -94,13 +79,13 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('keeps the SDK promise helpers: withResponse() and asResponse() (whose body stays unread)', async () => {
-    let before = llmSpans().length;
+    let before = bed.count();
     const { data, response } = await program.chat(client, 'gpt-4o', PROMPT_SENTINEL).withResponse();
     expect(data.choices).toHaveLength(1);
     expect(response.status).toBe(200);
     expect((await nextSpan(before)).attributes['llm.prompt_tokens']).toBe(USAGE.input);
 
-    before = llmSpans().length;
+    before = bed.count();
     const raw = await program.chat(client, 'gpt-4o', PROMPT_SENTINEL).asResponse();
     const body = (await raw.json()) as { usage: { prompt_tokens: number } };
     expect(body.usage.prompt_tokens).toBe(USAGE.input);
@@ -110,7 +95,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('ends a fully read stream once, with the usage of the include_usage chunk, and keeps tee() and controller', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, true);
     expect(stream.controller).toBeInstanceOf(AbortController);
     const [left, right] = stream.tee();
@@ -121,7 +106,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     for await (const _ of right) count++;
     expect(count).toBeGreaterThan(1);
     const span = await nextSpan(before);
-    expect(llmSpans().length).toBe(before + 1);
+    expect(bed.count()).toBe(before + 1);
     expect(span.attributes).toMatchObject({
       'llm.prompt_tokens': USAGE.input,
       'llm.response_tokens': USAGE.output,
@@ -131,27 +116,27 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('does not ask for usage itself: a stream without include_usage has no token counts', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, false);
     for await (const _ of stream);
     const span = await nextSpan(before);
-    expect(server.requests.at(-1)?.body.stream_options).toBeUndefined();
+    expect(bed.server.requests.at(-1)?.body.stream_options).toBeUndefined();
     expect(span.attributes['llm.finish_reason']).toBe('stop');
     expect(span.attributes['llm.prompt_tokens']).toBeUndefined();
     expect(span.attributes['llm.cost_usd']).toBeUndefined();
   });
 
   it('does not end the span before the stream is read', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const stream = await program.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, true);
     await new Promise((r) => setTimeout(r, 100));
-    expect(llmSpans().length).toBe(before);
+    expect(bed.count()).toBe(before);
     for await (const _ of stream);
     await nextSpan(before);
   });
 
   it('ends the span when the consumer breaks out early', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const stream = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
     for await (const _ of stream) break;
     const span = await nextSpan(before);
@@ -160,20 +145,20 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('ends the span when the stream is aborted through its controller, read or not', async () => {
-    let before = llmSpans().length;
+    let before = bed.count();
     const stream = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
     let chunks = 0;
     for await (const _ of stream) if (++chunks === 2) stream.controller.abort();
     await nextSpan(before);
 
-    before = llmSpans().length;
+    before = bed.count();
     const unread = await program.chatStream(client, 'slow-model', PROMPT_SENTINEL, true);
     unread.controller.abort();
     await nextSpan(before);
   });
 
   it('ends the span with ERROR when the stream fails midway, and the error reaches the caller', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const stream = await program.chatStream(client, 'mid-error', PROMPT_SENTINEL, true);
     await expect(async () => {
       for await (const _ of stream);
@@ -188,7 +173,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     ['error-500', 'InternalServerError', 500],
     ['error-400', 'BadRequestError', 400],
   ])('records %s as ERROR with the error class and status, never its message, and rethrows', async (model, type, status) => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const error: unknown = await program.chat(client, model, PROMPT_SENTINEL).then(
       () => undefined,
       (e: unknown) => e,
@@ -203,7 +188,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('follows the chat.completions.stream() helper to its final completion', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const runner = program.chatHelperStream(client, 'gpt-4o', PROMPT_SENTINEL);
     let deltas = 0;
     runner.on('content', () => deltas++);
@@ -215,7 +200,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('parses structured output through chat.completions.parse()', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     expect(await program.structured(client, PROMPT_SENTINEL)).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4o-mini');
@@ -223,14 +208,14 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('records the Responses API, streamed or not, without its instructions', async () => {
-    let before = llmSpans().length;
+    let before = bed.count();
     const response = await program.respond(client, PROMPT_SENTINEL);
     expect(response.output_text).toContain(COMPLETION_SENTINEL);
     let span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4.1');
     expect(span.attributes).toMatchObject({ 'llm.max_tokens': 100, 'llm.prompt_tokens': USAGE.input, 'llm.finish_reason': 'completed' });
 
-    before = llmSpans().length;
+    before = bed.count();
     const events = await program.respondStream(client, PROMPT_SENTINEL);
     for await (const _ of events);
     span = await nextSpan(before);
@@ -238,7 +223,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
   });
 
   it('records embeddings with their input tokens', async () => {
-    const before = llmSpans().length;
+    const before = bed.count();
     const result = await program.embed(client, [PROMPT_SENTINEL]);
     expect(result.data).toHaveLength(1);
     const span = await nextSpan(before);

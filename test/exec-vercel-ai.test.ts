@@ -1,41 +1,32 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
-import { FIXTURES } from './support/fixtures.js';
-import { setupOtel, waitFor } from './support/otel.js';
-import { importRewritten } from './support/rewrite.js';
-import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
 
 type Program = typeof import('../fixtures/vercel-ai/exec-calls.input.js');
 
 const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loopback OpenAI API', () => {
-  const otel = setupOtel();
-  let server: FakeLLM;
+  // The default provider reads its base URL from the environment as the program loads.
+  const bed = llmTestbed<Program>('vercel-ai/exec-calls.input.ts', {
+    beforeImport: (server) => {
+      process.env.OPENAI_BASE_URL = `${server.url}/v1`;
+      process.env.OPENAI_API_KEY = 'test-key';
+    },
+  });
   let program: Program;
-
-  beforeAll(async () => {
-    server = await startFakeLLM();
-    process.env.OPENAI_BASE_URL = `${server.url}/v1`;
-    process.env.OPENAI_API_KEY = 'test-key';
-    program = await importRewritten<Program>(join(FIXTURES, 'vercel-ai/exec-calls.input.ts'));
+  beforeAll(() => {
+    program = bed.program;
   });
-  afterAll(async () => {
-    expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);
+  afterAll(() => {
     delete process.env.OPENAI_BASE_URL;
-    await server.close();
-    await otel.shutdown();
   });
-
-  async function nextSpan(before: number): Promise<ReadableSpan> {
-    return waitFor(() => otel.spans().length > before && otel.spans()[before], 5000, 'the LLM span');
-  }
+  const nextSpan = bed.next;
 
   it('records generateText with the provider named by the model factory and the literal settings', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const result = await program.ask(PROMPT_SENTINEL);
     expect(result.text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
@@ -55,10 +46,10 @@ describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loop
   });
 
   it('ends a streamText span when its stream has been read, and not before', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const result = program.askStreaming('gpt-4o', PROMPT_SENTINEL);
     await new Promise((r) => setTimeout(r, 100));
-    expect(otel.spans().length).toBe(before);
+    expect(bed.count()).toBe(before);
     let text = '';
     for await (const part of result.textStream) text += part;
     expect(text).toContain(COMPLETION_SENTINEL);
@@ -72,7 +63,7 @@ describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loop
   });
 
   it('ends a streamText span with ERROR when the provider fails', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const result = program.askStreaming('error-500', PROMPT_SENTINEL);
     for await (const _ of result.textStream);
     const span = await nextSpan(before);
@@ -80,7 +71,7 @@ describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loop
   });
 
   it('records embed with its input tokens', async () => {
-    const before = otel.spans().length;
+    const before = bed.count();
     const { embedding } = await program.vector(PROMPT_SENTINEL);
     expect(embedding.length).toBe(3);
     const span = await nextSpan(before);

@@ -6,8 +6,7 @@ import { loadConfig, targetsFor } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { findSourceFilesSync } from '../files/walk.js';
-import { analyseInWorker, type AnalysedModule } from './analyse.js';
-import { transformSource } from '../index.js';
+import type { AnalysedModule } from './analyse.js';
 
 export interface OtelifyPluginOptions {
   /** Libraries or target ids to apply (default: all, less the config's `disable`). */
@@ -63,12 +62,17 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   // rewrite: its filter names exactly the candidate modules.
   const esbuildCandidates = meta.framework === 'esbuild' ? candidatesIn(root) : undefined;
 
-  // Analysing every candidate in one program at build start costs about what `otelify apply` does; it runs in
-  // a worker while the bundler works, and a module whose text changed since is analysed on its own.
+  // Analysing every candidate in one program at build start costs about what `otelify apply` does; a module
+  // whose text changed since is analysed on its own. It runs in a worker while a JavaScript bundler works;
+  // esbuild bundles in its own process, so there it runs here, a turn later, and spares the worker's start.
   let analysis: Promise<Map<string, AnalysedModule>> | undefined;
   const startAnalysis = () => {
-    const files = esbuildCandidates ?? candidatesIn(root);
-    analysis = analyseInWorker({ root, files, targets, ...(convention ? { convention } : {}) })
+    const request = { root, files: esbuildCandidates ?? candidatesIn(root), targets, ...(convention ? { convention } : {}) };
+    // The engine (and TypeScript with it) loads only now, so a bundler is not kept waiting for it at start.
+    const modules = import('./analyse.js').then(({ analyse, analyseInWorker }) =>
+      esbuildCandidates ? new Promise<AnalysedModule[]>((done) => setImmediate(() => done(analyse(request)))) : analyseInWorker(request),
+    );
+    analysis = modules
       .then((modules) => new Map(modules.map((module) => [resolve(module.path), module])))
       .catch(() => new Map<string, AnalysedModule>());
     return analysis;
@@ -102,6 +106,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
       const path = id.split('?')[0]!;
       const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
+      const { transformSource } = await import('../index.js');
       const result = transformSource(code, path, { targets, ...(convention ? { convention } : {}) });
       return result ? { code: result.code, map: result.map } : null;
     },

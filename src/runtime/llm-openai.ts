@@ -8,8 +8,18 @@ function outputType(format: unknown): string | undefined {
   return undefined;
 }
 
+/** Usage as chat completions (`prompt`, `completion`) or responses (`input`, `output`) name its counts. */
+function usageOf(usage: Shape, input: string, output: string) {
+  if (!usage) return undefined;
+  return {
+    inputTokens: usage[`${input}_tokens`],
+    outputTokens: usage[`${output}_tokens`],
+    cacheReadTokens: usage[`${input}_tokens_details`]?.cached_tokens,
+    reasoningTokens: usage[`${output}_tokens_details`]?.reasoning_tokens,
+  };
+}
+
 function chatCompletion(value: Shape, call: LLMCall): void {
-  const usage = value?.usage;
   const finishReasons: Record<number, unknown> = {};
   for (const choice of Array.isArray(value?.choices) ? value.choices : []) {
     if (choice?.finish_reason) finishReasons[typeof choice.index === 'number' ? choice.index : 0] = choice.finish_reason;
@@ -18,14 +28,7 @@ function chatCompletion(value: Shape, call: LLMCall): void {
     id: value?.id,
     model: value?.model,
     finishReasons,
-    usage: usage
-      ? {
-          inputTokens: usage.prompt_tokens,
-          outputTokens: usage.completion_tokens,
-          cacheReadTokens: usage.prompt_tokens_details?.cached_tokens,
-          reasoningTokens: usage.completion_tokens_details?.reasoning_tokens,
-        }
-      : undefined,
+    usage: usageOf(value?.usage, 'prompt', 'completion'),
   });
 }
 
@@ -52,20 +55,12 @@ adapters['openai.chat'] = {
 };
 
 function response(value: Shape, call: LLMCall): void {
-  const usage = value?.usage;
   const reason = value?.status === 'incomplete' ? value?.incomplete_details?.reason : value?.status;
   call.response({
     id: value?.id,
     model: value?.model,
     finishReasons: reason ? { 0: reason } : {},
-    usage: usage
-      ? {
-          inputTokens: usage.input_tokens,
-          outputTokens: usage.output_tokens,
-          cacheReadTokens: usage.input_tokens_details?.cached_tokens,
-          reasoningTokens: usage.output_tokens_details?.reasoning_tokens,
-        }
-      : undefined,
+    usage: usageOf(value?.usage, 'input', 'output'),
   });
 }
 
