@@ -1,9 +1,11 @@
-// Builds the corpus with one bundler, with or without the otelify plugin; prints wall time and module count.
+// Builds the corpus with one bundler; prints wall time and module count. Modes: without a plugin, with a
+// pass-through plugin, with otelify and no analysis kept from an earlier build (cold), or with one (warm).
 import { writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [bundler, mode, corpus] = process.argv.slice(2);
-const withPlugin = mode === 'with';
+const withPlugin = mode === 'cold' || mode === 'warm';
+const otelifyOptions = { root: corpus, cache: mode === 'warm' };
 const entry = join(corpus, 'src', 'index.ts');
 const modules = readdirSync(join(corpus, 'src')).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
 writeFileSync(entry, modules.map((f, i) => `export * as m${i} from './${f.replace(/\.ts$/, '.js')}';`).join('\n'));
@@ -15,13 +17,13 @@ if (bundler === 'esbuild') {
   const { readFile } = await import('node:fs/promises');
   // What any JavaScript plugin that reads every module costs esbuild: the floor for a transform plugin.
   const passthrough = { name: 'passthrough', setup: (b) => b.onLoad({ filter: /\.ts$/ }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'ts' })) };
-  const plugins = mode === 'with' ? [(await import('../dist/build/esbuild.js')).default({ root: corpus })] : mode === 'passthrough' ? [passthrough] : [];
+  const plugins = withPlugin ? [(await import('../dist/build/esbuild.js')).default(otelifyOptions)] : mode === 'passthrough' ? [passthrough] : [];
   await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', external, plugins, logLevel: 'silent' });
 } else {
   const { build } = await import('vite');
   // A plugin that looks at every module and changes none: what any transform plugin costs Vite.
   const passthrough = { name: 'passthrough', enforce: 'pre', transform: (code) => (code.includes('\u0000never') ? code : null) };
-  const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default({ root: corpus })] : mode === 'passthrough' ? [passthrough] : [];
+  const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default(otelifyOptions)] : mode === 'passthrough' ? [passthrough] : [];
   await build({ configFile: false, root: corpus, logLevel: 'silent', plugins, build: { ssr: entry, write: false, minify: false, rollupOptions: { external } } });
 }
 process.stdout.write(JSON.stringify({ ms: performance.now() - started, modules: modules.length }));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { createRequire } from 'node:module';
 import type { LLMConvention } from './engine/instrument.js';
 import type { PriceTable } from './runtime/llm-prices.js';
 import { builtinTargets, type Target } from './targets/index.js';
@@ -21,6 +21,8 @@ export interface OtelifyConfig {
   convention?: LLMConvention;
   /** Model prices (USD per million tokens) added to or replacing the built-in table; `name*` matches a prefix. */
   prices?: PriceTable;
+  /** Record `llm.prompt_hash`, the SHA-256 of each LLM call's prompt (default: false). */
+  promptHash?: boolean;
   /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
   check?: { allow?: string[]; deny?: string[]; patterns?: string[] };
 }
@@ -64,7 +66,9 @@ export function loadConfig(startDir: string, explicitPath?: string): LoadedConfi
 
 function readConfigFile(path: string): unknown {
   if (path.endsWith('.json')) return parseJson(path);
-  // Synchronous so that the jscodeshift transform (a synchronous function) reads the same config.
+  // Synchronous so that the jscodeshift transform (a synchronous function) reads the same config; loaded only
+  // for a config in code, since every bundler plugin reads the config as the build starts.
+  const { createJiti } = createRequire(import.meta.url)('jiti') as typeof import('jiti');
   const jiti = createJiti(import.meta.url);
   try {
     const loaded = jiti(path) as { default?: unknown };
@@ -82,7 +86,7 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'promptHash', 'check']);
 export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
 
 function validate(value: unknown, source: string): OtelifyConfig {
@@ -103,6 +107,7 @@ function validate(value: unknown, source: string): OtelifyConfig {
   if (config.convention !== undefined && !CONVENTIONS.includes(config.convention as LLMConvention)) {
     throw new ConfigError(`${source}: 'convention' must be one of ${CONVENTIONS.join(', ')}`);
   }
+  if (config.promptHash !== undefined && typeof config.promptHash !== 'boolean') throw new ConfigError(`${source}: 'promptHash' must be true or false`);
   if (config.prices !== undefined) {
     const prices = config.prices as Record<string, unknown>;
     if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) throw new ConfigError(`${source}: 'prices' must map model names to prices`);

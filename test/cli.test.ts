@@ -220,14 +220,17 @@ describe('otelify apply', () => {
     expect(otelify(dir, 'apply', 'src', '--convention', 'otel').code).toBe(2);
   });
 
-  it('takes the convention and model prices from the config, and rejects malformed prices', () => {
+  it('takes the convention, model prices and prompt hashing from the config, and rejects malformed ones', () => {
     const dir = project({
       'src/assistant.ts': LLM_CALLS,
-      'otelify.config.json': JSON.stringify({ convention: 'both', prices: { 'ft:gpt-4o:acme*': { input: 3, output: 12 } } }),
+      'otelify.config.json': JSON.stringify({ convention: 'both', prices: { 'ft:gpt-4o:acme*': { input: 3, output: 12 } }, promptHash: true }),
     });
     expect(otelify(dir, 'apply', 'src').code).toBe(0);
     expect(read(dir, 'src/assistant.ts')).toContain("convention: 'both'");
     expect(read(dir, 'src/otelify.runtime.ts')).toContain('let priceOverrides: PriceTable = {"ft:gpt-4o:acme*":{"input":3,"output":12}};');
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('let promptHashing = true;');
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ promptHash: 'yes' }));
+    expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'promptHash' must be true or false");
     writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ prices: { 'x': { input: 'cheap' } } }));
     const bad = otelify(dir, 'apply', 'src', '--dry');
     expect(bad.code).toBe(2);

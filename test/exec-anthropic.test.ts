@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
@@ -12,7 +13,7 @@ type Program = typeof import('../fixtures/anthropic/exec-calls.input.js');
 const SONNET_4_COST = (15 * 3 + 11 * 0.3 + 5 * 3.75 + 17 * 15) / 1e6;
 
 describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () => {
-  const bed = llmTestbed<Program>('anthropic/exec-calls.input.ts');
+  const bed = llmTestbed<Program>('anthropic/exec-calls.input.ts', { promptHash: true });
   const { otel } = bed;
   let program: Program;
   let client: ReturnType<Program['connect']>;
@@ -110,5 +111,13 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
     expect(parentSpanId(otelify)).toBe(root.spanContext().spanId);
     expect(parentSpanId(sdk)).toBe(otelify.spanContext().spanId);
     expect(sdk.instrumentationScope.name).toMatch(/anthropic/);
+  });
+
+  it('records the SHA-256 of the system prompt and messages as sent when the config asks for it', async () => {
+    const before = bed.count();
+    await bed.hashingPrompts!.ask(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
+    const sent = bed.server.requests.at(-1)!.body as { system?: unknown; messages: unknown };
+    const expected = createHash('sha256').update(JSON.stringify([sent.system ?? null, sent.messages])).digest('hex');
+    expect((await nextSpan(before)).attributes['llm.prompt_hash']).toBe(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
@@ -11,7 +12,7 @@ const HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const HAIKU_COST = (15 * 0.8 + 11 * 0.08 + 5 * 1 + 17 * 4) / 1e6;
 
 describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock Runtime API', () => {
-  const bed = llmTestbed<Program>('bedrock/exec-calls.input.ts');
+  const bed = llmTestbed<Program>('bedrock/exec-calls.input.ts', { promptHash: true });
   let program: Program;
   let client: ReturnType<Program['connect']>;
   beforeAll(() => {
@@ -84,5 +85,18 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
     const span = await nextSpan(before);
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'ThrottlingException' });
     expect(span.attributes['http.response.status_code']).toBe(429);
+  });
+
+  it('records the SHA-256 of the prompt as sent when the config asks for it: Converse messages, an InvokeModel body', async () => {
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    let before = bed.count();
+    await bed.hashingPrompts!.converse(client, HAIKU, PROMPT_SENTINEL);
+    const conversed = bed.server.requests.at(-1)!.body as { system?: unknown; messages: unknown };
+    expect((await nextSpan(before)).attributes['llm.prompt_hash']).toBe(sha256(JSON.stringify([conversed.system ?? null, conversed.messages])));
+
+    before = bed.count();
+    await bed.hashingPrompts!.invoke(client, HAIKU, PROMPT_SENTINEL);
+    const invoked = bed.server.requests.at(-1)!.body as unknown;
+    expect((await nextSpan(before)).attributes['llm.prompt_hash']).toBe(sha256(JSON.stringify(invoked)));
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
@@ -12,7 +13,7 @@ type Program = typeof import('../fixtures/openai/exec-calls.input.js');
 const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe('openai, rewritten, against a loopback OpenAI API', () => {
-  const bed = llmTestbed<Program>('openai/exec-calls.input.ts', { conventions: ['genai'] });
+  const bed = llmTestbed<Program>('openai/exec-calls.input.ts', { conventions: ['genai'], promptHash: true });
   let program: Program;
   let genai: Program;
   /** The span active when the SDK sent each request: HTTP instrumentation would parent its span to it. */
@@ -230,5 +231,28 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     expect(span.name).toBe('embeddings text-embedding-3-small');
     expect(span.attributes['llm.prompt_tokens']).toBe(USAGE.input);
     expect(span.attributes['llm.response_tokens']).toBeUndefined();
+  });
+
+  it('records the SHA-256 of the prompt as sent when the config asks for it, and only then', async () => {
+    const hashing = bed.hashingPrompts!;
+    const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+    const hashOf = async (call: () => Promise<unknown>) => {
+      const before = bed.count();
+      await call();
+      const sent = bed.server.requests.at(-1)!.body as { messages?: unknown; input?: unknown; instructions?: unknown };
+      return { recorded: (await nextSpan(before)).attributes['llm.prompt_hash'], sent };
+    };
+
+    const first = await hashOf(() => hashing.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} one`));
+    expect(first.recorded).toBe(sha256(first.sent.messages));
+    expect((await hashOf(() => hashing.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} one`))).recorded).toBe(first.recorded);
+    expect((await hashOf(() => hashing.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} two`))).recorded).not.toBe(first.recorded);
+
+    const responses = await hashOf(() => hashing.respond(client, PROMPT_SENTINEL));
+    expect(responses.recorded).toBe(sha256([responses.sent.instructions ?? null, responses.sent.input]));
+    const embeddings = await hashOf(() => hashing.embed(client, [PROMPT_SENTINEL]));
+    expect(embeddings.recorded).toBe(sha256(embeddings.sent.input));
+
+    expect((await hashOf(() => program.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} one`))).recorded).toBeUndefined();
   });
 });

@@ -6,7 +6,8 @@ import { loadConfig, targetsFor } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { findSourceFilesSync } from '../files/walk.js';
-import type { AnalysedModule } from './analyse.js';
+import type { Analysis, AnalysedModule } from './analyse.js';
+import { analysisCache } from './cache.js';
 
 export interface OtelifyPluginOptions {
   /** Libraries or target ids to apply (default: all, less the config's `disable`). */
@@ -21,6 +22,8 @@ export interface OtelifyPluginOptions {
   root?: string;
   /** Attribute names of LLM spans (default: the config's `convention`, else `llm`). */
   convention?: LLMConvention;
+  /** Keep the analysis in node_modules/.cache/otelify for the next build (default: true). */
+  cache?: boolean;
 }
 
 const SOURCE = /\.[cm]?[jt]sx?$/;
@@ -56,7 +59,11 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     } catch {
       return [];
     }
-    return files.filter((path) => isIncluded(path) && prefilter(readFileSync(path, 'utf8')));
+    return files.flatMap((path) => {
+      if (!isIncluded(path)) return [];
+      const text = readFileSync(path, 'utf8');
+      return prefilter(text) ? [{ path, text }] : [];
+    });
   };
   // esbuild calls into JavaScript for every module a plugin's filter matches, which alone costs more than the
   // rewrite: its filter names exactly the candidate modules.
@@ -67,11 +74,21 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   // esbuild bundles in its own process, so there it runs here, a turn later, and spares the worker's start.
   let analysis: Promise<Map<string, AnalysedModule>> | undefined;
   const startAnalysis = () => {
-    const request = { root, files: esbuildCandidates ?? candidatesIn(root), targets, ...(convention ? { convention } : {}) };
+    const candidates = esbuildCandidates ?? candidatesIn(root);
+    const cache = options.cache === false ? undefined : analysisCache(root, { targets: targets.map((t) => t.id), convention });
+    const cached = cache?.read(candidates);
+    const request = { root, files: candidates.map((c) => c.path), targets, ...(convention ? { convention } : {}) };
     // The engine (and TypeScript with it) loads only now, so a bundler is not kept waiting for it at start.
-    const modules = import('./analyse.js').then(({ analyse, analyseInWorker }) =>
-      esbuildCandidates ? new Promise<AnalysedModule[]>((done) => setImmediate(() => done(analyse(request)))) : analyseInWorker(request),
-    );
+    const modules: Promise<AnalysedModule[]> = cached
+      ? Promise.resolve(cached)
+      : import('./analyse.js')
+          .then(({ analyse, analyseInWorker }) =>
+            esbuildCandidates ? new Promise<Analysis>((done) => setImmediate(() => done(analyse(request)))) : analyseInWorker(request),
+          )
+          .then((outcome) => {
+            cache?.write(candidates, outcome);
+            return outcome.modules;
+          });
     analysis = modules
       .then((modules) => new Map(modules.map((module) => [resolve(module.path), module])))
       .catch(() => new Map<string, AnalysedModule>());
@@ -92,7 +109,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     rspack(compiler) {
       if (!options.root) root = compiler.context;
     },
-    esbuild: esbuildCandidates ? { onLoadFilter: exactly(esbuildCandidates) } : {},
+    esbuild: esbuildCandidates ? { onLoadFilter: exactly(esbuildCandidates.map((c) => c.path)) } : {},
     buildStart() {
       void startAnalysis();
     },

@@ -142,7 +142,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
       // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
       const parts = [...new Set([...partsUsed(report.sites), ...partsIn(before ?? '')])];
-      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices, parts });
+      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
       if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
         report.failures.push({ file: path, message: 'exists and was not written by otelify; set `runtimeFile` in the config to place the runtime elsewhere' });
         continue;

@@ -58,6 +58,8 @@ export interface InstrumentOptions {
   keepLineNumbers?: boolean;
   /** Attribute names of LLM spans (default `llm`). */
   convention?: LLMConvention;
+  /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */
+  onProgram?: (program: ts.Program) => void;
 }
 
 /** `llm`: otelify's `llm.*` names; `genai`: the OpenTelemetry GenAI semantic conventions v1.41; `both`. */
@@ -70,6 +72,7 @@ const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'pr
 export function instrumentSources(sources: SourceInput[], options: InstrumentOptions): FileOutcome[] {
   if (sources.length === 0) return [];
   const program = createProgram(sources, options.compilerOptions);
+  options.onProgram?.(program);
   const checker = program.getTypeChecker();
   return sources.map((source) => {
     const sourceFile = program.getSourceFile(source.path);

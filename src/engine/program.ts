@@ -70,6 +70,9 @@ export function analysisOptions(options: ts.CompilerOptions): ts.CompilerOptions
 const LIB_FOLDER = '/__otelify_typescript_lib__';
 let libFiles: Map<string, string> | undefined;
 
+/** A lib .d.ts file of the TypeScript otelify bundles, not a file on disk. */
+export const isBundledLib = (fileName: string) => fileName.startsWith(`${LIB_FOLDER}/`);
+
 function libText(fileName: string): string | undefined {
   if (!fileName.startsWith(`${LIB_FOLDER}/`)) return undefined;
   libFiles ??= new Map(getLibFiles().map((f) => [f.fileName, f.text]));

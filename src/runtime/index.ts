@@ -1,5 +1,5 @@
 export * from './queues.js';
-export { traceLLM, llmRequest, setLLMPrices, type LLMSpec, type LLMConvention } from './llm.js';
+export { traceLLM, llmRequest, setLLMPrices, recordPromptHash, type LLMSpec, type LLMConvention } from './llm.js';
 import './llm-openai.js';
 import './llm-anthropic.js';
 import './llm-google.js';

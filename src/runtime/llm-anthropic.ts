@@ -53,6 +53,7 @@ adapters['anthropic.messages'] = {
       stream: body?.stream,
     });
   },
+  prompt: (body: Shape) => (body?.messages === undefined ? undefined : [body.system ?? null, body.messages]),
   response(value: Shape, call) {
     if (value?.type === 'message') message(value, call);
   },

@@ -23,8 +23,15 @@ function converseRequest(stream: boolean) {
   };
 }
 
+/** Converse's prompt: its system blocks and messages. */
+function conversePrompt(request: Shape): unknown {
+  const body = inputOf(request);
+  return body?.messages === undefined ? undefined : [body.system ?? null, body.messages];
+}
+
 adapters['bedrock.converse'] = {
   request: converseRequest(false),
+  prompt: conversePrompt,
   response(value: Shape, call) {
     if (value?.stopReason) call.response({ finishReasons: { 0: value.stopReason } });
     converseUsage(value?.usage, call);
@@ -33,6 +40,7 @@ adapters['bedrock.converse'] = {
 
 adapters['bedrock.converse-stream'] = {
   request: converseRequest(true),
+  prompt: conversePrompt,
   streamKey: 'stream',
   chunk(event: Shape, call) {
     if (event?.messageStop?.stopReason) call.response({ finishReasons: { 0: event.messageStop.stopReason } });
@@ -61,6 +69,11 @@ adapters['bedrock.invoke'] = {
       topP: request?.top_p ?? config?.topP,
       topK: request?.top_k,
     });
+  },
+  // The model's own request format holds the prompt among its settings: the whole body is hashed.
+  prompt(command: Shape) {
+    const body = inputOf(command)?.body;
+    return typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
   },
   response(value: Shape, call) {
     const response = json(value?.body);

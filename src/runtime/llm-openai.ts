@@ -47,6 +47,7 @@ adapters['openai.chat'] = {
       outputType: outputType(body?.response_format?.type),
     });
   },
+  prompt: (body: Shape) => body?.messages,
   response: chatCompletion,
   chunk(value: Shape, call) {
     // Chunks of a stream, and the final completion a stream helper assembles.
@@ -75,6 +76,7 @@ adapters['openai.responses'] = {
       outputType: outputType(body?.text?.format?.type),
     });
   },
+  prompt: (body: Shape) => (body?.input === undefined ? undefined : [body.instructions ?? null, body.input]),
   response(value: Shape, call) {
     if (value?.object === 'response') response(value, call);
   },
@@ -89,6 +91,7 @@ adapters['openai.embeddings'] = {
   request(body: Shape, call) {
     call.request({ model: body?.model });
   },
+  prompt: (body: Shape) => body?.input,
   response(value: Shape, call) {
     call.response({ model: value?.model, usage: value?.usage ? { inputTokens: value.usage.prompt_tokens } : undefined });
   },

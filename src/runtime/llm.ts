@@ -66,6 +66,8 @@ export type Shape = Record<string, any> | undefined;
  */
 export interface LLMAdapter {
   request?(body: any, call: LLMCall): void;
+  /** The parts of a request body that make up its prompt, for `llm.prompt_hash` (opt-in; never recorded as such). */
+  prompt?(body: any): unknown;
   /** A complete response. */
   response?(value: any, call: LLMCall): void;
   /** One streamed chunk or event (or a helper stream's final object). */
@@ -80,11 +82,25 @@ export interface LLMAdapter {
 export const adapters: Record<string, LLMAdapter> = {};
 
 let priceOverrides: PriceTable = {};
+let promptHashing = false;
 
 /** Adds or replaces model prices (USD per million tokens) used for `llm.cost_usd`. */
 export function setLLMPrices(table: PriceTable): void {
   priceOverrides = { ...priceOverrides, ...table };
 }
+
+/**
+ * Records `llm.prompt_hash`, the SHA-256 of each call's prompt, to tell calls with the same prompt apart from
+ * others without recording it. Off by default: a hash of a short or guessable prompt can be reversed by trying.
+ */
+export function recordPromptHash(on = true): void {
+  promptHashing = on;
+}
+
+// Node's own hash, synchronous, found without an import so the runtime still loads where there is no Node.
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as
+  | { createHash(algorithm: 'sha256'): { update(text: string): { digest(encoding: 'hex'): string } } }
+  | undefined;
 
 const CALL_KEY = createContextKey('otelify llm call');
 
@@ -93,7 +109,7 @@ type Field =
   | 'presencePenalty' | 'seed' | 'choiceCount' | 'stream' | 'outputType' | 'server' | 'port' | 'responseModel'
   | 'responseId' | 'finishReason' | 'finishReasons' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'cacheRead'
   | 'cacheWrite' | 'reasoning' | 'cost' | 'costCurrency' | 'costSource' | 'cacheHit' | 'errorType' | 'errorTypeGeneric'
-  | 'httpStatus' | 'timeToFirstChunk';
+  | 'httpStatus' | 'timeToFirstChunk' | 'promptHash';
 
 /** Attribute names per convention: [llm, genai]; a name shared by both is written once. */
 const NAMES: Record<Field, [string | undefined, string | undefined]> = {
@@ -131,6 +147,8 @@ const NAMES: Record<Field, [string | undefined, string | undefined]> = {
   errorTypeGeneric: ['error.type', undefined],
   httpStatus: ['http.response.status_code', 'http.response.status_code'],
   timeToFirstChunk: [undefined, 'gen_ai.response.time_to_first_chunk'],
+  // No convention names a prompt hash; both use otelify's own name.
+  promptHash: ['llm.prompt_hash', 'llm.prompt_hash'],
 };
 
 const NUMBER_FIELDS = new Set<Field>(['temperature', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty']);
@@ -229,6 +247,18 @@ export class LLMCall {
     if (info.stream === true) values.stream = true;
     values.outputType = name(info.outputType);
     this.set(values);
+  }
+
+  /** The request body the SDK sent (or is about to send). */
+  requestBody(body: unknown): void {
+    guard(() => this.adapter.request?.(body, this));
+    if (!promptHashing || !this.adapter.prompt || !nodeCrypto) return;
+    guard(() => {
+      const prompt = this.adapter.prompt!(body);
+      if (prompt === undefined) return;
+      const text = typeof prompt === 'string' ? prompt : JSON.stringify(prompt);
+      this.set({ promptHash: nodeCrypto.createHash('sha256').update(text).digest('hex') });
+    });
   }
 
   response(info: LLMResponseInfo): void {
@@ -343,7 +373,7 @@ export class LLMCall {
     };
     promise.responsePromise.then(
       (props) => {
-        guard(() => this.adapter.request?.((props as { options?: { body?: unknown } } | undefined)?.options?.body, this));
+        this.requestBody((props as { options?: { body?: unknown } } | undefined)?.options?.body);
         if (!promise.parsedPromise) this.end();
       },
       (error: unknown) => {
@@ -528,6 +558,6 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
 export function llmRequest<T>(body: T): T {
   const call = context.active().getValue(CALL_KEY);
   if (!(call instanceof LLMCall)) return body;
-  guard(() => call.adapter.request?.(body, call));
+  call.requestBody(body);
   return body;
 }

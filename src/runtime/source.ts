@@ -31,21 +31,26 @@ export function partsIn(runtimeText: string): RuntimePart[] {
 const DEFAULT_TRACER = "const TRACER_NAME = 'otelify';";
 /** The config's `prices` replace this line of the runtime written into the user's tree. */
 const DEFAULT_PRICES = 'let priceOverrides: PriceTable = {};';
+/** The config's `promptHash: true` replaces this one. */
+const DEFAULT_PROMPT_HASHING = 'let promptHashing = false;';
 const API = '@opentelemetry/api';
 
 /** The runtime as written into a user's tree: TypeScript, or JavaScript as ESM or CommonJS. */
 export function runtimeSource(
   flavor: RuntimeFlavor,
-  settings: { tracerName?: string | undefined; prices?: PriceTable | undefined; parts?: RuntimePart[] } = {},
+  settings: { tracerName?: string | undefined; prices?: PriceTable | undefined; promptHash?: boolean | undefined; parts?: RuntimePart[] } = {},
 ): string {
   const parts = settings.parts ?? (['queues', 'llm'] as const);
   const modules = [...RUNTIME_MODULES.shared, ...(['queues', 'llm'] as const).filter((p) => parts.includes(p)).flatMap((p) => RUNTIME_MODULES[p])];
   let source = joinModules(modules.map((name) => readFileSync(fileURLToPath(new URL(`../../src/runtime/${name}.ts`, import.meta.url)), 'utf8')));
   if (!source.includes(DEFAULT_TRACER)) throw new Error('otelify: the runtime no longer declares its tracer name');
-  if (parts.includes('llm') && !source.includes(DEFAULT_PRICES)) throw new Error('otelify: the runtime no longer declares its price overrides');
-  const { tracerName, prices } = settings;
+  if (parts.includes('llm') && !(source.includes(DEFAULT_PRICES) && source.includes(DEFAULT_PROMPT_HASHING))) {
+    throw new Error('otelify: the runtime no longer declares its price overrides and prompt hashing');
+  }
+  const { tracerName, prices, promptHash } = settings;
   if (tracerName) source = source.replace(DEFAULT_TRACER, `const TRACER_NAME = ${JSON.stringify(tracerName)};`);
   if (prices && Object.keys(prices).length > 0) source = source.replace(DEFAULT_PRICES, `let priceOverrides: PriceTable = ${JSON.stringify(prices)};`);
+  if (promptHash) source = source.replace(DEFAULT_PROMPT_HASHING, 'let promptHashing = true;');
   if (flavor === 'ts') return RUNTIME_HEADER + source;
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: {

@@ -15,7 +15,13 @@ import { expectNoContent, PROMPT_SENTINEL } from './sentinel.js';
  */
 export function llmTestbed<P>(
   fixture: string,
-  options: { conventions?: LLMConvention[]; /** Runs once the server is up and before the program loads. */ beforeImport?: (server: FakeLLM) => void } = {},
+  options: {
+    conventions?: LLMConvention[];
+    /** Also load the fixture with a runtime that records `llm.prompt_hash`. */
+    promptHash?: boolean;
+    /** Runs once the server is up and before the program loads. */
+    beforeImport?: (server: FakeLLM) => void;
+  } = {},
 ) {
   const otel = setupOtel();
   const ours = () => otel.spans().filter((s) => s.instrumentationScope.name === 'otelify');
@@ -25,6 +31,8 @@ export function llmTestbed<P>(
     program: undefined as unknown as P,
     /** The fixture rewritten with each of `options.conventions`. */
     withConvention: {} as Partial<Record<LLMConvention, P>>,
+    /** The fixture with `promptHash: true` in the config. */
+    hashingPrompts: undefined as P | undefined,
     /** How many LLM spans have ended so far. */
     count: () => ours().length,
     /** The LLM span that ends after `before` had: a call's span may end just after the call returns. */
@@ -35,6 +43,7 @@ export function llmTestbed<P>(
     options.beforeImport?.(bed.server);
     bed.program = await importRewritten<P>(join(FIXTURES, fixture));
     for (const convention of options.conventions ?? []) bed.withConvention[convention] = await importRewritten<P>(join(FIXTURES, fixture), { convention });
+    if (options.promptHash) bed.hashingPrompts = await importRewritten<P>(join(FIXTURES, fixture), { promptHash: true });
   });
   afterAll(async () => {
     expectNoContent(otel.spans(), [PROMPT_SENTINEL, COMPLETION_SENTINEL]);

@@ -11,15 +11,15 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  * Rewrites a program with the engine, writes it with the runtime into test/.tmp, and imports it: execution
  * tests run exactly what `otelify apply` would leave in a user's tree.
  */
-export async function importRewritten<T>(inputPath: string, options: { convention?: LLMConvention } = {}): Promise<T> {
-  const suffix = options.convention ? `-${options.convention}` : '';
+export async function importRewritten<T>(inputPath: string, options: { convention?: LLMConvention; promptHash?: boolean } = {}): Promise<T> {
+  const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}`;
   const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
   const runtime = join(dir, 'otelify.runtime.ts');
   const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention);
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
-  writeFileSync(runtime, runtimeSource('ts'));
+  writeFileSync(runtime, runtimeSource('ts', { promptHash: options.promptHash }));
   writeFileSync(output, outcome.output);
   return (await import(pathToFileURL(output).href)) as T;
 }

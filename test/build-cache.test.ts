@@ -1,0 +1,98 @@
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { analyse } from '../src/build/analyse.js';
+import { analysisCache } from '../src/build/cache.js';
+import { builtinTargets } from '../src/targets/index.js';
+
+const PROJECT = resolve(import.meta.dirname, '.tmp/cache-project');
+const BROKER = join(PROJECT, 'src/broker.ts');
+const SETTINGS = join(PROJECT, 'src/settings.ts');
+const SETTINGS_TEXT = `export const QUEUE = 'orders';\n`;
+
+// A project of its own, with a node_modules folder (the cache's home) and an imported module that is no candidate.
+function writeProject() {
+  rmSync(PROJECT, { recursive: true, force: true });
+  mkdirSync(join(PROJECT, 'src'), { recursive: true });
+  mkdirSync(join(PROJECT, 'node_modules'));
+  writeFileSync(join(PROJECT, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
+  writeFileSync(SETTINGS, SETTINGS_TEXT);
+  writeFileSync(
+    BROKER,
+    `import type { Channel } from 'amqplib';\nimport { QUEUE } from './settings.js';\n\nexport function publish(channel: Channel, body: Buffer): boolean {\n  return channel.sendToQueue(QUEUE, body);\n}\n`,
+  );
+}
+
+const candidates = () => [{ path: BROKER, text: readFileSync(BROKER, 'utf8') }];
+const request = () => ({ root: PROJECT, files: [BROKER], targets: builtinTargets });
+const settings = { targets: builtinTargets.map((t) => t.id) };
+
+describe('the analysis kept between builds', () => {
+  beforeEach(writeProject);
+
+  it('names every file the outcome depends on: imported modules, typings and the tsconfig', () => {
+    const { modules, dependencies } = analyse(request());
+    expect(modules.map((m) => m.path)).toEqual([BROKER]);
+    expect(modules[0]!.code).toContain('traceSend');
+    expect(dependencies).toEqual(expect.arrayContaining([SETTINGS, join(PROJECT, 'tsconfig.json')]));
+    expect(dependencies.some((d) => d.endsWith('/node_modules/amqplib/index.d.ts'))).toBe(true);
+    expect(dependencies).not.toContain(BROKER);
+  });
+
+  it('is kept in the nearest node_modules/.cache/otelify and read back for the same candidates', () => {
+    const cache = analysisCache(PROJECT, settings)!;
+    expect(cache.file.startsWith(join(PROJECT, 'node_modules/.cache/otelify/'))).toBe(true);
+    const analysis = analyse(request());
+    cache.write(candidates(), analysis);
+    expect(analysisCache(PROJECT, settings)!.read(candidates())).toEqual(analysis.modules);
+  });
+
+  it('is stale once a candidate, an imported module or a typing changes, or is gone', () => {
+    const cache = analysisCache(PROJECT, settings)!;
+    const write = () => cache.write(candidates(), analyse(request()));
+
+    write();
+    expect(cache.read([{ path: BROKER, text: candidates()[0]!.text.replace('QUEUE, body', 'QUEUE, body, {}') }])).toBeUndefined();
+    expect(cache.read([])).toBeUndefined();
+
+    // Same size, new time: what an editor's save of an unchanged length looks like.
+    utimesSync(SETTINGS, new Date(), new Date(Date.now() + 5000));
+    expect(cache.read(candidates())).toBeUndefined();
+    write();
+    expect(cache.read(candidates())).toBeDefined();
+
+    writeFileSync(SETTINGS, `${SETTINGS_TEXT}export const RETRIES = 3;\n`);
+    expect(cache.read(candidates())).toBeUndefined();
+    write();
+    rmSync(join(PROJECT, 'tsconfig.json'));
+    expect(cache.read(candidates())).toBeUndefined();
+  });
+
+  it('is separate for other settings', () => {
+    analysisCache(PROJECT, settings)!.write(candidates(), analyse(request()));
+    const other = analysisCache(PROJECT, { ...settings, convention: 'genai' })!;
+    expect(other.file).not.toBe(analysisCache(PROJECT, settings)!.file);
+    expect(other.read(candidates())).toBeUndefined();
+  });
+
+  it('lets a plugin build reuse the last build’s outcome, and is not written with `cache: false`', async () => {
+    const { unpluginFactory } = await import('../src/build/unplugin.js');
+    type Hooks = { buildStart(): void; transform(code: string, id: string): Promise<{ code: string } | null> };
+    const plugin = (options: object) => unpluginFactory({ root: PROJECT, ...options }, { framework: 'esbuild' } as never) as unknown as Hooks;
+    const cache = analysisCache(PROJECT, settings)!;
+
+    const uncached = await plugin({ cache: false }).transform(candidates()[0]!.text, BROKER);
+    expect(uncached?.code).toContain('traceSend');
+    expect(existsSync(cache.file)).toBe(false);
+
+    const first = await plugin({}).transform(candidates()[0]!.text, BROKER);
+    expect(first?.code).toBe(uncached?.code);
+    expect(cache.read(candidates())?.[0]?.code).toBe(first?.code);
+    // What the next build emits comes from the cache, not from a new analysis.
+    const stored = JSON.parse(readFileSync(cache.file, 'utf8')) as { modules: { code: string }[] };
+    stored.modules[0]!.code += '// as the last build left it\n';
+    writeFileSync(cache.file, JSON.stringify(stored));
+    const second = await plugin({}).transform(candidates()[0]!.text, BROKER);
+    expect(second?.code).toBe(`${first?.code}// as the last build left it\n`);
+  });
+});
