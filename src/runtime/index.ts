@@ -5,3 +5,5 @@ import './llm-anthropic.js';
 import './llm-google.js';
 import './llm-bedrock.js';
 import './llm-ai.js';
+import './llm-mistral.js';
+import './llm-cohere.js';

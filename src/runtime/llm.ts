@@ -74,6 +74,8 @@ export interface LLMAdapter {
   chunk?(value: any, call: LLMCall): void;
   /** A result that holds its stream under this key (Bedrock `{ stream }`). */
   streamKey?: string;
+  /** The result is a stream read by `for await` (a WHATWG `ReadableStream`, a generated SDK's `Stream`). */
+  iterable?: boolean;
   /** Takes over ending the span when the result settles later on its own (Vercel `streamText`). */
   endsItself?(value: any, call: LLMCall): boolean;
 }
@@ -197,8 +199,9 @@ function guard(step: () => void): void {
 
 /** The error's HTTP status, when the SDK put one on it. */
 function httpStatus(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown; $metadata?: { httpStatusCode?: unknown } }) : undefined;
-  const value = status?.status ?? status?.$metadata?.httpStatusCode;
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown; $metadata?: { httpStatusCode?: unknown } }) : undefined;
+  // Stainless SDKs name it `status`, generated ones (Mistral, Cohere) `statusCode`, AWS `$metadata.httpStatusCode`.
+  const value = status?.status ?? status?.statusCode ?? status?.$metadata?.httpStatusCode;
   return typeof value === 'number' && value >= 100 && value < 600 ? value : undefined;
 }
 
@@ -404,6 +407,7 @@ export class LLMCall {
     if (isSdkStream(value)) return this.observeSdkStream(value);
     if (isEventStream(value)) return this.observeEventStream(value);
     if (isAsyncGenerator(value)) return this.observeGenerator(value);
+    if (this.adapter.iterable && isAsyncIterable(value)) return this.observeIterable(value);
     if (this.adapter.endsItself?.(value, this)) return;
     this.result(value);
     this.end();
@@ -467,6 +471,29 @@ export class LLMCall {
       });
       return emit.apply(this, [event, ...args]);
     };
+  }
+
+  /**
+   * A stream read by `for await` (Mistral's `EventStream`, a `ReadableStream`; Cohere's `Stream`): its
+   * iterator is observed, set on the object itself; `cancel()` ends the span too.
+   */
+  private observeIterable(stream: AsyncIterable<unknown> & { cancel?: (...args: unknown[]) => unknown }): void {
+    const iterate = stream[Symbol.asyncIterator];
+    const call = this;
+    Object.defineProperty(stream, Symbol.asyncIterator, {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]) {
+        return call.observeIterator((iterate as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args));
+      },
+    });
+    const cancel = stream.cancel;
+    if (typeof cancel === 'function') {
+      stream.cancel = function (this: unknown, ...args: unknown[]) {
+        call.end();
+        return cancel.apply(this, args);
+      };
+    }
   }
 
   /** An async generator (`@google/genai` streams): its own methods are replaced in place. */

@@ -18,7 +18,7 @@ export type RuntimePart = 'queues' | 'llm';
 const RUNTIME_MODULES: Record<RuntimePart | 'shared', string[]> = {
   shared: ['shared'],
   queues: ['queues'],
-  llm: ['llm-prices', 'llm', 'llm-openai', 'llm-anthropic', 'llm-google', 'llm-bedrock', 'llm-ai'],
+  llm: ['llm-prices', 'llm', 'llm-openai', 'llm-anthropic', 'llm-google', 'llm-bedrock', 'llm-ai', 'llm-mistral', 'llm-cohere'],
 };
 
 /** A marker of each part in a runtime file already written, so a later run keeps what other files use. */

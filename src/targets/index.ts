@@ -8,11 +8,13 @@ import { bedrock } from './bedrock.js';
 import { google } from './google.js';
 import { vercelAi } from './vercel-ai.js';
 import { openai } from './openai.js';
+import { mistral } from './mistral.js';
+import { cohere } from './cohere.js';
 import type { Target, TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 
 /**
- * A loopback server speaking the wire formats of the OpenAI, Anthropic and Gemini APIs (JSON and server-sent
- * events), so the real SDK clients run against it. The requested model picks the scenario:
+ * A loopback server speaking the wire formats of the OpenAI (and Mistral), Anthropic, Gemini, Bedrock and
+ * Cohere v2 APIs (JSON and server-sent events), so the real SDK clients run against it. The requested model picks the scenario:
  * `error-429`/`error-500`/`error-400` fail with that status, `mid-error*` streams two chunks and drops the
  * connection, `slow*` streams 20 chunks 50 ms apart; any other model succeeds.
  */
@@ -49,13 +49,13 @@ export async function startFakeLLM(): Promise<FakeLLM> {
   };
 }
 
-type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock';
+type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'cohere';
 
 async function route(req: IncomingMessage, res: ServerResponse, path: string, body: any): Promise<void> {
   const gemini = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
   const bedrock = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
   const model: string = gemini ? decodeURIComponent(gemini[1]!) : bedrock ? decodeURIComponent(bedrock[1]!) : String(body.model ?? '');
-  const api: Api = gemini ? 'gemini' : bedrock ? 'bedrock' : path === '/v1/messages' ? 'anthropic' : 'openai';
+  const api: Api = gemini ? 'gemini' : bedrock ? 'bedrock' : path === '/v1/messages' ? 'anthropic' : path.startsWith('/v2/') ? 'cohere' : 'openai';
   const status = /^error-(\d{3})/.exec(model)?.[1];
   if (status) return sendError(res, api, Number(status));
   if (bedrock) return bedrock[2] === 'converse' ? json(res, converse()) : bedrock[2] === 'invoke' ? json(res, message({ model })) : streamConverse(res, model);
@@ -63,6 +63,8 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, bo
   if (path === '/v1/responses') return body.stream ? streamResponse(res, body) : json(res, response(body));
   if (path === '/v1/embeddings') return json(res, embeddings(body));
   if (path === '/v1/messages') return body.stream ? streamMessage(res, body) : json(res, message(body));
+  if (path === '/v2/chat') return body.stream ? streamCohere(res, body) : json(res, cohereChat());
+  if (path === '/v2/embed') return json(res, cohereEmbed(body));
   if (gemini) return gemini[2] === 'streamGenerateContent' ? streamGemini(res, model) : json(res, geminiChunk(model, TEXT_PARTS.join(''), true));
   res.writeHead(404).end(`no route for ${req.method} ${path}`);
 }
@@ -79,6 +81,7 @@ function sendError(res: ServerResponse, api: Api, status: number): void {
     anthropic: { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message } },
     gemini: { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } },
     bedrock: { message },
+    cohere: { message },
   };
   const awsType = status === 429 ? 'ThrottlingException' : status === 400 ? 'ValidationException' : 'InternalServerException';
   res
@@ -142,7 +145,9 @@ function streamChat(res: ServerResponse, body: any): Promise<void> {
   const events: { data: unknown }[] = parts.map((content, i) => ({
     data: { ...base, choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content } : { content }, logprobs: null, finish_reason: null }] },
   }));
-  events.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] } });
+  // Mistral's API puts usage on the chunk that finishes, unasked.
+  const mistral = /mistral/.test(String(body.model));
+  events.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(mistral ? { usage: openaiUsage() } : {}) } });
   if (body.stream_options?.include_usage) events.push({ data: { ...base, choices: [], usage: openaiUsage() } });
   return sse(res, String(body.model), events, '[DONE]');
 }
@@ -190,10 +195,13 @@ function streamResponse(res: ServerResponse, body: any): Promise<void> {
 }
 
 function embeddings(body: any) {
-  const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+  // `inputs` is Mistral's name for it.
+  const given = body.input ?? body.inputs;
+  const inputs: unknown[] = Array.isArray(given) ? given : [given];
   const vector = new Float32Array([0.25, -0.5, 0.125]);
   const embedding = body.encoding_format === 'base64' ? Buffer.from(vector.buffer).toString('base64') : [...vector];
   return {
+    id: 'embd-fake',
     object: 'list',
     data: inputs.map((_, index) => ({ object: 'embedding', index, embedding })),
     model: body.model,
@@ -331,4 +339,43 @@ async function streamConverse(res: ServerResponse, model: string): Promise<void>
     if (model.startsWith('slow')) await new Promise((r) => setTimeout(r, 50));
   }
   res.end();
+}
+
+// ---- Cohere v2 --------------------------------------------------------------------------------------------
+
+function cohereUsage() {
+  return {
+    billed_units: { input_tokens: USAGE.input - USAGE.cacheRead, output_tokens: USAGE.output },
+    tokens: { input_tokens: USAGE.input, output_tokens: USAGE.output },
+    cached_tokens: USAGE.cacheRead,
+  };
+}
+
+function cohereChat() {
+  return {
+    id: 'cohere-fake',
+    finish_reason: 'COMPLETE',
+    message: { role: 'assistant', content: [{ type: 'text', text: TEXT_PARTS.join('') }] },
+    usage: cohereUsage(),
+  };
+}
+
+function streamCohere(res: ServerResponse, body: any): Promise<void> {
+  const events = [
+    { data: { type: 'message-start', id: 'cohere-fake', delta: { message: { role: 'assistant', content: [] } } } },
+    ...TEXT_PARTS.map((text) => ({ data: { type: 'content-delta', index: 0, delta: { message: { content: { text } } } } })),
+    { data: { type: 'message-end', delta: { finish_reason: 'COMPLETE', usage: cohereUsage() } } },
+  ];
+  return sse(res, String(body.model), events, '[DONE]');
+}
+
+function cohereEmbed(body: any) {
+  const texts: unknown[] = Array.isArray(body.texts) ? body.texts : [];
+  return {
+    id: 'cohere-embed-fake',
+    response_type: 'embeddings_by_type',
+    embeddings: { float: texts.map(() => [0.25, -0.5, 0.125]) },
+    texts,
+    meta: { api_version: { version: '2' }, billed_units: { input_tokens: USAGE.input } },
+  };
 }

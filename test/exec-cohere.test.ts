@@ -1,0 +1,90 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { llmTestbed } from './support/llm-exec.js';
+import { PROMPT_SENTINEL } from './support/sentinel.js';
+
+type Program = typeof import('../fixtures/cohere/exec-calls.input.js');
+
+// command-a: $2.50 input, $10 output per million tokens, on the model's own token counts.
+const COMMAND_A_COST = (31 * 2.5 + 17 * 10) / 1e6;
+
+describe('cohere-ai (v2 API), rewritten, against a loopback Cohere API', () => {
+  const bed = llmTestbed<Program>('cohere/exec-calls.input.ts');
+  let program: Program;
+  let client: ReturnType<Program['connect']>;
+  beforeAll(() => {
+    program = bed.program;
+    client = program.connect(bed.server.url);
+  });
+  const nextSpan = bed.next;
+
+  it('records chat with the literal settings, the token counts, finish reason, cached tokens and cost', async () => {
+    const before = bed.count();
+    const response = await program.ask(client, 'command-a-03-2025', PROMPT_SENTINEL);
+    const first = response.message.content?.[0];
+    expect(first?.type === 'text' && first.text).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('chat command-a-03-2025');
+    expect(span.attributes).toEqual({
+      'llm.provider': 'cohere',
+      'llm.model': 'command-a-03-2025',
+      'llm.temperature': 0,
+      'llm.max_tokens': 64,
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.total_tokens': USAGE.input + USAGE.output,
+      'llm.finish_reason': 'COMPLETE',
+      'llm.cache_hit': true,
+      'llm.cost_usd': expect.closeTo(COMMAND_A_COST, 12),
+    });
+  });
+
+  it('keeps the SDK promise helper withRawResponse()', async () => {
+    const before = bed.count();
+    const { data, rawResponse } = await program.ask(client, 'command-r-08-2024', PROMPT_SENTINEL).withRawResponse();
+    expect(rawResponse.status).toBe(200);
+    expect(data.finishReason).toBe('COMPLETE');
+    expect((await nextSpan(before)).attributes['llm.response_tokens']).toBe(USAGE.output);
+  });
+
+  it('follows a chatStream to its message-end event, an early exit and a failure', async () => {
+    let before = bed.count();
+    let text = '';
+    const stream = await program.askStreaming(client, 'command-r-08-2024', PROMPT_SENTINEL);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(bed.count()).toBe(before);
+    for await (const event of stream) if (event.type === 'content-delta') text += event.delta?.message?.content?.text ?? '';
+    expect(text).toContain(COMPLETION_SENTINEL);
+    let span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'COMPLETE' });
+
+    before = bed.count();
+    for await (const _ of await program.askStreaming(client, 'slow-command', PROMPT_SENTINEL)) break;
+    span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+
+    before = bed.count();
+    await expect(async () => {
+      for await (const _ of await program.askStreaming(client, 'mid-error-command', PROMPT_SENTINEL));
+    }).rejects.toThrow();
+    span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('records embed with its billed input tokens, and an API error by class and status', async () => {
+    let before = bed.count();
+    const result = await program.embed(client, [PROMPT_SENTINEL]);
+    expect(result.embeddings.float).toHaveLength(1);
+    let span = await nextSpan(before);
+    expect(span.name).toBe('embeddings embed-v4.0');
+    expect(span.attributes['llm.prompt_tokens']).toBe(USAGE.input);
+
+    before = bed.count();
+    await expect(program.ask(client, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();
+    span = await nextSpan(before);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes['http.response.status_code']).toBe(429);
+    expect(span.attributes['llm.error_type']).toBe('TooManyRequestsError');
+  });
+});
