@@ -240,15 +240,29 @@ describe('otelify apply', () => {
   });
 
   it('writes only the runtime parts the call sites use, and keeps the parts an earlier run wrote', () => {
-    const dir = project({ 'src/queues/producer.ts': PRODUCER, 'src/ai/assistant.ts': LLM_CALLS, 'otelify.config.json': JSON.stringify({ runtimeFile: 'src/otelify.runtime' }) });
+    const gemini = `import { GoogleGenAI } from '@google/genai';\nexport const ask = (ai: GoogleGenAI, q: string) => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: q });\n`;
+    const dir = project({
+      'src/queues/producer.ts': PRODUCER,
+      'src/ai/assistant.ts': LLM_CALLS,
+      'src/ai/gemini.ts': gemini,
+      'otelify.config.json': JSON.stringify({ runtimeFile: 'src/otelify.runtime' }),
+    });
     expect(otelify(dir, 'apply', 'src/queues').code).toBe(0);
     const queuesOnly = read(dir, 'src/otelify.runtime.ts');
     expect(queuesOnly).toContain('export function traceSend');
     expect(queuesOnly).not.toContain('traceLLM');
-    expect(otelify(dir, 'apply', 'src/ai').code).toBe(0);
-    const both = read(dir, 'src/otelify.runtime.ts');
-    expect(both).toContain('export function traceSend');
-    expect(both).toContain('export function traceLLM');
-    expect(both.length).toBeGreaterThan(queuesOnly.length);
+    expect(otelify(dir, 'apply', 'src/ai/assistant.ts').code).toBe(0);
+    const openaiAndAnthropic = read(dir, 'src/otelify.runtime.ts');
+    expect(openaiAndAnthropic).toContain('export function traceSend');
+    expect(openaiAndAnthropic).toContain('export function traceLLM');
+    // Only the adapters of the SDKs the code calls.
+    expect(openaiAndAnthropic).toContain("adapters['openai.chat']");
+    expect(openaiAndAnthropic).toContain("adapters['anthropic.messages']");
+    expect(openaiAndAnthropic).not.toContain("adapters['google.generate']");
+    expect(openaiAndAnthropic).not.toContain("adapters['bedrock.converse']");
+    expect(otelify(dir, 'apply', 'src/ai/gemini.ts').code).toBe(0);
+    const all = read(dir, 'src/otelify.runtime.ts');
+    for (const kept of ['export function traceSend', "adapters['openai.chat']", "adapters['anthropic.messages']", "adapters['google.generate']"]) expect(all).toContain(kept);
+    expect(all).not.toContain("adapters['cohere.chat']");
   });
 });

@@ -50,7 +50,7 @@ function transform(group: 'queues' | 'llm', file: FileInfo, options: Options): s
   if (!options.dry) {
     const flavor = flavorFor(resolve(file.path), file.source);
     const path = runtimePathFor(base, flavor);
-    const text = runtimeSource(flavor, { tracerName: loaded.config.tracerName, prices: loaded.config.prices });
+    const text = runtimeSource(flavor, { tracerName: loaded.config.tracerName, prices: loaded.config.prices, promptHash: loaded.config.promptHash });
     if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeAtomically(path, text);
   }
   return result.code;

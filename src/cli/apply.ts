@@ -7,7 +7,7 @@ import { compilerOptionsFor } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
 import { writeAtomically } from '../files/write.js';
 import { flavorFor, runtimePathFor, runtimeSpecifier } from '../runtime/placement.js';
-import { partsIn, RUNTIME_HEADER, runtimeSource, type RuntimeFlavor, type RuntimePart } from '../runtime/source.js';
+import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimeFlavor, type RuntimePart } from '../runtime/source.js';
 import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
@@ -176,7 +176,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
 }
 
 function partsUsed(sites: SiteReport[]): RuntimePart[] {
-  return [...new Set(sites.filter((s) => s.action !== 'skipped').map((s): RuntimePart => (s.role === 'llm' ? 'llm' : 'queues')))];
+  return [...new Set(sites.filter((s) => s.action !== 'skipped').flatMap((s): RuntimePart[] => (s.role === 'llm' ? llmParts(s.library) : ['queues'])))];
 }
 
 function commonDirectory(files: string[]): string {
