@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync 
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyse } from '../src/build/analyse.js';
-import { analysisCache } from '../src/build/cache.js';
+import { analysisCache, scanCache } from '../src/build/cache.js';
+import { createPrefilter } from '../src/engine/prefilter.js';
 import { builtinTargets } from '../src/targets/index.js';
 
 const PROJECT = resolve(import.meta.dirname, '.tmp/cache-project');
@@ -94,5 +95,61 @@ describe('the analysis kept between builds', () => {
     writeFileSync(cache.file, JSON.stringify(stored));
     const second = await plugin({}).transform(candidates()[0]!.text, BROKER);
     expect(second?.code).toBe(`${first?.code}// as the last build left it\n`);
+  });
+});
+
+describe('the scan of the project kept between builds', () => {
+  beforeEach(writeProject);
+  const prefilter = createPrefilter(builtinTargets);
+  const isCandidate = (_path: string, text: string) => prefilter(text);
+  const scanned = () => [
+    { path: BROKER, candidate: true },
+    { path: SETTINGS, candidate: false },
+  ];
+  const paths = (list: { path: string }[] | undefined) => list?.map((c) => c.path);
+
+  it('gives the candidates with their text while no file has come, gone or changed', () => {
+    const cache = scanCache(PROJECT, settings)!;
+    expect(cache.read(isCandidate)).toBeUndefined();
+    cache.write(PROJECT, scanned());
+    expect(scanCache(PROJECT, settings)!.read(isCandidate)).toEqual(candidates());
+  });
+
+  it('judges a changed file again without walking the project', () => {
+    const cache = scanCache(PROJECT, settings)!;
+    cache.write(PROJECT, scanned());
+    writeFileSync(SETTINGS, `import type { Channel } from 'amqplib';\nexport const QUEUE = 'orders';\nexport type Ch = Channel;\n`);
+    expect(paths(cache.read(isCandidate))).toEqual([BROKER, SETTINGS]);
+    // The new judgement is kept: a reader that would judge differently is not asked again.
+    expect(paths(cache.read(() => false))).toEqual([BROKER, SETTINGS]);
+  });
+
+  it('asks for a walk once a file is added (also in a folder with no source file yet) or removed, or a .gitignore changes', () => {
+    const cache = scanCache(PROJECT, settings)!;
+    mkdirSync(join(PROJECT, 'src/assets'));
+    writeFileSync(join(PROJECT, '.gitignore'), 'tmp/\n');
+    const cases: [string, () => void][] = [
+      ['a file added', () => writeFileSync(join(PROJECT, 'src/extra.ts'), 'export {};\n')],
+      ['a file added to a folder without sources', () => writeFileSync(join(PROJECT, 'src/assets/late.ts'), 'export {};\n')],
+      ['a file removed', () => rmSync(SETTINGS)],
+      ['.gitignore changed', () => utimesSync(join(PROJECT, '.gitignore'), new Date(), new Date(Date.now() + 5000))],
+    ];
+    for (const [name, change] of cases) {
+      cache.write(PROJECT, existsSync(SETTINGS) ? scanned() : scanned().slice(0, 1));
+      expect(cache.read(isCandidate), 'before: ' + name).toBeDefined();
+      change();
+      expect(cache.read(isCandidate), name).toBeUndefined();
+    }
+  });
+
+  it('lets the esbuild filter name the candidates a kept scan found', async () => {
+    const { unpluginFactory } = await import('../src/build/unplugin.js');
+    const filterOf = () => (unpluginFactory({ root: PROJECT }, { framework: 'esbuild' } as never) as unknown as { esbuild: { onLoadFilter: RegExp } }).esbuild.onLoadFilter;
+    const walked = filterOf();
+    expect(paths(scanCache(PROJECT, settings)!.read(isCandidate))).toEqual([BROKER]);
+    const kept = filterOf();
+    expect(kept.source).toBe(walked.source);
+    expect(kept.test(BROKER)).toBe(true);
+    expect(kept.test(SETTINGS)).toBe(false);
   });
 });

@@ -1,13 +1,15 @@
-// The bundler plugins' analysis, kept on disk between builds. A build whose candidate modules, their imports,
-// typings and tsconfig are as the last build saw them reuses its outcome and never loads TypeScript: what is
-// left of the plugin's cost is finding the candidates.
+// What the bundler plugins keep on disk between builds. The analysis: a build whose candidate modules, their
+// imports, typings and tsconfig are as the last build saw them reuses its outcome and never loads TypeScript.
+// The scan: which of the project's files are candidates, so a build where no file came, went or changed
+// finds them from the files' times and sizes without walking the project or reading every file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Analysis, AnalysedModule } from './analyse.js';
 
 interface Stored {
+  engine: string;
   /** The candidates' paths and texts, hashed. */
   candidates: string;
   /** Each dependency with the modification time and size it had when analysed. */
@@ -27,14 +29,11 @@ export interface AnalysisCache {
  * (where babel-loader, ESLint and others keep theirs); none when there is no node_modules folder.
  */
 export function analysisCache(root: string, settings: unknown): AnalysisCache | undefined {
-  const nodeModules = nearest(root, 'node_modules');
-  if (!nodeModules) return undefined;
-  // The engine that made an outcome is part of its key: a new otelify build must not reuse an old one's.
-  const engine = statSync(fileURLToPath(import.meta.url));
-  const key = hash(JSON.stringify([root, settings, engine.mtimeMs, engine.size]));
-  const file = join(nodeModules, '.cache', 'otelify', `analysis-${key.slice(0, 16)}.json`);
+  const place = cacheFile(root, 'analysis', settings);
+  if (!place) return undefined;
+  const { file, engine } = place;
   // npm rewrites this file on every install, so a changed dependency tree is seen even where no typing read changed.
-  const installed = join(nodeModules, '.package-lock.json');
+  const installed = join(dirname(dirname(dirname(file))), '.package-lock.json');
   const candidatesHash = (candidates: readonly { path: string; text: string }[]) =>
     hash(JSON.stringify(candidates.map((c) => [c.path, c.text]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))));
 
@@ -47,7 +46,7 @@ export function analysisCache(root: string, settings: unknown): AnalysisCache | 
       } catch {
         return undefined;
       }
-      if (stored.candidates !== candidatesHash(candidates)) return undefined;
+      if (stored.engine !== engine || stored.candidates !== candidatesHash(candidates)) return undefined;
       for (const [path, mtimeMs, size] of stored.dependencies) {
         const now = statSync(path, { throwIfNoEntry: false });
         if (!now || now.mtimeMs !== mtimeMs || now.size !== size) return undefined;
@@ -60,17 +59,134 @@ export function analysisCache(root: string, settings: unknown): AnalysisCache | 
           const { mtimeMs, size } = statSync(path);
           return [path, mtimeMs, size];
         });
-        const stored: Stored = { candidates: candidatesHash(candidates), dependencies, modules: analysis.modules };
-        mkdirSync(dirname(file), { recursive: true });
-        // Another build may read it at any moment: it sees the old file or the new one, never half of one.
-        const partial = `${file}.${process.pid}.tmp`;
-        writeFileSync(partial, JSON.stringify(stored));
-        renameSync(partial, file);
+        const stored: Stored = { engine, candidates: candidatesHash(candidates), dependencies, modules: analysis.modules };
+        writeWhole(file, stored);
       } catch {
         // A cache that cannot be written costs the next build its analysis, nothing more.
       }
     },
   };
+}
+
+export interface Candidate {
+  path: string;
+  text: string;
+}
+
+/** A file as the last scan saw it: whether it is a candidate, by its time and size then. */
+type ScannedFile = [path: string, mtimeMs: number, size: number, candidate: 0 | 1];
+
+interface StoredScan {
+  engine: string;
+  files: ScannedFile[];
+  /** Every folder under the root (a file added or removed changes its folder's time) and every .gitignore. */
+  watched: [path: string, mtimeMs: number][];
+}
+
+export interface ScanCache {
+  /**
+   * The candidates, from the last scan where no file came or went since: a file whose time or size changed
+   * is read and judged again. Undefined when the project must be walked.
+   */
+  read(isCandidate: (path: string, text: string) => boolean): Candidate[] | undefined;
+  /** Keeps a full scan: every source file the walk found under `root`, and which are candidates. */
+  write(root: string, files: { path: string; candidate: boolean }[]): void;
+}
+
+/** Folders the walk skips (dependencies, build output, tools' caches, git itself): not watched either. */
+const UNWATCHED = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', '.yarn']);
+
+export function scanCache(root: string, settings: unknown): ScanCache | undefined {
+  const place = cacheFile(root, 'scan', settings);
+  if (!place) return undefined;
+  const { file, engine } = place;
+  const unchanged = (path: string, mtimeMs: number, size?: number) => {
+    const now = statSync(path, { throwIfNoEntry: false });
+    return now !== undefined && now.mtimeMs === mtimeMs && (size === undefined || now.size === size);
+  };
+  return {
+    read(isCandidate) {
+      let stored: StoredScan;
+      try {
+        stored = JSON.parse(readFileSync(file, 'utf8')) as StoredScan;
+      } catch {
+        return undefined;
+      }
+      if (stored.engine !== engine || !stored.watched.every(([path, mtimeMs]) => unchanged(path, mtimeMs))) return undefined;
+      const candidates: Candidate[] = [];
+      let changed = false;
+      for (const entry of stored.files) {
+        const [path, mtimeMs, size, candidate] = entry;
+        const now = statSync(path, { throwIfNoEntry: false });
+        if (!now) return undefined;
+        if (now.mtimeMs === mtimeMs && now.size === size) {
+          if (candidate) candidates.push({ path, text: readFileSync(path, 'utf8') });
+          continue;
+        }
+        const text = readFileSync(path, 'utf8');
+        const judged = isCandidate(path, text);
+        if (judged) candidates.push({ path, text });
+        entry.splice(1, 3, now.mtimeMs, now.size, judged ? 1 : 0);
+        changed = true;
+      }
+      if (changed) {
+        try {
+          writeWhole(file, stored);
+        } catch {
+          // The next build judges the changed files again.
+        }
+      }
+      return candidates;
+    },
+    write(scanRoot, files) {
+      try {
+        const stored: StoredScan = {
+          engine,
+          files: files.map(({ path, candidate }): ScannedFile => {
+            const { mtimeMs, size } = statSync(path);
+            return [path, mtimeMs, size, candidate ? 1 : 0];
+          }),
+          watched: watchedUnder(scanRoot).map((path): [string, number] => [path, statSync(path).mtimeMs]),
+        };
+        writeWhole(file, stored);
+      } catch {
+        // The next build walks the project again.
+      }
+    },
+  };
+}
+
+/** The folders under `root` a new source file could appear in, and the .gitignore files that decide what is walked. */
+function watchedUnder(root: string): string[] {
+  const folders = [root];
+  const ignoreFiles: string[] = [];
+  for (let i = 0; i < folders.length; i++) {
+    for (const entry of readdirSync(folders[i]!, { withFileTypes: true })) {
+      if (entry.name === '.gitignore' && entry.isFile()) ignoreFiles.push(join(folders[i]!, entry.name));
+      else if (entry.isDirectory() && !UNWATCHED.has(entry.name)) folders.push(join(folders[i]!, entry.name));
+    }
+  }
+  return [...folders, ...ignoreFiles];
+}
+
+/**
+ * This cache's file for one project folder and one set of settings (none without a node_modules folder), and
+ * the otelify build it must have been written by: a new build of otelify must not reuse an old one's outcome.
+ */
+function cacheFile(root: string, kind: string, settings: unknown): { file: string; engine: string } | undefined {
+  const nodeModules = nearest(root, 'node_modules');
+  if (!nodeModules) return undefined;
+  const built = statSync(fileURLToPath(import.meta.url));
+  const key = hash(JSON.stringify([root, settings]));
+  return { file: join(nodeModules, '.cache', 'otelify', `${kind}-${key.slice(0, 16)}.json`), engine: `${built.mtimeMs}:${built.size}` };
+}
+
+/** Another build may read the file at any moment: it sees the old one or the new one, never half of one. */
+function writeWhole(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(value));
+  renameSync(partial, file);
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');

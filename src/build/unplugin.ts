@@ -7,7 +7,7 @@ import type { LLMConvention } from '../engine/instrument.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { findSourceFilesSync } from '../files/walk.js';
 import type { Analysis, AnalysedModule } from './analyse.js';
-import { analysisCache } from './cache.js';
+import { analysisCache, scanCache, type Candidate } from './cache.js';
 
 export interface OtelifyPluginOptions {
   /** Libraries or target ids to apply (default: all, less the config's `disable`). */
@@ -51,19 +51,33 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   const prefilter = createPrefilter(targets);
   let root = resolve(options.root ?? process.cwd());
 
+  const useCache = options.cache !== false;
+  // Whatever decides which files are candidates, so a kept scan or analysis made under other settings is not used.
+  const settings = {
+    targets: targets.map((t) => t.id),
+    convention,
+    include: options.include?.map(String),
+    exclude: options.exclude?.map(String),
+    configExclude: config.exclude,
+  };
+
   /** The project's modules that may hold call sites: the only ones analysed (and, for esbuild, handed to us). */
-  const candidatesIn = (dir: string) => {
+  const candidatesIn = (dir: string): Candidate[] => {
+    const scan = useCache ? scanCache(dir, settings) : undefined;
+    const known = scan?.read((path, text) => isIncluded(path) && prefilter(text));
+    if (known) return known;
     let files: string[];
     try {
       files = findSourceFilesSync([dir], { exclude: config.exclude ?? [], excludeRoot: loaded.root });
     } catch {
       return [];
     }
-    return files.flatMap((path) => {
-      if (!isIncluded(path)) return [];
-      const text = readFileSync(path, 'utf8');
-      return prefilter(text) ? [{ path, text }] : [];
+    const judged = files.map((path) => {
+      const text = isIncluded(path) ? readFileSync(path, 'utf8') : undefined;
+      return { path, text, candidate: text !== undefined && prefilter(text) };
     });
+    scan?.write(dir, judged);
+    return judged.flatMap(({ path, text, candidate }) => (candidate ? [{ path, text: text! }] : []));
   };
   // esbuild calls into JavaScript for every module a plugin's filter matches, which alone costs more than the
   // rewrite: its filter names exactly the candidate modules.
@@ -75,7 +89,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   let analysis: Promise<Map<string, AnalysedModule>> | undefined;
   const startAnalysis = () => {
     const candidates = esbuildCandidates ?? candidatesIn(root);
-    const cache = options.cache === false ? undefined : analysisCache(root, { targets: targets.map((t) => t.id), convention });
+    const cache = useCache ? analysisCache(root, settings) : undefined;
     const cached = cache?.read(candidates);
     const request = { root, files: candidates.map((c) => c.path), targets, ...(convention ? { convention } : {}) };
     // The engine (and TypeScript with it) loads only now, so a bundler is not kept waiting for it at start.
