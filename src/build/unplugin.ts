@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import ignore from 'ignore';
+import { createRequire } from 'node:module';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
@@ -38,10 +38,11 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   const { config } = loaded;
   const targets = targetsFor(config, options.only);
   const convention = options.convention ?? config.convention;
-  const excludedByConfig = ignore().add(config.exclude ?? []);
+  // Made on first use: most builds never ask (esbuild only for modules its filter names).
+  let excludedByConfig: { ignores(path: string): boolean } | undefined;
   const isExcluded = (path: string) => {
     const fromRoot = relative(loaded.root, path);
-    return !fromRoot.startsWith('..') && !isAbsolute(fromRoot) && fromRoot !== '' && excludedByConfig.ignores(fromRoot.split(sep).join('/'));
+    return !fromRoot.startsWith('..') && !isAbsolute(fromRoot) && fromRoot !== '' && (excludedByConfig ??= (createRequire(import.meta.url)('ignore') as typeof import('ignore'))().add(config.exclude ?? [])).ignores(fromRoot.split(sep).join('/'));
   };
   const isIncluded = (path: string) => {
     if (!SOURCE.test(path) || /[\\/]node_modules[\\/]/.test(path)) return false;

@@ -1,8 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import ignore from 'ignore';
-import { globSync } from 'tinyglobby';
+import { createRequire } from 'node:module';
+
+// Loaded when a walk happens: a bundler plugin whose kept scan is still valid never walks, and starts sooner.
+const load = createRequire(import.meta.url);
+type Ignore = typeof import('ignore');
+const ignore: Ignore = ((options?: Parameters<Ignore>[0]) => (load('ignore') as Ignore)(options)) as Ignore;
+const globSync = (pattern: string, options: import('tinyglobby').GlobOptions): string[] => (load('tinyglobby') as typeof import('tinyglobby')).globSync(pattern, options);
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 const SOURCE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`);
