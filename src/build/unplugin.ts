@@ -41,8 +41,11 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   // Made on first use: most builds never ask (esbuild only for modules its filter names).
   let excludedByConfig: { ignores(path: string): boolean } | undefined;
   const isExcluded = (path: string) => {
+    if (!config.exclude?.length) return false;
     const fromRoot = relative(loaded.root, path);
-    return !fromRoot.startsWith('..') && !isAbsolute(fromRoot) && fromRoot !== '' && (excludedByConfig ??= (createRequire(import.meta.url)('ignore') as typeof import('ignore'))().add(config.exclude ?? [])).ignores(fromRoot.split(sep).join('/'));
+    if (fromRoot.startsWith('..') || isAbsolute(fromRoot) || fromRoot === '') return false;
+    excludedByConfig ??= (createRequire(import.meta.url)('ignore') as typeof import('ignore'))().add(config.exclude);
+    return excludedByConfig.ignores(fromRoot.split(sep).join('/'));
   };
   const isIncluded = (path: string) => {
     if (!SOURCE.test(path) || /[\\/]node_modules[\\/]/.test(path)) return false;
