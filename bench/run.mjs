@@ -110,7 +110,10 @@ console.log(`otelify check / floor: ${(checked.ms / floor.ms).toFixed(2)} (targe
 if (linted) console.log(`eslint with the plugin rule / floor: ${(linted.ms / floor.ms).toFixed(2)}; otelify check is ${(linted.ms / checked.ms).toFixed(1)}x faster`);
 
 if (builds) {
-  const pct = (a, b) => `+${(((a - b) / b) * 100).toFixed(0)}%`;
+  const pct = (a, b) => {
+    const change = ((a - b) / b) * 100;
+    return `${change >= 0 ? '+' : ''}${change.toFixed(0)}%`;
+  };
   const { esbuild, vite } = builds;
   console.log(`\nbuilding the ${files}-module corpus (medians of ${esbuild.rounds} rounds for esbuild, ${vite.rounds} for vite; target: under 10%):`);
   console.log(`  esbuild ${fmt(esbuild.without)}; with otelify: cold ${fmt(esbuild.cold)} (${pct(esbuild.cold, esbuild.without)}), warm ${fmt(esbuild.warm)} (${pct(esbuild.warm, esbuild.without)}); any JS plugin that sees every module: ${fmt(esbuild.passthrough)} (${pct(esbuild.passthrough, esbuild.without)})`);
