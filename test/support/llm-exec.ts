@@ -1,6 +1,7 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { COMPLETION_SENTINEL, startFakeLLM, type FakeLLM } from './fake-llm.js';
 import { FIXTURES } from './fixtures.js';
 import { setupOtel, waitFor } from './otel.js';
@@ -37,6 +38,33 @@ export function llmTestbed<P>(
     count: () => ours().length,
     /** The LLM span that ends after `before` had: a call's span may end just after the call returns. */
     next: (before: number): Promise<ReadableSpan> => waitFor(() => ours().length > before && ours()[before], 5000, 'the LLM span'),
+    /**
+     * A stream's exits, each ending its span once: read to the end (not before: the span is still open while
+     * the stream waits unread), left early with `break`, and failing midway (ERROR, the error reaches the
+     * reader). `open(model)` starts a stream; the fake server streams slowly for `slow-*` models and drops
+     * the connection for `mid-error-*`. Returns the span of the stream read to its end.
+     */
+    async streamExits<C>(open: (model: string) => Promise<AsyncIterable<C>>, model: string, textOf: (chunk: C) => string): Promise<ReadableSpan> {
+      let before = bed.count();
+      const stream = await open(model);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(bed.count(), 'the span of an unread stream is still open').toBe(before);
+      let text = '';
+      for await (const chunk of stream) text += textOf(chunk);
+      expect(text).toContain(COMPLETION_SENTINEL);
+      const completed = await bed.next(before);
+
+      before = bed.count();
+      for await (const _ of await open(`slow-${model}`)) break;
+      expect((await bed.next(before)).status.code).toBe(SpanStatusCode.UNSET);
+
+      before = bed.count();
+      await expect(async () => {
+        for await (const _ of await open(`mid-error-${model}`));
+      }).rejects.toThrow();
+      expect((await bed.next(before)).status.code).toBe(SpanStatusCode.ERROR);
+      return completed;
+    },
   };
   beforeAll(async () => {
     bed.server = await startFakeLLM();
