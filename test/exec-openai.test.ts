@@ -255,4 +255,31 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
 
     expect((await hashOf(() => program.chat(client, 'gpt-4o', `${PROMPT_SENTINEL} one`))).recorded).toBeUndefined();
   });
+
+  it('records the legacy text completions API, streamed (usage from the include_usage chunk) or not', async () => {
+    let before = bed.count();
+    const completion = await program.complete(client, PROMPT_SENTINEL, false);
+    expect(completion.choices[0]?.text).toContain(COMPLETION_SENTINEL);
+    let span = await nextSpan(before);
+    expect(span.name).toBe('text_completion gpt-3.5-turbo-instruct');
+    expect(span.attributes).toEqual({
+      'llm.provider': 'openai',
+      'llm.model': 'gpt-3.5-turbo-instruct',
+      'llm.max_tokens': 32,
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.total_tokens': USAGE.input + USAGE.output,
+      'llm.finish_reason': 'length',
+      'llm.cache_hit': true,
+      // $1.50 input, $2.00 output per million tokens; no cache price, so cached tokens cost what input does.
+      'llm.cost_usd': expect.closeTo((31 * 1.5 + 17 * 2) / 1e6, 12),
+    });
+
+    before = bed.count();
+    let text = '';
+    for await (const chunk of await program.complete(client, PROMPT_SENTINEL, true)) text += chunk.choices[0]?.text ?? '';
+    expect(text).toContain(COMPLETION_SENTINEL);
+    span = await nextSpan(before);
+    expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'length' });
+  });
 });

@@ -32,21 +32,23 @@ function chatCompletion(value: Shape, call: LLMCall): void {
   });
 }
 
+function chatRequest(body: Shape, call: LLMCall): void {
+  call.request({
+    model: body?.model,
+    temperature: body?.temperature,
+    maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
+    topP: body?.top_p,
+    frequencyPenalty: body?.frequency_penalty,
+    presencePenalty: body?.presence_penalty,
+    seed: body?.seed,
+    choiceCount: body?.n,
+    stream: body?.stream,
+    outputType: outputType(body?.response_format?.type),
+  });
+}
+
 adapters['openai.chat'] = {
-  request(body: Shape, call) {
-    call.request({
-      model: body?.model,
-      temperature: body?.temperature,
-      maxTokens: body?.max_completion_tokens ?? body?.max_tokens,
-      topP: body?.top_p,
-      frequencyPenalty: body?.frequency_penalty,
-      presencePenalty: body?.presence_penalty,
-      seed: body?.seed,
-      choiceCount: body?.n,
-      stream: body?.stream,
-      outputType: outputType(body?.response_format?.type),
-    });
-  },
+  request: chatRequest,
   prompt: (body: Shape) => body?.messages,
   response: chatCompletion,
   chunk(value: Shape, call) {
@@ -84,6 +86,16 @@ adapters['openai.responses'] = {
     // Stream events; the last one (completed, incomplete or failed) carries the whole response with usage.
     if (typeof value?.type === 'string' && value.response?.object === 'response') response(value.response, call);
     else if (value?.object === 'response') response(value, call);
+  },
+};
+
+// Text completions: chat's settings and usage; its chunks and responses are `text_completion` objects.
+adapters['openai.completions'] = {
+  request: chatRequest,
+  prompt: (body: Shape) => body?.prompt,
+  response: chatCompletion,
+  chunk(value: Shape, call) {
+    if (value?.object === 'text_completion') chatCompletion(value, call);
   },
 };
 

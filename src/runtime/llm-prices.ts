@@ -42,6 +42,7 @@ const PRICE_LIST: [string, number, number, number?, number?][] = [
   ['gpt-4-turbo', 10, 30],
   ['gpt-4', 30, 60],
   ['gpt-3.5-turbo', 0.5, 1.5],
+  ['gpt-3.5-turbo-instruct', 1.5, 2],
   ['o1', 15, 60, 7.5],
   ['o1-mini', 1.1, 4.4, 0.55],
   ['o3', 2, 8, 0.5],

@@ -7,7 +7,12 @@ const model = { property: 'model' };
 
 const CHAT_SETTINGS = ['temperature', 'max_tokens', 'max_completion_tokens', 'top_p', 'frequency_penalty', 'presence_penalty', 'seed', 'n', 'stream'];
 const RESPONSES_SETTINGS = ['temperature', 'max_output_tokens', 'top_p', 'stream'];
-const SETTINGS: Record<string, string[]> = { 'openai.chat': CHAT_SETTINGS, 'openai.responses': RESPONSES_SETTINGS, 'openai.embeddings': [] };
+const SETTINGS: Record<string, string[]> = {
+  'openai.chat': CHAT_SETTINGS,
+  'openai.completions': CHAT_SETTINGS.filter((s) => s !== 'max_completion_tokens'),
+  'openai.responses': RESPONSES_SETTINGS,
+  'openai.embeddings': [],
+};
 
 function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): LLMTarget {
   return {
@@ -36,6 +41,9 @@ export const openai: TargetModule = {
     call('responses.create', ['Responses'], 'create', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
     call('responses.parse', ['Responses'], 'parse', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
     call('responses.stream', ['Responses'], 'stream', 'resources/responses/', 'responses', 'chat', 'openai.responses'),
+    call('beta.responses.create', ['Responses'], 'create', 'resources/beta/responses/', 'beta.responses', 'chat', 'openai.responses'),
     call('embeddings.create', ['Embeddings'], 'create', 'resources/embeddings', 'embeddings', 'embeddings', 'openai.embeddings'),
+    // The legacy text completions API (`gpt-3.5-turbo-instruct`, and many OpenAI-compatible servers).
+    call('completions.create', ['Completions'], 'create', 'resources/completions', 'completions', 'text_completion', 'openai.completions'),
   ],
 };

@@ -62,6 +62,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, bo
   if (path === '/v1/chat/completions') return body.stream ? streamChat(res, body) : json(res, chatCompletion(body));
   if (path === '/v1/responses') return body.stream ? streamResponse(res, body) : json(res, response(body));
   if (path === '/v1/embeddings') return json(res, embeddings(body));
+  if (path === '/v1/completions') return body.stream ? streamTextCompletion(res, body) : json(res, textCompletion(body));
   if (path === '/v1/messages') return body.stream ? streamMessage(res, body) : json(res, message(body));
   if (path === '/v2/chat') return body.stream ? streamCohere(res, body) : json(res, cohereChat());
   if (path === '/v2/embed') return json(res, cohereEmbed(body));
@@ -148,6 +149,26 @@ function streamChat(res: ServerResponse, body: any): Promise<void> {
   // Mistral's API puts usage on the chunk that finishes, unasked.
   const mistral = /mistral/.test(String(body.model));
   events.push({ data: { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...(mistral ? { usage: openaiUsage() } : {}) } });
+  if (body.stream_options?.include_usage) events.push({ data: { ...base, choices: [], usage: openaiUsage() } });
+  return sse(res, String(body.model), events, '[DONE]');
+}
+
+function textCompletion(body: any) {
+  return {
+    id: 'cmpl-fake',
+    object: 'text_completion',
+    created: 1_700_000_000,
+    model: body.model,
+    choices: [{ index: 0, text: TEXT_PARTS.join(''), logprobs: null, finish_reason: 'length' }],
+    usage: openaiUsage(),
+  };
+}
+
+function streamTextCompletion(res: ServerResponse, body: any): Promise<void> {
+  const base = { id: 'cmpl-fake', object: 'text_completion', created: 1_700_000_000, model: body.model };
+  const events: { data: unknown }[] = TEXT_PARTS.map((text, i) => ({
+    data: { ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: i === TEXT_PARTS.length - 1 ? 'length' : null }] },
+  }));
   if (body.stream_options?.include_usage) events.push({ data: { ...base, choices: [], usage: openaiUsage() } });
   return sse(res, String(body.model), events, '[DONE]');
 }
