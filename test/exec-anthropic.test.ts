@@ -85,6 +85,15 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
     expect((await nextSpan(before)).status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it('records structured output through messages.parse(), which still parses', async () => {
+    const before = bed.count();
+    const message = await program.askStructured(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
+    expect((message.parsed_output as { answer?: string } | null)?.answer).toContain(COMPLETION_SENTINEL);
+    const span = await nextSpan(before);
+    expect(span.name).toBe('chat claude-sonnet-4-20250514');
+    expect(span.attributes).toMatchObject({ 'llm.max_tokens': 128, 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'end_turn' });
+  });
+
   it('records a 429 by class and status and rethrows it', async () => {
     const before = bed.count();
     const error: unknown = await program.ask(client, 'error-429', PROMPT_SENTINEL).then(

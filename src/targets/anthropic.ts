@@ -21,13 +21,18 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
   };
 }
 
-/** `@anthropic-ai/sdk`: messages (streamed or not, and the `messages.stream()` helper), beta messages too. */
+/**
+ * `@anthropic-ai/sdk`: messages (streamed or not, the `messages.stream()` helper, structured output through
+ * `messages.parse()`), beta messages too. `toolRunner()` makes its model calls inside the SDK: not a call site.
+ */
 export const anthropic: TargetModule = {
   library: 'anthropic',
   targets: [
     call('messages.create', 'create', 'resources/messages/', 'messages'),
     call('messages.stream', 'stream', 'resources/messages/', 'messages'),
+    call('messages.parse', 'parse', 'resources/messages/', 'messages'),
     call('beta.messages.create', 'create', 'resources/beta/messages/', 'beta.messages'),
     call('beta.messages.stream', 'stream', 'resources/beta/messages/', 'beta.messages'),
+    call('beta.messages.parse', 'parse', 'resources/beta/messages/', 'beta.messages'),
   ],
 };

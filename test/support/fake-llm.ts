@@ -247,7 +247,8 @@ function message(body: any) {
     type: 'message',
     role: 'assistant',
     model: body.model,
-    content: [{ type: 'text', text: TEXT_PARTS.join('') }],
+    // Structured output (`messages.parse`): a JSON document whose string field holds the text.
+    content: [{ type: 'text', text: body.output_config?.format?.type === 'json_schema' ? JSON.stringify({ answer: TEXT_PARTS.join('') }) : TEXT_PARTS.join('') }],
     stop_reason: 'end_turn',
     stop_sequence: null,
     usage: anthropicUsage(USAGE.output),
