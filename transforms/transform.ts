@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 // jscodeshift compiles every module required after it with Babel (node_modules included), which cannot
-// compile ts-morph. The engine is already built, so switch that hook off before loading it.
+// compile the TypeScript compiler otelify bundles. The engine is already built, so switch that hook off before loading it.
 try {
   (require.main ?? module).require('@babel/register').revert();
 } catch {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { LLMConvention } from '../engine/instrument.js';
 import { instrumentSources } from '../engine/instrument.js';
 import { compilerOptionsFor, isBundledLib } from '../engine/program.js';

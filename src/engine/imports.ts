@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@ts-morph/common';
 import type { EditList } from './edits.js';
 
 /** The local name rewritten code uses for the otelify runtime. */

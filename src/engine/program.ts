@@ -1,7 +1,6 @@
 import { isBuiltin } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { getLibFiles } from '@ts-morph/common';
-import { ts } from 'ts-morph';
+import { getLibFiles, ts } from '@ts-morph/common';
 
 export interface SourceInput {
   path: string;
@@ -93,7 +92,7 @@ const declarationCache = new Map<string, ts.SourceFile>();
 export function createProgram(sources: SourceInput[], options: ts.CompilerOptions): ts.Program {
   const byPath = new Map(sources.map((source) => [resolve(source.path), source.text]));
   const host = ts.createCompilerHost(options, true);
-  // ts-morph bundles TypeScript without its lib .d.ts files on disk; it ships their text instead.
+  // @ts-morph/common bundles TypeScript without its lib .d.ts files on disk; it ships their text instead.
   host.getDefaultLibLocation = () => LIB_FOLDER;
   host.getDefaultLibFileName = (opts) => `${LIB_FOLDER}/${ts.getDefaultLibFileName(opts)}`;
   const getSourceFile = host.getSourceFile.bind(host);
