@@ -1,4 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyse, type AnalysisRequest } from './analyse.js';
+import { findCandidates, keptAnalysis, type ProjectOptions } from './project.js';
 
-parentPort?.postMessage(analyse(workerData as AnalysisRequest));
+const options = workerData as ProjectOptions;
+const candidates = findCandidates(options);
+// The engine, and TypeScript with it, loads only when no kept analysis serves.
+const modules = keptAnalysis(options, candidates) ?? (await import('./analyse.js')).analyseProject(options, candidates);
+parentPort?.postMessage(modules);

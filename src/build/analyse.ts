@@ -1,14 +1,15 @@
 // The whole-project analysis the bundler plugins start with: the same engine run as `otelify apply` does, on
-// every module that passes the prefilter. It runs in a worker thread, so the bundler goes on with its own work
-// meanwhile and only modules with call sites wait for it.
+// every module that passes the prefilter. Loading it loads TypeScript: the plugins import it only when no
+// kept analysis serves, and (but for esbuild) only in their worker thread.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ts } from '@ts-morph/common';
 import type { LLMConvention } from '../engine/instrument.js';
 import { instrumentSources } from '../engine/instrument.js';
 import { compilerOptionsFor, isBundledLib } from '../engine/program.js';
 import type { Target } from '../targets/types.js';
+import { analysisCache, type Candidate } from './cache.js';
+import { settingsOf, type ProjectOptions } from './project.js';
 
 export interface AnalysisRequest {
   root: string;
@@ -55,23 +56,14 @@ export function analyse(request: AnalysisRequest): Analysis {
   return { modules, dependencies };
 }
 
-/** The built worker script; from `src` (tests) as from `dist` it sits in the package's `dist/build`. */
-const WORKER = new URL('../../dist/build/analyse-worker.js', import.meta.url);
-
-/** {@link analyse} in a worker thread; in this thread when no worker can start. */
-export function analyseInWorker(request: AnalysisRequest): Promise<Analysis> {
-  return new Promise((done, reject) => {
-    let worker: Worker;
-    try {
-      worker = new Worker(WORKER, { workerData: request });
-    } catch {
-      done(analyse(request));
-      return;
-    }
-    worker.once('message', (analysis: Analysis) => {
-      done(analysis);
-      void worker.terminate();
-    });
-    worker.once('error', reject);
+/** The candidates analysed now, and the outcome kept for the next build. */
+export function analyseProject(options: ProjectOptions, candidates: Candidate[]): AnalysedModule[] {
+  const analysis = analyse({
+    root: options.root,
+    files: candidates.map((c) => c.path),
+    targets: options.targets,
+    ...(options.convention ? { convention: options.convention } : {}),
   });
+  if (options.cache) analysisCache(options.root, settingsOf(options))?.write(candidates, analysis);
+  return analysis.modules;
 }
