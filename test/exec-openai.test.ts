@@ -258,7 +258,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
 
   it('records the legacy text completions API, streamed (usage from the include_usage chunk) or not', async () => {
     let before = bed.count();
-    const completion = await program.complete(client, PROMPT_SENTINEL, false);
+    const completion = await program.complete(client, PROMPT_SENTINEL);
     expect(completion.choices[0]?.text).toContain(COMPLETION_SENTINEL);
     let span = await nextSpan(before);
     expect(span.name).toBe('text_completion gpt-3.5-turbo-instruct');
@@ -277,7 +277,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
 
     before = bed.count();
     let text = '';
-    for await (const chunk of await program.complete(client, PROMPT_SENTINEL, true)) text += chunk.choices[0]?.text ?? '';
+    for await (const chunk of await program.completeStream(client, PROMPT_SENTINEL)) text += chunk.choices[0]?.text ?? '';
     expect(text).toContain(COMPLETION_SENTINEL);
     span = await nextSpan(before);
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'length' });
