@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { context, metrics, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { AggregationTemporality, MeterProvider, MetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { parentSpanId } from './support/otel.js';
@@ -281,5 +282,65 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     expect(text).toContain(COMPLETION_SENTINEL);
     span = await nextSpan(before);
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'length' });
+  });
+
+  describe('with a meter provider registered', () => {
+    /** Collects on demand: what an exporter would be sent at that moment. */
+    class CollectingReader extends MetricReader {
+      constructor() {
+        super({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+      }
+      protected onForceFlush = () => Promise.resolve();
+      protected onShutdown = () => Promise.resolve();
+    }
+    const reader = new CollectingReader();
+    beforeAll(() => {
+      metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    });
+    afterAll(() => {
+      metrics.disable();
+    });
+    const histograms = async () => {
+      const { resourceMetrics } = await reader.collect();
+      const all = resourceMetrics.scopeMetrics.filter((s) => s.scope.name === 'otelify').flatMap((s) => s.metrics) as HistogramMetricData[];
+      const points = (name: string) => all.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints);
+      return { duration: points('gen_ai.client.operation.duration'), tokens: points('gen_ai.client.token.usage') };
+    };
+
+    it('records the GenAI client metrics (duration, input and output tokens) for each call', async () => {
+      await histograms();
+      const before = bed.count();
+      await program.chat(client, 'gpt-4o', PROMPT_SENTINEL);
+      await nextSpan(before);
+      const { duration, tokens } = await histograms();
+      const common = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024-08-06' };
+      expect(duration).toHaveLength(1);
+      expect(duration[0]!.attributes).toEqual(common);
+      expect(duration[0]!.value.count).toBe(1);
+      expect(tokens.map((p) => [p.attributes, p.value.sum])).toEqual(
+        expect.arrayContaining([
+          [{ ...common, 'gen_ai.token.type': 'input' }, USAGE.input],
+          [{ ...common, 'gen_ai.token.type': 'output' }, USAGE.output],
+        ]),
+      );
+      expect(tokens).toHaveLength(2);
+    });
+
+    it('records a failed call with its error type, and a call whose span is sampled out', async () => {
+      await histograms();
+      await expect(program.chat(client, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();
+      let { duration, tokens } = await histograms();
+      expect(duration.map((p) => p.attributes['error.type'])).toEqual(['RateLimitError']);
+      expect(tokens).toEqual([]);
+
+      const spansBefore = bed.otel.spans().length;
+      // A parent that is not sampled: the SDK's default sampler follows it, so no span is recorded.
+      const unsampled = trace.setSpanContext(context.active(), { traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: TraceFlags.NONE });
+      await context.with(unsampled, () => program.chat(client, 'gpt-4o', PROMPT_SENTINEL));
+      ({ duration, tokens } = await histograms());
+      expect(duration).toHaveLength(1);
+      expect(tokens.map((p) => p.value.sum).sort()).toEqual([USAGE.output, USAGE.input].sort());
+      expect(bed.otel.spans().length).toBe(spansBefore);
+    });
   });
 });

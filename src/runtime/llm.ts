@@ -3,9 +3,22 @@
 // adapters below read numbers and enums only, and errors are recorded by class and HTTP status, not message.
 // The call returns exactly what it returned before: the SDK's own promise and stream objects are observed
 // in place, never replaced.
-import { context, createContextKey, trace, SpanKind, SpanStatusCode, type Attributes, type AttributeValue, type Span } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  createNoopMeter,
+  metrics,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type AttributeValue,
+  type Histogram,
+  type MeterProvider,
+  type Span,
+} from '@opentelemetry/api';
 import { costOf, priceOf, type LLMUsage, type PriceTable } from './llm-prices.js';
-import { errorType, isThenable, tracer } from './shared.js';
+import { errorType, isThenable, tracer, TRACER_NAME } from './shared.js';
 
 /** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
@@ -105,6 +118,38 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) 
   | undefined;
 
 const CALL_KEY = createContextKey('otelify llm call');
+
+/** The GenAI client metrics (semantic conventions v1.41): the same names whatever the span convention. */
+interface GenAIMetrics {
+  duration: Histogram;
+  tokens: Histogram;
+}
+
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('otelify.noop');
+let instrumentsOf: { provider: MeterProvider; metrics: GenAIMetrics | undefined } | undefined;
+
+/**
+ * The instruments of the meter provider registered now (one may be registered after the first call), or
+ * none when there is none: then a call that no span records needs no bookkeeping at all.
+ */
+function genAIMetrics(): GenAIMetrics | undefined {
+  const provider = metrics.getMeterProvider();
+  if (instrumentsOf?.provider !== provider) {
+    const meter = provider.getMeter(TRACER_NAME);
+    const duration = meter.createHistogram('gen_ai.client.operation.duration', {
+      unit: 's',
+      description: 'GenAI operation duration',
+      advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] },
+    });
+    const tokens = meter.createHistogram('gen_ai.client.token.usage', {
+      unit: '{token}',
+      description: 'Number of input and output tokens used',
+      advice: { explicitBucketBoundaries: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] },
+    });
+    instrumentsOf = { provider, metrics: duration === NOOP_HISTOGRAM ? undefined : { duration, tokens } };
+  }
+  return instrumentsOf.metrics;
+}
 
 type Field =
   | 'provider' | 'operation' | 'model' | 'temperature' | 'maxTokens' | 'topP' | 'topK' | 'frequencyPenalty'
@@ -213,7 +258,8 @@ export class LLMCall {
   private responseModel: string | undefined;
   private firstChunkAt: number | undefined;
   private readonly startedAt = Date.now();
-  private failed = false;
+  private provider: string;
+  private failure: string | undefined;
   private ended = false;
 
   constructor(
@@ -221,8 +267,10 @@ export class LLMCall {
     private readonly spec: LLMSpec,
     readonly adapter: LLMAdapter,
     private readonly convention: LLMConvention,
+    private readonly metrics?: GenAIMetrics,
   ) {
     this.requestModel = name(spec.model);
+    this.provider = spec.provider;
   }
 
   private set(values: Partial<Record<Field, AttributeValue | undefined>>): void {
@@ -232,7 +280,7 @@ export class LLMCall {
   request(info: LLMRequestInfo): void {
     const values: Partial<Record<Field, AttributeValue | undefined>> = {};
     const provider = name(info.provider);
-    if (provider && provider !== this.spec.provider) values.provider = provider;
+    if (provider && provider !== this.provider) values.provider = this.provider = provider;
     const model = name(info.model);
     if (model && model !== this.requestModel) {
       this.requestModel = model;
@@ -299,9 +347,8 @@ export class LLMCall {
   }
 
   fail(error: unknown): void {
-    if (this.ended || this.failed) return;
-    this.failed = true;
-    const type = errorType(error);
+    if (this.ended || this.failure !== undefined) return;
+    const type = (this.failure = errorType(error));
     this.set({ errorType: type, errorTypeGeneric: type, httpStatus: httpStatus(error) });
     // The exception's class only: provider error messages can quote the request.
     this.span.addEvent('exception', { 'exception.type': type });
@@ -332,6 +379,20 @@ export class LLMCall {
     this.set(values);
     this.ended = true;
     this.span.end();
+    if (this.metrics) guard(() => this.record(this.metrics!));
+  }
+
+  /** The call's duration and token counts, recorded whether or not its span was sampled. */
+  private record({ duration, tokens }: GenAIMetrics): void {
+    const attributes: Attributes = { 'gen_ai.operation.name': this.spec.operation, 'gen_ai.provider.name': this.provider };
+    if (this.requestModel) attributes['gen_ai.request.model'] = this.requestModel;
+    if (this.responseModel) attributes['gen_ai.response.model'] = this.responseModel;
+    if (this.spec.server) attributes['server.address'] = this.spec.server;
+    if (this.spec.port !== undefined) attributes['server.port'] = this.spec.port;
+    duration.record((Date.now() - this.startedAt) / 1000, this.failure === undefined ? attributes : { ...attributes, 'error.type': this.failure });
+    const { inputTokens, outputTokens } = this.usage;
+    if (inputTokens !== undefined) tokens.record(inputTokens, { ...attributes, 'gen_ai.token.type': 'input' });
+    if (outputTokens !== undefined) tokens.record(outputTokens, { ...attributes, 'gen_ai.token.type': 'output' });
   }
 
   /** Watches a call's result in place and returns it unchanged. */
@@ -562,9 +623,10 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
   });
   const spanName = name(spec.model) ? `${spec.operation} ${spec.model}` : spec.operation;
   const span = tracer().startSpan(spanName, { kind: SpanKind.CLIENT, attributes });
-  // Nothing records this span (no SDK, or sampled out): only its context goes on, for what the call sends.
-  if (!span.isRecording()) return context.with(trace.setSpan(context.active(), span), call);
-  const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention);
+  const instruments = genAIMetrics();
+  // Nothing records this call (no SDK, or a span sampled out and no metrics): only its context goes on.
+  if (!span.isRecording() && !instruments) return context.with(trace.setSpan(context.active(), span), call);
+  const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention, instruments);
   if (spec.params) guard(() => state.adapter.request?.(spec.params, state));
   const active = trace.setSpan(context.active(), span).setValue(CALL_KEY, state);
   let result: T;

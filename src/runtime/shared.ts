@@ -1,7 +1,8 @@
 // What the queue and LLM parts of the runtime share.
 import { trace, type Tracer } from '@opentelemetry/api';
 
-const TRACER_NAME = 'otelify';
+/** The tracer's and meter's name; the config's `tracerName` replaces it in the runtime file. */
+export const TRACER_NAME = 'otelify';
 
 let cached: Tracer | undefined;
 
