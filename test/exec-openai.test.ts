@@ -39,6 +39,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     expect(completion.choices[0]?.message.content).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4o');
+    expect(span.kind).toBe(SpanKind.CLIENT);
     expect(parentSpanId(span)).toBe(parent.spanContext().spanId);
     expect(activeAtFetch.at(-1)).toBe(span.spanContext().spanId);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
