@@ -31,9 +31,9 @@ export interface AnalysisCache {
 export function analysisCache(root: string, settings: unknown): AnalysisCache | undefined {
   const place = cacheFile(root, 'analysis', settings);
   if (!place) return undefined;
-  const { file, engine } = place;
+  const { file, engine, nodeModules } = place;
   // npm rewrites this file on every install, so a changed dependency tree is seen even where no typing read changed.
-  const installed = join(dirname(dirname(dirname(file))), '.package-lock.json');
+  const installed = join(nodeModules, '.package-lock.json');
   const candidatesHash = (candidates: readonly { path: string; text: string }[]) =>
     hash(JSON.stringify(candidates.map((c) => [c.path, c.text]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))));
 
@@ -47,11 +47,7 @@ export function analysisCache(root: string, settings: unknown): AnalysisCache | 
         return undefined;
       }
       if (stored.engine !== engine || stored.candidates !== candidatesHash(candidates)) return undefined;
-      for (const [path, mtimeMs, size] of stored.dependencies) {
-        const now = statSync(path, { throwIfNoEntry: false });
-        if (!now || now.mtimeMs !== mtimeMs || now.size !== size) return undefined;
-      }
-      return stored.modules;
+      return stored.dependencies.every(([path, mtimeMs, size]) => unchanged(path, mtimeMs, size)) ? stored.modules : undefined;
     },
     write(candidates, analysis) {
       try {
@@ -100,10 +96,6 @@ export function scanCache(root: string, settings: unknown): ScanCache | undefine
   const place = cacheFile(root, 'scan', settings);
   if (!place) return undefined;
   const { file, engine } = place;
-  const unchanged = (path: string, mtimeMs: number, size?: number) => {
-    const now = statSync(path, { throwIfNoEntry: false });
-    return now !== undefined && now.mtimeMs === mtimeMs && (size === undefined || now.size === size);
-  };
   return {
     read(isCandidate) {
       let stored: StoredScan;
@@ -173,12 +165,18 @@ function watchedUnder(root: string): string[] {
  * This cache's file for one project folder and one set of settings (none without a node_modules folder), and
  * the otelify build it must have been written by: a new build of otelify must not reuse an old one's outcome.
  */
-function cacheFile(root: string, kind: string, settings: unknown): { file: string; engine: string } | undefined {
+function cacheFile(root: string, kind: string, settings: unknown): { file: string; engine: string; nodeModules: string } | undefined {
   const nodeModules = nearest(root, 'node_modules');
   if (!nodeModules) return undefined;
   const built = statSync(fileURLToPath(import.meta.url));
   const key = hash(JSON.stringify([root, settings]));
-  return { file: join(nodeModules, '.cache', 'otelify', `${kind}-${key.slice(0, 16)}.json`), engine: `${built.mtimeMs}:${built.size}` };
+  return { file: join(nodeModules, '.cache', 'otelify', `${kind}-${key.slice(0, 16)}.json`), engine: `${built.mtimeMs}:${built.size}`, nodeModules };
+}
+
+/** The file is still there, with the time (and size, when given) it had. */
+function unchanged(path: string, mtimeMs: number, size?: number): boolean {
+  const now = statSync(path, { throwIfNoEntry: false });
+  return now !== undefined && now.mtimeMs === mtimeMs && (size === undefined || now.size === size);
 }
 
 /** Another build may read the file at any moment: it sees the old one or the new one, never half of one. */
