@@ -32,7 +32,7 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
         ],
         { cwd: dir, encoding: 'utf8' },
       );
-    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere)[\\/]/.test(input);
+    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama)[\\/]/.test(input);
     const positives = cases.filter((c) => c.output);
     for (const [transform, count] of [['queues', positives.filter((c) => !isLLM(c.input)).length], ['llm', positives.filter((c) => isLLM(c.input)).length]] as const) {
       const result = run(transform);

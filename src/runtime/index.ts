@@ -7,3 +7,4 @@ import './llm-bedrock.js';
 import './llm-ai.js';
 import './llm-mistral.js';
 import './llm-cohere.js';
+import './llm-ollama.js';

@@ -244,9 +244,11 @@ function guard(step: () => void): void {
 
 /** The error's HTTP status, when the SDK put one on it. */
 function httpStatus(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown; $metadata?: { httpStatusCode?: unknown } }) : undefined;
-  // Stainless SDKs name it `status`, generated ones (Mistral, Cohere) `statusCode`, AWS `$metadata.httpStatusCode`.
-  const value = status?.status ?? status?.statusCode ?? status?.$metadata?.httpStatusCode;
+  const status =
+    typeof error === 'object' && error !== null ? (error as { status?: unknown; statusCode?: unknown; status_code?: unknown; $metadata?: { httpStatusCode?: unknown } }) : undefined;
+  // Stainless SDKs name it `status`, generated ones (Mistral, Cohere) `statusCode`, Ollama `status_code`, AWS
+  // `$metadata.httpStatusCode`.
+  const value = status?.status ?? status?.statusCode ?? status?.status_code ?? status?.$metadata?.httpStatusCode;
   return typeof value === 'number' && value >= 100 && value < 600 ? value : undefined;
 }
 
@@ -535,10 +537,10 @@ export class LLMCall {
   }
 
   /**
-   * A stream read by `for await` (Mistral's `EventStream`, a `ReadableStream`; Cohere's `Stream`): its
-   * iterator is observed, set on the object itself; `cancel()` ends the span too.
+   * A stream read by `for await` (Mistral's `EventStream`, a `ReadableStream`; Cohere's `Stream`, Ollama's
+   * iterator): its iterator is observed, set on the object itself; `cancel()` or `abort()` ends the span too.
    */
-  private observeIterable(stream: AsyncIterable<unknown> & { cancel?: (...args: unknown[]) => unknown }): void {
+  private observeIterable(stream: AsyncIterable<unknown> & { cancel?: (...args: unknown[]) => unknown; abort?: (...args: unknown[]) => unknown }): void {
     const iterate = stream[Symbol.asyncIterator];
     const call = this;
     Object.defineProperty(stream, Symbol.asyncIterator, {
@@ -548,11 +550,13 @@ export class LLMCall {
         return call.observeIterator((iterate as (...a: unknown[]) => AsyncIterator<unknown>).apply(this, args));
       },
     });
-    const cancel = stream.cancel;
-    if (typeof cancel === 'function') {
-      stream.cancel = function (this: unknown, ...args: unknown[]) {
+    // A ReadableStream is cancelled, Ollama's iterator aborted: either way the caller is done with it.
+    for (const method of ['cancel', 'abort'] as const) {
+      const stop = stream[method];
+      if (typeof stop !== 'function') continue;
+      stream[method] = function (this: unknown, ...args: unknown[]) {
         call.end();
-        return cancel.apply(this, args);
+        return stop.apply(this, args);
       };
     }
   }

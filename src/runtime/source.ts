@@ -23,6 +23,7 @@ const LLM_ADAPTERS: Record<string, string> = {
   ai: 'llm-ai',
   mistral: 'llm-mistral',
   cohere: 'llm-cohere',
+  ollama: 'llm-ollama',
 };
 
 const ALL_PARTS: RuntimePart[] = ['queues', 'llm', ...Object.keys(LLM_ADAPTERS).map((library): RuntimePart => `llm:${library}`)];

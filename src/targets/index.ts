@@ -10,11 +10,12 @@ import { vercelAi } from './vercel-ai.js';
 import { openai } from './openai.js';
 import { mistral } from './mistral.js';
 import { cohere } from './cohere.js';
+import { ollama } from './ollama.js';
 import type { Target, TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

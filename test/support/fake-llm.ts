@@ -49,13 +49,23 @@ export async function startFakeLLM(): Promise<FakeLLM> {
   };
 }
 
-type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'cohere';
+type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'cohere' | 'ollama';
 
 async function route(req: IncomingMessage, res: ServerResponse, path: string, body: any): Promise<void> {
   const gemini = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
   const bedrock = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
   const model: string = gemini ? decodeURIComponent(gemini[1]!) : bedrock ? decodeURIComponent(bedrock[1]!) : String(body.model ?? '');
-  const api: Api = gemini ? 'gemini' : bedrock ? 'bedrock' : path === '/v1/messages' ? 'anthropic' : path.startsWith('/v2/') ? 'cohere' : 'openai';
+  const api: Api = gemini
+    ? 'gemini'
+    : bedrock
+      ? 'bedrock'
+      : path === '/v1/messages'
+        ? 'anthropic'
+        : path.startsWith('/v2/')
+          ? 'cohere'
+          : path.startsWith('/api/')
+            ? 'ollama'
+            : 'openai';
   const status = /^error-(\d{3})/.exec(model)?.[1];
   if (status) return sendError(res, api, Number(status));
   if (bedrock) return bedrock[2] === 'converse' ? json(res, converse()) : bedrock[2] === 'invoke' ? json(res, message({ model })) : streamConverse(res, model);
@@ -64,6 +74,8 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, bo
   if (path === '/v1/embeddings') return json(res, embeddings(body));
   if (path === '/v1/completions') return body.stream ? streamTextCompletion(res, body) : json(res, textCompletion(body));
   if (path === '/v1/messages') return body.stream ? streamMessage(res, body) : json(res, message(body));
+  if (path === '/api/chat' || path === '/api/generate') return body.stream === false ? json(res, ollamaChunk(body, path, TEXT_PARTS.join(''), true)) : streamOllama(res, body, path);
+  if (path === '/api/embed') return json(res, { model: body.model, embeddings: [[0.25, -0.5, 0.125]], total_duration: 1000, prompt_eval_count: USAGE.input });
   if (path === '/v2/chat') return body.stream ? streamCohere(res, body) : json(res, cohereChat());
   if (path === '/v2/embed') return json(res, cohereEmbed(body));
   if (gemini) return gemini[2] === 'streamGenerateContent' ? streamGemini(res, model) : json(res, geminiChunk(model, TEXT_PARTS.join(''), true));
@@ -83,6 +95,7 @@ function sendError(res: ServerResponse, api: Api, status: number): void {
     gemini: { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } },
     bedrock: { message },
     cohere: { message },
+    ollama: { error: message },
   };
   const awsType = status === 429 ? 'ThrottlingException' : status === 400 ? 'ValidationException' : 'InternalServerException';
   res
@@ -400,4 +413,37 @@ function cohereEmbed(body: any) {
     texts,
     meta: { api_version: { version: '2' }, billed_units: { input_tokens: USAGE.input } },
   };
+}
+
+// ---- Ollama -----------------------------------------------------------------------------------------------
+
+function ollamaChunk(body: any, path: string, text: string, done: boolean) {
+  const chunk = {
+    model: body.model,
+    created_at: '2026-11-29T00:00:00Z',
+    ...(path === '/api/chat' ? { message: { role: 'assistant', content: text } } : { response: text }),
+    done,
+  };
+  // Ollama counts tokens on the last chunk only; it reports no cached tokens.
+  return done
+    ? { ...chunk, done_reason: 'stop', total_duration: 1000, load_duration: 10, prompt_eval_count: USAGE.input, prompt_eval_duration: 100, eval_count: USAGE.output, eval_duration: 500 }
+    : chunk;
+}
+
+/** Ollama streams newline-delimited JSON: slowly for `slow*` models, dropping the connection for `mid-error*`. */
+async function streamOllama(res: ServerResponse, body: any, path: string): Promise<void> {
+  const model = String(body.model);
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  const parts = model.startsWith('slow') ? Array.from({ length: 20 }, () => 'more ') : TEXT_PARTS;
+  for (const [i, text] of [...parts, ''].entries()) {
+    if (model.startsWith('mid-error') && i === 2) {
+      await new Promise((r) => setTimeout(r, 30));
+      res.destroy();
+      return;
+    }
+    if (res.destroyed) return;
+    res.write(`${JSON.stringify(ollamaChunk(body, path, text, i === parts.length))}\n`);
+    if (model.startsWith('slow')) await new Promise((r) => setTimeout(r, 50));
+  }
+  res.end();
 }
