@@ -370,18 +370,17 @@ class FileInstrumenter {
     const construction = constructionOf(this.checker, root);
     if (!construction) return fallback;
     const className = ts.isIdentifier(construction.expression) ? construction.expression.text : ts.isPropertyAccessExpression(construction.expression) ? construction.expression.name.text : '';
-    const byClass = target.client.providerByClass?.[className];
-    if (byClass) return { provider: byClass };
     const options = objectLiteralOf(this.checker, construction.arguments?.[0]);
-    for (const [flag, provider] of Object.entries(target.client.providerByOption ?? {})) {
+    let provider = target.client.providerByClass?.[className];
+    for (const [flag, flagged] of Object.entries(target.client.providerByOption ?? {})) {
       const set = options && findProperty(options, flag);
-      if (set && ts.isPropertyAssignment(set) && set.initializer.kind === ts.SyntaxKind.TrueKeyword) return { provider };
+      if (set && ts.isPropertyAssignment(set) && set.initializer.kind === ts.SyntaxKind.TrueKeyword) provider ??= flagged;
     }
-    const option = options && target.client.baseURL ? findProperty(options, target.client.baseURL) : undefined;
-    if (!option) return fallback;
-    const url = ts.isPropertyAssignment(option) ? constantString(this.checker, option.initializer) : undefined;
+    // The first of the options naming the server that the construction writes (`baseURL`, Azure's `endpoint`).
+    const option = options && [target.client.baseURL ?? []].flat().map((name) => findProperty(options, name)).find((found) => found !== undefined);
+    const url = option && ts.isPropertyAssignment(option) ? constantString(this.checker, option.initializer) : undefined;
     const fromURL = url ? providerFromURL(url) : undefined;
-    return fromURL ? { ...fromURL, provider: fromURL.provider ?? target.provider } : fallback;
+    return { ...fromURL, provider: provider ?? fromURL?.provider ?? target.provider };
   }
 
   /** The model as code for the spec (a literal, or a side-effect-free read), and the provider its factory names. */

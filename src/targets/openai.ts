@@ -1,7 +1,7 @@
 import type { LLMTarget, TargetModule } from './types.js';
 
 const modules = ['openai'];
-const client = { baseURL: 'baseURL', providerByClass: { AzureOpenAI: 'azure.ai.openai' } };
+const client = { baseURL: ['baseURL', 'endpoint'], providerByClass: { AzureOpenAI: 'azure.ai.openai' } };
 const body = { arg: 0 };
 const model = { property: 'model' };
 

@@ -140,8 +140,8 @@ export interface LLMTarget extends TargetBase {
   selfTraces?: { since: string; note: string };
   /** What the receiver's `new Client(options)` says of the provider and server. */
   client?: {
-    /** The option holding the base URL. */
-    baseURL?: string;
+    /** The option holding the base URL, or several such options (the first the construction writes counts). */
+    baseURL?: string | string[];
     /** Boolean options that, set to `true`, mean another provider (`vertexai`). */
     providerByOption?: Record<string, string>;
     /** Client classes that mean another provider (`AzureOpenAI`). */
