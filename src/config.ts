@@ -23,6 +23,8 @@ export interface OtelifyConfig {
   prices?: PriceTable;
   /** Record `llm.prompt_hash`, the SHA-256 of each LLM call's prompt (default: false). */
   promptHash?: boolean;
+  /** Ask OpenAI for token usage on streams where the code does not (default: false). */
+  streamUsage?: boolean;
   /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
   check?: { allow?: string[]; deny?: string[]; patterns?: string[] };
 }
@@ -86,7 +88,7 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'promptHash', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'promptHash', 'streamUsage', 'check']);
 export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
 
 function validate(value: unknown, source: string): OtelifyConfig {
@@ -107,7 +109,9 @@ function validate(value: unknown, source: string): OtelifyConfig {
   if (config.convention !== undefined && !CONVENTIONS.includes(config.convention as LLMConvention)) {
     throw new ConfigError(`${source}: 'convention' must be one of ${CONVENTIONS.join(', ')}`);
   }
-  if (config.promptHash !== undefined && typeof config.promptHash !== 'boolean') throw new ConfigError(`${source}: 'promptHash' must be true or false`);
+  for (const key of ['promptHash', 'streamUsage']) {
+    if (config[key] !== undefined && typeof config[key] !== 'boolean') throw new ConfigError(`${source}: '${key}' must be true or false`);
+  }
   if (config.prices !== undefined) {
     const prices = config.prices as Record<string, unknown>;
     if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) throw new ConfigError(`${source}: 'prices' must map model names to prices`);

@@ -23,6 +23,8 @@ export interface TransformOptions {
   runtimeBase?: string;
   /** Attribute names of LLM spans (default `llm`). */
   convention?: LLMConvention;
+  /** Ask OpenAI for token usage on streams where the code does not. */
+  streamUsage?: boolean;
 }
 
 export interface TransformResult {
@@ -55,6 +57,7 @@ export function transformSource(code: string, id: string, options: TransformOpti
       options.runtimeBase ? runtimeSpecifier(file, code, runtimePathFor(options.runtimeBase, flavorFor(file, code))) : 'otelify/runtime',
     compilerOptions: compilerOptionsFor(dirname(id)),
     ...(options.convention ? { convention: options.convention } : {}),
+    ...(options.streamUsage ? { streamUsage: true } : {}),
   });
   if (!outcome) return null;
   if (outcome.parseError) {

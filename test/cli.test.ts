@@ -239,6 +239,35 @@ describe('otelify apply', () => {
     expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'convention' must be one of llm, genai, both");
   });
 
+  it('asks OpenAI for a stream\'s usage with streamUsage in the config, only where the code says nothing of it and the API accepts it', () => {
+    const streams = [
+      `import OpenAI from 'openai';`,
+      `const openai = new OpenAI();`,
+      `const groq = new OpenAI({ baseURL: 'https://api.groq.com/openai/v1' });`,
+      `export const plain = (q: string) => openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }], stream: true });`,
+      `export const asked = (q: string) => openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }], stream: true, stream_options: { include_usage: false } });`,
+      `export const compatible = (q: string) => groq.chat.completions.create({ model: 'llama-3.3-70b-versatile', messages: [{ role: 'user', content: q }], stream: true });`,
+      `export const whole = (q: string) => openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });`,
+      '',
+    ].join('\n');
+    const dir = project({ 'src/streams.ts': streams, 'otelify.config.json': JSON.stringify({ streamUsage: true }) });
+    expect(otelify(dir, 'apply', 'src').code).toBe(0);
+    const lines = read(dir, 'src/streams.ts').split('\n');
+    const line = (name: string) => lines.find((l) => l.startsWith(`export const ${name}`))!;
+    expect(line('plain')).toContain("stream: true, stream_options: { include_usage: true } }))");
+    expect(line('plain')).toContain('streamUsage: true');
+    expect(line('asked')).toContain('stream_options: { include_usage: false } }))');
+    expect(line('asked')).not.toContain('streamUsage');
+    expect(line('compatible')).not.toContain('include_usage');
+    expect(line('whole')).not.toContain('include_usage');
+
+    const without = project({ 'src/streams.ts': streams });
+    expect(otelify(without, 'apply', 'src').code).toBe(0);
+    expect(read(without, 'src/streams.ts')).not.toContain('include_usage: true');
+    writeFileSync(join(without, 'otelify.config.json'), JSON.stringify({ streamUsage: 'yes' }));
+    expect(otelify(without, 'apply', 'src', '--dry').stderr).toContain("'streamUsage' must be true or false");
+  });
+
   it('writes only the runtime parts the call sites use, and keeps the parts an earlier run wrote', () => {
     const gemini = `import { GoogleGenAI } from '@google/genai';\nexport const ask = (ai: GoogleGenAI, q: string) => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: q });\n`;
     const dir = project({

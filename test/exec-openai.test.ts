@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { context, metrics, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
+import { FIXTURES } from './support/fixtures.js';
 import { llmTestbed } from './support/llm-exec.js';
+import { importRewritten } from './support/rewrite.js';
 import { parentSpanId } from './support/otel.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
 
@@ -283,6 +286,43 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     expect(text).toContain(COMPLETION_SENTINEL);
     span = await nextSpan(before);
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'length' });
+  });
+
+  describe('with streamUsage in the config', () => {
+    let asking: Program;
+    beforeAll(async () => {
+      asking = await importRewritten<Program>(join(FIXTURES, 'openai/exec-calls.input.ts'), { streamUsage: true });
+    });
+    const read = async (stream: AsyncIterable<{ choices: unknown[] }>) => {
+      const chunks: { choices: unknown[] }[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return chunks;
+    };
+
+    it('asks OpenAI for a stream\'s usage and records it, while the code sees the chunks it always saw', async () => {
+      const asWritten = await read(await program.chatStreamAsWritten(client, 'gpt-4o', PROMPT_SENTINEL));
+      expect(bed.server.requests.at(-1)!.body.stream_options).toBeUndefined();
+
+      const before = bed.count();
+      const chunks = await read(await asking.chatStreamAsWritten(client, 'gpt-4o', PROMPT_SENTINEL));
+      expect(bed.server.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+      expect(chunks).toHaveLength(asWritten.length);
+      expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+      const span = await nextSpan(before);
+      expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12) });
+    });
+
+    it('keeps the usage chunk from the code also when no span is recorded', async () => {
+      const unsampled = trace.setSpanContext(context.active(), { traceId: '3'.repeat(32), spanId: '4'.repeat(16), traceFlags: TraceFlags.NONE });
+      const chunks = await context.with(unsampled, async () => read(await asking.chatStreamAsWritten(client, 'gpt-4o', PROMPT_SENTINEL)));
+      expect(chunks.length).toBeGreaterThan(0);
+      expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    });
+
+    it('leaves alone a body with a spread, which may ask for usage itself: the code sees the usage chunk it asked for', async () => {
+      const chunks = await read(await asking.chatStream(client, 'gpt-4o', PROMPT_SENTINEL, true));
+      expect(chunks.at(-1)?.choices).toEqual([]);
+    });
   });
 
   describe('with a meter provider registered', () => {

@@ -48,3 +48,23 @@ it('rewritten LLM calls keep every type check of their request: a misspelt optio
     rmSync(rewritten);
   }
 });
+
+it('the usage request streamUsage adds type-checks, in a chat completion and a text completion', () => {
+  const input = join(FIXTURES, 'openai/stream-usage.input.ts');
+  const source = [
+    `import OpenAI from 'openai';`,
+    `export const chat = (client: OpenAI) => client.chat.completions.create({ model: 'gpt-4o', messages: [], stream: true });`,
+    `export const text = (client: OpenAI) => client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'hi', stream: true });`,
+    '',
+  ].join('\n');
+  const rewritten = join(FIXTURES, 'openai/stream-usage.rewritten.ts');
+  const output = runEngine(input, source, undefined, undefined, true).output!;
+  expect(output.match(/stream_options: \{ include_usage: true \}/g)).toHaveLength(2);
+  writeFileSync(rewritten, output);
+  try {
+    const { diagnostics } = diagnosticsOf({}, /stream-usage\.rewritten/, [rewritten]);
+    expect(diagnostics).toEqual([]);
+  } finally {
+    rmSync(rewritten);
+  }
+});

@@ -45,7 +45,12 @@ function transform(group: 'queues' | 'llm', file: FileInfo, options: Options): s
   const only = options.only ? String(options.only).split(',') : undefined;
   const targets = targetsFor(loaded.config, only).filter((target) => targetGroup(target) === group);
   const convention = options.convention ?? loaded.config.convention;
-  const result = transformSource(file.source, resolve(file.path), { targets, runtimeBase: base, ...(convention ? { convention } : {}) });
+  const result = transformSource(file.source, resolve(file.path), {
+    targets,
+    runtimeBase: base,
+    ...(convention ? { convention } : {}),
+    ...(loaded.config.streamUsage ? { streamUsage: true } : {}),
+  });
   if (!result) return undefined;
   if (!options.dry) {
     const flavor = flavorFor(resolve(file.path), file.source);

@@ -16,6 +16,7 @@ export interface AnalysisRequest {
   files: string[];
   targets: Target[];
   convention?: LLMConvention;
+  streamUsage?: boolean;
 }
 
 /** A module as analysed: the text the analysis saw, and its rewrite (none when nothing changes). */
@@ -44,6 +45,7 @@ export function analyse(request: AnalysisRequest): Analysis {
     compilerOptions: compilerOptionsFor(request.root),
     runtimeSpecifier: () => 'otelify/runtime',
     ...(request.convention ? { convention: request.convention } : {}),
+    ...(request.streamUsage ? { streamUsage: true } : {}),
     onProgram: (program) => {
       for (const file of program.getSourceFiles()) {
         if (!isBundledLib(file.fileName) && !analysed.has(resolve(file.fileName))) dependencies.push(resolve(file.fileName));
@@ -63,6 +65,7 @@ export function analyseProject(options: ProjectOptions, candidates: Candidate[])
     files: candidates.map((c) => c.path),
     targets: options.targets,
     ...(options.convention ? { convention: options.convention } : {}),
+    ...(options.streamUsage ? { streamUsage: true } : {}),
   });
   if (options.cache) analysisCache(options.root, settingsOf(options))?.write(candidates, analysis);
   return analysis.modules;

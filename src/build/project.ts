@@ -17,6 +17,8 @@ export interface ProjectOptions {
   root: string;
   targets: Target[];
   convention?: LLMConvention | undefined;
+  /** Ask OpenAI for token usage on streams where the code does not. */
+  streamUsage?: boolean | undefined;
   /** Only paths matching one of these are rewritten. */
   include?: RegExp[] | undefined;
   /** Paths never rewritten, on top of the config's globs. */
@@ -54,6 +56,7 @@ export function settingsOf(options: ProjectOptions): unknown {
   return {
     targets: options.targets.map((t) => t.id),
     convention: options.convention,
+    streamUsage: options.streamUsage,
     include: options.include?.map(String),
     exclude: options.exclude?.map(String),
     configExclude: options.configExclude,

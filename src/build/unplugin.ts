@@ -19,6 +19,8 @@ export interface OtelifyPluginOptions {
   root?: string;
   /** Attribute names of LLM spans (default: the config's `convention`, else `llm`). */
   convention?: LLMConvention;
+  /** Ask OpenAI for token usage on streams where the code does not (default: the config's `streamUsage`). */
+  streamUsage?: boolean;
   /** Keep the scan and the analysis in node_modules/.cache/otelify for the next build (default: true). */
   cache?: boolean;
 }
@@ -33,10 +35,12 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   const { config } = loaded;
   const targets = targetsFor(config, options.only);
   const convention = options.convention ?? config.convention;
+  const streamUsage = options.streamUsage ?? config.streamUsage ?? false;
   const project: ProjectOptions = {
     root: resolve(options.root ?? process.cwd()),
     targets,
     convention,
+    streamUsage,
     include: options.include,
     exclude: options.exclude,
     configExclude: config.exclude,
@@ -98,7 +102,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
       const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
       const { transformSource } = await import('../index.js');
-      const result = transformSource(code, path, { targets, ...(convention ? { convention } : {}) });
+      const result = transformSource(code, path, { targets, streamUsage, ...(convention ? { convention } : {}) });
       return result ? { code: result.code, map: result.map } : null;
     },
   };

@@ -58,6 +58,11 @@ export interface InstrumentOptions {
   keepLineNumbers?: boolean;
   /** Attribute names of LLM spans (default `llm`). */
   convention?: LLMConvention;
+  /**
+   * Ask for token usage on streams where the code does not (OpenAI's `stream_options.include_usage`); the
+   * runtime keeps the extra usage-only chunk from the code.
+   */
+  streamUsage?: boolean;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */
   onProgram?: (program: ts.Program) => void;
 }
@@ -94,6 +99,7 @@ class FileInstrumenter {
   private readonly loops: LoopTarget[];
   private readonly requestFieldsWrapped = new Set<ts.Node>();
   private readonly convention: LLMConvention;
+  private readonly streamUsage: boolean;
   private readonly compilerOptions: ts.CompilerOptions;
 
   constructor(
@@ -115,6 +121,7 @@ class FileInstrumenter {
     }
     this.loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
     this.convention = options.convention ?? 'llm';
+    this.streamUsage = options.streamUsage ?? false;
   }
 
   run(): FileOutcome {
@@ -311,6 +318,7 @@ class FileInstrumenter {
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     const client = this.llmClient(target, receiver);
     const model = this.llmModel(target, body);
+    const askForUsage = this.streamUsageAnchor(target, body, client.provider);
     const spec = this.style.object([
       ['provider', this.style.string(model?.provider ?? client.provider)],
       ['operation', this.style.string(target.operation)],
@@ -320,8 +328,10 @@ class FileInstrumenter {
       ['port', client.port],
       ['params', target.settings ? this.literalSettings(body, target.settings) : undefined],
       ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
+      ['streamUsage', askForUsage ? 'true' : undefined],
     ]);
     this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
+    if (askForUsage && target.streamUsage) this.edits.insert(askForUsage.getEnd(), `, ${target.streamUsage.property}: ${target.streamUsage.value}`);
     // A command object (not a literal) can pass through a generic identity without changing any type check.
     if (target.commandRequest) this.edits.wrap(node.getStart(this.file), node.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
     this.done(site);
@@ -329,6 +339,19 @@ class FileInstrumenter {
     if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
       site.note = `${target.modules[0]} ${version} ${target.selfTraces.note}`;
     }
+  }
+
+  /**
+   * With `streamUsage` on: the literal `stream: true` of an inline body that says nothing of usage, for a
+   * provider that accepts the field (the usage request goes right after it). A body with a spread may set it.
+   */
+  private streamUsageAnchor(target: LLMTarget, body: ts.Expression, provider: string): ts.PropertyAssignment | undefined {
+    if (!this.streamUsage || !target.streamUsage?.providers.includes(provider)) return undefined;
+    const literal = unwrapExpression(body);
+    if (!ts.isObjectLiteralExpression(literal) || literal.properties.some((p) => ts.isSpreadAssignment(p))) return undefined;
+    if (findProperty(literal, target.streamUsage.property)) return undefined;
+    const stream = findProperty(literal, 'stream');
+    return stream && ts.isPropertyAssignment(stream) && stream.initializer.kind === ts.SyntaxKind.TrueKeyword ? stream : undefined;
   }
 
   /** The version of the package that `module` resolves to from this file. */

@@ -47,8 +47,12 @@ function chatRequest(body: Shape, call: LLMCall): void {
   });
 }
 
+/** The last chunk of a stream asked for its usage: no choices, only usage. */
+const usageOnly = (chunk: Shape) => Array.isArray(chunk?.choices) && chunk.choices.length === 0 && chunk.usage != null;
+
 adapters['openai.chat'] = {
   request: chatRequest,
+  usageOnly,
   prompt: (body: Shape) => body?.messages,
   response: chatCompletion,
   chunk(value: Shape, call) {
@@ -92,6 +96,7 @@ adapters['openai.responses'] = {
 // Text completions: chat's settings and usage; its chunks and responses are `text_completion` objects.
 adapters['openai.completions'] = {
   request: chatRequest,
+  usageOnly,
   prompt: (body: Shape) => body?.prompt,
   response: chatCompletion,
   chunk(value: Shape, call) {

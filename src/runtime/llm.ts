@@ -42,6 +42,8 @@ export interface LLMSpec {
   /** Literal settings of a request body the rewrite leaves untouched (Vercel `ai`), read as the body would be. */
   params?: LLMSettings;
   convention?: LLMConvention;
+  /** The rewrite asked for a stream's usage where the code did not: the usage-only chunk is kept from the code. */
+  streamUsage?: boolean;
 }
 
 /** Request parameters as an adapter finds them; values of the wrong type are ignored. */
@@ -87,6 +89,8 @@ export interface LLMAdapter {
   chunk?(value: any, call: LLMCall): void;
   /** A result that holds its stream under this key (Bedrock `{ stream }`). */
   streamKey?: string;
+  /** A chunk that carries only usage (OpenAI's answer to `include_usage`). */
+  usageOnly?(chunk: any): boolean;
   /** The result is a stream read by `for await` (a WHATWG `ReadableStream`, a generated SDK's `Stream`). */
   iterable?: boolean;
   /** Takes over ending the span when the result settles later on its own (Vercel `streamText`). */
@@ -476,24 +480,31 @@ export class LLMCall {
     this.end();
   }
 
-  /** An iterator whose every exit ends the span: done, `break` (return), throw, and a failing `next`. */
+  /**
+   * An iterator whose every exit ends the span: done, `break` (return), throw, and a failing `next`. A usage
+   * chunk the rewrite asked for is read and passed over, so the code sees the chunks it always saw.
+   */
   observeIterator<C>(iterator: AsyncIterator<C>): AsyncIterableIterator<C> {
     const call = this;
+    const hidden = this.spec.streamUsage ? this.adapter.usageOnly : undefined;
+    const next = (...args: [] | [unknown]): Promise<IteratorResult<C>> =>
+      iterator.next(...args).then(
+        (step) => {
+          if (step.done) call.end();
+          else {
+            call.chunk(step.value);
+            if (hidden?.(step.value)) return next();
+          }
+          return step;
+        },
+        (error: unknown) => {
+          call.fail(error);
+          call.end();
+          throw error;
+        },
+      );
     return {
-      next(...args: [] | [unknown]) {
-        return iterator.next(...args).then(
-          (step) => {
-            if (step.done) call.end();
-            else call.chunk(step.value);
-            return step;
-          },
-          (error: unknown) => {
-            call.fail(error);
-            call.end();
-            throw error;
-          },
-        );
-      },
+      next,
       return(value?: unknown) {
         call.end();
         return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: value as C });
@@ -628,8 +639,9 @@ export function traceLLM<T>(spec: LLMSpec, call: () => T): T {
   const spanName = name(spec.model) ? `${spec.operation} ${spec.model}` : spec.operation;
   const span = tracer().startSpan(spanName, { kind: SpanKind.CLIENT, attributes });
   const instruments = genAIMetrics();
-  // Nothing records this call (no SDK, or a span sampled out and no metrics): only its context goes on.
-  if (!span.isRecording() && !instruments) return context.with(trace.setSpan(context.active(), span), call);
+  // Nothing records this call (no SDK, or a span sampled out and no metrics): only its context goes on. A
+  // stream whose usage the rewrite asked for is always observed, so its extra chunk never reaches the code.
+  if (!span.isRecording() && !instruments && !spec.streamUsage) return context.with(trace.setSpan(context.active(), span), call);
   const state = new LLMCall(span, spec, adapters[spec.api] ?? {}, convention, instruments);
   if (spec.params) guard(() => state.adapter.request?.(spec.params, state));
   const active = trace.setSpan(context.active(), span).setValue(CALL_KEY, state);

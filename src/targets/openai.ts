@@ -14,6 +14,9 @@ const SETTINGS: Record<string, string[]> = {
   'openai.embeddings': [],
 };
 
+// OpenAI's own API sends a stream's usage only when asked; OpenAI-compatible servers may reject the field.
+const STREAM_USAGE = { property: 'stream_options', value: '{ include_usage: true }', providers: ['openai'] };
+
 function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): LLMTarget {
   return {
     id: `openai.${id}`,
@@ -28,6 +31,7 @@ function call(id: string, types: string[], method: string, declaredIn: string, v
     settings: SETTINGS[api] ?? [],
     model,
     client,
+    ...(method === 'create' && (api === 'openai.chat' || api === 'openai.completions') ? { streamUsage: STREAM_USAGE } : {}),
   };
 }
 

@@ -136,6 +136,11 @@ export interface LLMTarget extends TargetBase {
   model?: { property: string; factories?: Record<string, string> };
   /** For `new Command(...)`: the method that sends it (`client.send(new ConverseCommand(...))`). */
   sendMethod?: string;
+  /**
+   * How to ask for token usage on a stream where the code does not (config `streamUsage`): the property
+   * added next to a literal `stream: true`, and the providers that accept it.
+   */
+  streamUsage?: { property: string; value: string; providers: string[] };
   /** The SDK traces its own calls from this version on; `note` tells the user what that means and how to turn it off. */
   selfTraces?: { since: string; note: string };
   /** What the receiver's `new Client(options)` says of the provider and server. */

@@ -34,13 +34,20 @@ export function fixtureCases(): FixtureCase[] {
   return cases;
 }
 
-export function runEngine(path: string, text = readFileSync(path, 'utf8'), runtimePath = FIXTURE_RUNTIME, convention?: LLMConvention): FileOutcome {
+export function runEngine(
+  path: string,
+  text = readFileSync(path, 'utf8'),
+  runtimePath = FIXTURE_RUNTIME,
+  convention?: LLMConvention,
+  streamUsage?: boolean,
+): FileOutcome {
   const [outcome] = instrumentSources([{ path, text }], {
     targets: builtinTargets,
     // Each file imports the runtime flavour it can load (TypeScript, ES module or CommonJS).
     runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePathFor(runtimePath.replace(/\.ts$/, ''), flavorFor(file, text))),
     compilerOptions: compilerOptionsFor(FIXTURES),
     ...(convention ? { convention } : {}),
+    ...(streamUsage ? { streamUsage } : {}),
   });
   if (!outcome) throw new Error(`no outcome for ${path}`);
   return outcome;

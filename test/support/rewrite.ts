@@ -11,13 +11,16 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  * Rewrites a program with the engine, writes it with the runtime into test/.tmp, and imports it: execution
  * tests run exactly what `otelify apply` would leave in a user's tree.
  */
-export async function importRewritten<T>(inputPath: string, options: { convention?: LLMConvention; promptHash?: boolean } = {}): Promise<T> {
-  const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}`;
+export async function importRewritten<T>(
+  inputPath: string,
+  options: { convention?: LLMConvention; promptHash?: boolean; streamUsage?: boolean } = {},
+): Promise<T> {
+  const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}${options.streamUsage ? '-stream-usage' : ''}`;
   const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
   const runtime = join(dir, 'otelify.runtime.ts');
-  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention);
+  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention, options.streamUsage);
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
   writeFileSync(runtime, runtimeSource('ts', { promptHash: options.promptHash }));
   writeFileSync(output, outcome.output);
