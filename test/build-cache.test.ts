@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyse } from '../src/build/analyse.js';
 import { analysisCache, scanCache } from '../src/build/cache.js';
+import { settingsOf } from '../src/build/project.js';
 import { createPrefilter } from '../src/engine/prefilter.js';
 import { builtinTargets } from '../src/targets/index.js';
 
@@ -26,7 +27,8 @@ function writeProject() {
 
 const candidates = () => [{ path: BROKER, text: readFileSync(BROKER, 'utf8') }];
 const request = () => ({ root: PROJECT, files: [BROKER], targets: builtinTargets });
-const settings = { targets: builtinTargets.map((t) => t.id) };
+// What a plugin with no options keys its caches by, in this project.
+const settings = settingsOf({ root: PROJECT, targets: builtinTargets, configRoot: PROJECT, cache: true });
 
 describe('the analysis kept between builds', () => {
   beforeEach(writeProject);
@@ -71,7 +73,7 @@ describe('the analysis kept between builds', () => {
 
   it('is separate for other settings', () => {
     analysisCache(PROJECT, settings)!.write(candidates(), analyse(request()));
-    const other = analysisCache(PROJECT, { ...settings, convention: 'genai' })!;
+    const other = analysisCache(PROJECT, settingsOf({ root: PROJECT, targets: builtinTargets, configRoot: PROJECT, cache: true, convention: 'genai' }))!;
     expect(other.file).not.toBe(analysisCache(PROJECT, settings)!.file);
     expect(other.read(candidates())).toBeUndefined();
   });

@@ -35,7 +35,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
   const { config } = loaded;
   const targets = targetsFor(config, options.only);
   const convention = options.convention ?? config.convention;
-  const streamUsage = options.streamUsage ?? config.streamUsage ?? false;
+  const streamUsage = options.streamUsage ?? config.streamUsage;
   const project: ProjectOptions = {
     root: resolve(options.root ?? process.cwd()),
     targets,
@@ -102,7 +102,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
       const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
       const { transformSource } = await import('../index.js');
-      const result = transformSource(code, path, { targets, streamUsage, ...(convention ? { convention } : {}) });
+      const result = transformSource(code, path, { targets, ...(streamUsage ? { streamUsage } : {}), ...(convention ? { convention } : {}) });
       return result ? { code: result.code, map: result.map } : null;
     },
   };
