@@ -61,7 +61,7 @@ export const ADVICE: Record<PiiCategory, string> = {
   credential: 'never record it; record the credential type or key id',
   body: 'record its size or content type',
   'user-content': 'record its length or a classification',
-  'llm-content': 'record token counts, the model and a prompt hash (prompt.hash)',
+  'llm-content': 'record token counts, the model and a prompt hash (llm.prompt_hash, which otelify records with promptHash)',
   'special-category': 'do not record it',
 };
 
