@@ -186,6 +186,29 @@ describe('the built app calling an LLM (the openai client against a loopback Ope
   });
 });
 
+describe('the Vite dev server', () => {
+  it('serves modules rewritten as the build does, with a source map', async () => {
+    const { createServer } = await import('vite');
+    const { default: otelify } = await import('../src/build/vite.js');
+    const server = await createServer({
+      configFile: false,
+      root: join(FIXTURES, 'build-app'),
+      logLevel: 'silent',
+      plugins: [otelify({ cache: false })],
+      server: { middlewareMode: true, hmr: false },
+    });
+    try {
+      const served = await server.transformRequest('/orders.ts', { ssr: true });
+      expect(served?.code).toContain('traceSend(');
+      expect(served?.code).toContain('traceProcess(');
+      const map = served?.map as { sources?: string[] } | null | undefined;
+      expect(map?.sources?.some((source) => source.endsWith('orders.ts'))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('one engine for every front door', () => {
   it.each(['orders.ts', 'emails.ts', 'assistant.ts'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
     const file = join(FIXTURES, 'build-app', name);
