@@ -1,6 +1,6 @@
 // Cohere's v2 API (`cohere-ai`): chat and embed, in the SDK's camelCase. Token counts are the model's own
 // (`usage.tokens`); where only billed units are reported, those.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
 
 function cohereUsage(usage: Shape) {
   if (!usage) return undefined;
@@ -45,9 +45,7 @@ adapters['cohere.chat'] = cohereChat(false);
 adapters['cohere.chat-stream'] = cohereChat(true);
 
 adapters['cohere.embed'] = {
-  request(body: Shape, call) {
-    call.request({ model: body?.model });
-  },
+  request: modelOnly,
   response(value: Shape, call) {
     const billed = value?.meta?.billedUnits;
     call.response({ id: value?.id, usage: billed ? { inputTokens: billed.inputTokens } : undefined });

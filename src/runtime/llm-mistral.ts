@@ -1,6 +1,6 @@
 // Mistral's SDK (`@mistralai/mistralai`): chat completions and embeddings, in the SDK's camelCase. Mistral
 // sends usage in a stream's last chunk unasked; prompt tokens include cached ones, as OpenAI's do.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
 
 function mistralCompletion(value: Shape, call: LLMCall): void {
   const finishReasons: Record<number, unknown> = {};
@@ -49,9 +49,7 @@ adapters['mistral.chat'] = mistralChat(false);
 adapters['mistral.chat-stream'] = mistralChat(true);
 
 adapters['mistral.embeddings'] = {
-  request(body: Shape, call) {
-    call.request({ model: body?.model });
-  },
+  request: modelOnly,
   response(value: Shape, call) {
     call.response({ id: value?.id, model: value?.model, usage: value?.usage ? { inputTokens: value.usage.promptTokens } : undefined });
   },

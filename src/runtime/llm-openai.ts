@@ -1,6 +1,6 @@
 // The OpenAI API's shapes (also Azure OpenAI and every OpenAI-compatible service): chat completions,
 // responses and embeddings. Token rules: `prompt_tokens`/`input_tokens` already include cached tokens.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
 
 function outputType(format: unknown): string | undefined {
   if (format === 'json_schema' || format === 'json_object') return 'json';
@@ -105,9 +105,7 @@ adapters['openai.completions'] = {
 };
 
 adapters['openai.embeddings'] = {
-  request(body: Shape, call) {
-    call.request({ model: body?.model });
-  },
+  request: modelOnly,
   prompt: (body: Shape) => body?.input,
   response(value: Shape, call) {
     call.response({ model: value?.model, usage: value?.usage ? { inputTokens: value.usage.prompt_tokens } : undefined });

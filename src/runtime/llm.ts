@@ -100,6 +100,11 @@ export interface LLMAdapter {
 /** Adapters by `LLMSpec.api`; each provider's part of the runtime adds its own. */
 export const adapters: Record<string, LLMAdapter> = {};
 
+/** The request reading of an API whose only setting is the model (embeddings). */
+export function modelOnly(body: Shape, call: LLMCall): void {
+  call.request({ model: body?.model });
+}
+
 let priceOverrides: PriceTable = {};
 let promptHashing = false;
 
