@@ -15,7 +15,7 @@ export interface OtelifyPluginOptions {
   include?: RegExp[];
   /** Extra path patterns never transformed, on top of the config's `exclude` globs (node_modules never is). */
   exclude?: RegExp[];
-  /** The project folder analysed up front in one TypeScript program (default: the working directory). */
+  /** The project folder analysed up front in one TypeScript program (default: the bundler's root, else the working directory). */
   root?: string;
   /** Attribute names of LLM spans (default: the config's `convention`, else `llm`). */
   convention?: LLMConvention;
