@@ -44,6 +44,19 @@ describe('@google/genai, rewritten, against a loopback Gemini API', () => {
     expect(span.attributes).toMatchObject({ 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'STOP' });
   });
 
+  it('records each turn of a chat session with the model and settings the session was created with', async () => {
+    const before = bed.count();
+    const [answer, streamed] = await program.converse(ai, PROMPT_SENTINEL, PROMPT_SENTINEL);
+    expect(answer).toContain(COMPLETION_SENTINEL);
+    expect(streamed).toContain(COMPLETION_SENTINEL);
+    await nextSpan(before + 1);
+    const turns = bed.otel.spans().filter((s) => s.instrumentationScope.name === 'otelify').slice(before);
+    expect(turns.map((s) => s.name)).toEqual(['generate_content gemini-2.5-flash', 'generate_content gemini-2.5-flash']);
+    for (const turn of turns) {
+      expect(turn.attributes).toMatchObject({ 'llm.temperature': 0.5, 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.cost_usd': expect.closeTo(FLASH_COST, 12) });
+    }
+  });
+
   it('records an API error by class and status', async () => {
     const before = bed.count();
     await expect(program.generate(ai, 'error-429', PROMPT_SENTINEL)).rejects.toThrow();

@@ -216,6 +216,16 @@ export function constructionOf(checker: ts.TypeChecker, receiver: ts.Expression)
   return undefined;
 }
 
+/** The `const` a receiver names, when it holds the result of a call of `method` (`ai.chats.create(...)`). */
+export function creatingCallOf(checker: ts.TypeChecker, receiver: ts.Expression, method: string): ts.CallExpression | undefined {
+  const node = unwrapExpression(receiver);
+  if (!ts.isIdentifier(node)) return undefined;
+  const declaration = valueDeclarationOf(checker, node);
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) || !declaration.initializer) return undefined;
+  const initializer = unwrapExpression(declaration.initializer);
+  return ts.isCallExpression(initializer) && ts.isPropertyAccessExpression(initializer.expression) && initializer.expression.name.text === method ? initializer : undefined;
+}
+
 /** The declaration behind a name, through imports (`import { queue } from './queues.js'`). */
 function valueDeclarationOf(checker: ts.TypeChecker, node: ts.Node): ts.Declaration | undefined {
   let symbol = checker.getSymbolAtLocation(node);

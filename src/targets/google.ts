@@ -17,6 +17,18 @@ function call(method: string, operation: string, api: string): LLMTarget {
   };
 }
 
+/** A chat session's turn (`ai.chats.create({ model })`, then `chat.sendMessage({ message })`): a generateContent call. */
+function chatTurn(method: string, api: string): LLMTarget {
+  const turn = call(method, 'generate_content', api);
+  return {
+    ...turn,
+    id: `google-genai.chat.${method}`,
+    match: { kind: 'method', types: ['Chat'], method },
+    settings: turn.settings ?? [],
+    model: { property: 'model', createdBy: 'create' },
+  };
+}
+
 /** `@google/genai`: Gemini through the Gemini API or Vertex AI (`new GoogleGenAI({ vertexai: true })`). */
 export const google: TargetModule = {
   library: 'google-genai',
@@ -24,5 +36,7 @@ export const google: TargetModule = {
     call('generateContent', 'generate_content', 'google.generate'),
     call('generateContentStream', 'generate_content', 'google.generate-stream'),
     call('embedContent', 'embeddings', 'google.embed'),
+    chatTurn('sendMessage', 'google.generate'),
+    chatTurn('sendMessageStream', 'google.generate-stream'),
   ],
 };

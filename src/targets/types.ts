@@ -133,7 +133,12 @@ export interface LLMTarget extends TargetBase {
    * Where the body names the model: a string property, or (Vercel `ai`) a provider factory call such as
    * `openai('gpt-4o')`, whose import says the provider.
    */
-  model?: { property: string; factories?: Record<string, string> };
+  model?: {
+    property: string;
+    factories?: Record<string, string>;
+    /** Where the request names no model, the call that made the receiver may (`ai.chats.create({ model })`). */
+    createdBy?: string;
+  };
   /** For `new Command(...)`: the method that sends it (`client.send(new ConverseCommand(...))`). */
   sendMethod?: string;
   /**
