@@ -65,6 +65,25 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it('follows an InvokeModelWithResponseStream body through the model\'s own stream events, an early exit, or a failure', async () => {
+    const span = await bed.streamExits(
+      async (model) => (await program.invokeStreaming(client, model === 'model' ? HAIKU : model, PROMPT_SENTINEL)).body!,
+      'model',
+      (event) => {
+        const chunk = event.chunk?.bytes ? (JSON.parse(new TextDecoder().decode(event.chunk.bytes)) as { delta?: { text?: string } }) : undefined;
+        return chunk?.delta?.text ?? '';
+      },
+    );
+    expect(span.name).toBe(`chat ${HAIKU}`);
+    expect(span.attributes).toMatchObject({
+      'llm.prompt_tokens': USAGE.input,
+      'llm.response_tokens': USAGE.output,
+      'llm.finish_reason': 'end_turn',
+      'llm.cache_hit': true,
+      'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+    });
+  });
+
   it('reads InvokeModel settings and usage from the model\'s own JSON, leaving the body readable', async () => {
     const before = bed.count();
     const output = await program.invoke(client, 'anthropic.claude-3-5-haiku-20241022-v1:0', PROMPT_SENTINEL);

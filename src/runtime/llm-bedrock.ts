@@ -56,44 +56,71 @@ function json(body: unknown): Shape {
   return typeof parsed === 'object' && parsed !== null ? (parsed as Shape) : undefined;
 }
 
+function invokeRequest(command: Shape, call: LLMCall): void {
+  // The model's own request format: Anthropic's, Meta's, Amazon's and Mistral's names for the same settings.
+  const body = inputOf(command);
+  const request = json(body?.body);
+  const config = request?.textGenerationConfig;
+  call.request({
+    model: body?.modelId,
+    temperature: request?.temperature ?? config?.temperature,
+    maxTokens: request?.max_tokens ?? request?.max_gen_len ?? config?.maxTokenCount,
+    topP: request?.top_p ?? config?.topP,
+    topK: request?.top_k,
+  });
+}
+
+// The model's own request format holds the prompt among its settings: the whole body is hashed.
+function invokePrompt(command: Shape): unknown {
+  const body = inputOf(command)?.body;
+  return typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
+}
+
+/** Anthropic's usage: input tokens without the cached ones, which are added. */
+function anthropicUsage(usage: Shape) {
+  const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  return { inputTokens: usage?.input_tokens + cacheRead + cacheWrite, outputTokens: usage?.output_tokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite };
+}
+
 adapters['bedrock.invoke'] = {
-  request(command: Shape, call) {
-    // The model's own request format: Anthropic's, Meta's, Amazon's and Mistral's names for the same settings.
-    const body = inputOf(command);
-    const request = json(body?.body);
-    const config = request?.textGenerationConfig;
-    call.request({
-      model: body?.modelId,
-      temperature: request?.temperature ?? config?.temperature,
-      maxTokens: request?.max_tokens ?? request?.max_gen_len ?? config?.maxTokenCount,
-      topP: request?.top_p ?? config?.topP,
-      topK: request?.top_k,
-    });
-  },
-  // The model's own request format holds the prompt among its settings: the whole body is hashed.
-  prompt(command: Shape) {
-    const body = inputOf(command)?.body;
-    return typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
-  },
+  request: invokeRequest,
+  prompt: invokePrompt,
   response(value: Shape, call) {
     const response = json(value?.body);
     const usage = response?.usage;
     if (usage && typeof usage.input_tokens === 'number') {
-      // Anthropic models: input tokens without the cached ones.
-      const cacheRead = usage.cache_read_input_tokens ?? 0;
-      const cacheWrite = usage.cache_creation_input_tokens ?? 0;
-      call.response({
-        id: response?.id,
-        model: response?.model,
-        finishReasons: response?.stop_reason ? { 0: response.stop_reason } : {},
-        usage: { inputTokens: usage.input_tokens + cacheRead + cacheWrite, outputTokens: usage.output_tokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite },
-      });
+      call.response({ id: response?.id, model: response?.model, finishReasons: response?.stop_reason ? { 0: response.stop_reason } : {}, usage: anthropicUsage(usage) });
     } else if (typeof response?.prompt_token_count === 'number') {
       // Meta Llama models.
       call.response({
         finishReasons: response.stop_reason ? { 0: response.stop_reason } : {},
         usage: { inputTokens: response.prompt_token_count, outputTokens: response.generation_token_count },
       });
+    }
+  },
+};
+
+// InvokeModelWithResponseStream: `{ body }` streams `{ chunk: { bytes } }`, each the model's own stream event.
+adapters['bedrock.invoke-stream'] = {
+  request: invokeRequest,
+  prompt: invokePrompt,
+  streamKey: 'body',
+  chunk(event: Shape, call) {
+    const chunk = json(event?.chunk?.bytes);
+    if (!chunk) return;
+    if (chunk.type === 'message_start') {
+      // Anthropic models: input tokens come first, output tokens with message_delta.
+      call.response({ id: chunk.message?.id, model: chunk.message?.model, usage: anthropicUsage(chunk.message?.usage) });
+    } else if (chunk.type === 'message_delta') {
+      call.response({ finishReasons: chunk.delta?.stop_reason ? { 0: chunk.delta.stop_reason } : {}, usage: { outputTokens: chunk.usage?.output_tokens } });
+    } else if (chunk.stop_reason) {
+      call.response({ finishReasons: { 0: chunk.stop_reason } });
+    }
+    // Every model's last chunk: Bedrock's own count, used where the model's events gave none.
+    const metrics = chunk['amazon-bedrock-invocationMetrics'];
+    if (metrics && call.usage.inputTokens === undefined) {
+      call.response({ usage: { inputTokens: metrics.inputTokenCount, outputTokens: metrics.outputTokenCount } });
     }
   },
 };

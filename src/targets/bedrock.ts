@@ -18,12 +18,13 @@ function command(name: string, api: string): LLMTarget {
   };
 }
 
-/** AWS Bedrock Runtime: `client.send(new ConverseCommand(...))` and its streaming and InvokeModel siblings. */
+/** AWS Bedrock Runtime: `client.send(new ConverseCommand(...))` and its streaming and InvokeModel siblings (streamed too). */
 export const bedrock: TargetModule = {
   library: 'bedrock',
   targets: [
     command('ConverseCommand', 'bedrock.converse'),
     command('ConverseStreamCommand', 'bedrock.converse-stream'),
     command('InvokeModelCommand', 'bedrock.invoke'),
+    command('InvokeModelWithResponseStreamCommand', 'bedrock.invoke-stream'),
   ],
 };

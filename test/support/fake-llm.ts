@@ -53,7 +53,7 @@ type Api = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'cohere' | 'ollama';
 
 async function route(req: IncomingMessage, res: ServerResponse, path: string, body: any): Promise<void> {
   const gemini = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
-  const bedrock = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
+  const bedrock = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream)$/.exec(path);
   const model: string = gemini ? decodeURIComponent(gemini[1]!) : bedrock ? decodeURIComponent(bedrock[1]!) : String(body.model ?? '');
   const api: Api = gemini
     ? 'gemini'
@@ -68,7 +68,12 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, bo
             : 'openai';
   const status = /^error-(\d{3})/.exec(model)?.[1];
   if (status) return sendError(res, api, Number(status));
-  if (bedrock) return bedrock[2] === 'converse' ? json(res, converse()) : bedrock[2] === 'invoke' ? json(res, message({ model })) : streamConverse(res, model);
+  if (bedrock) {
+    const operation = bedrock[2];
+    if (operation === 'converse') return json(res, converse());
+    if (operation === 'invoke') return json(res, message({ model }));
+    return operation === 'converse-stream' ? streamConverse(res, model) : streamInvoke(res, model);
+  }
   if (path === '/v1/chat/completions') return body.stream ? streamChat(res, body) : json(res, chatCompletion(body));
   if (path === '/v1/responses') return body.stream ? streamResponse(res, body) : json(res, response(body));
   if (path === '/v1/embeddings') return json(res, embeddings(body));
@@ -371,6 +376,28 @@ async function streamConverse(res: ServerResponse, model: string): Promise<void>
       return;
     }
     res.write(eventMessage(type, payload));
+    if (model.startsWith('slow')) await new Promise((r) => setTimeout(r, 50));
+  }
+  res.end();
+}
+
+/** InvokeModelWithResponseStream for an Anthropic model: its stream events as `chunk` payloads of base64 bytes. */
+async function streamInvoke(res: ServerResponse, model: string): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+  const events: unknown[] = [
+    { type: 'message_start', message: { ...message({ model }), content: [], stop_reason: null, usage: anthropicUsage(1) } },
+    ...TEXT_PARTS.map((text) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+    { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: USAGE.output } },
+    // Bedrock adds its own count to every model's last chunk (input without Anthropic's cached tokens).
+    { type: 'message_stop', 'amazon-bedrock-invocationMetrics': { inputTokenCount: USAGE.input - USAGE.cacheRead - USAGE.cacheWrite, outputTokenCount: USAGE.output, invocationLatency: 12, firstByteLatency: 5 } },
+  ];
+  for (const [i, event] of events.entries()) {
+    if (model.startsWith('mid-error') && i === 2) {
+      await new Promise((r) => setTimeout(r, 30));
+      res.destroy();
+      return;
+    }
+    res.write(eventMessage('chunk', { bytes: Buffer.from(JSON.stringify(event)).toString('base64') }));
     if (model.startsWith('slow')) await new Promise((r) => setTimeout(r, 50));
   }
   res.end();
