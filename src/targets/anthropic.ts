@@ -4,7 +4,8 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
   return {
     id: `anthropic.${id}`,
     library: 'anthropic',
-    modules: ['@anthropic-ai/sdk'],
+    // The Bedrock and Vertex clients are the same SDK's clients, published apart.
+    modules: ['@anthropic-ai/sdk', '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk'],
     role: 'llm',
     match: { kind: 'method', types: ['Messages'], method, declaredIn, via },
     provider: 'anthropic',
@@ -13,7 +14,7 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
     request: { arg: 0 },
     settings: ['max_tokens', 'temperature', 'top_p', 'top_k', 'stream'],
     model: { property: 'model' },
-    client: { baseURL: 'baseURL' },
+    client: { baseURL: 'baseURL', providerByClass: { AnthropicBedrock: 'aws.bedrock', AnthropicVertex: 'gcp.vertex_ai' } },
     selfTraces: {
       since: '1.13.0',
       note: 'also emits its own span for each call (a child of otelify\'s) whenever a tracer provider is registered; ANTHROPIC_OPEN_TELEMETRY=false or the client option `openTelemetry: false` keeps only otelify\'s',
