@@ -71,6 +71,16 @@ describe('the analysis kept between builds', () => {
     expect(cache.read(candidates())).toBeUndefined();
   });
 
+  it('is not read by another otelify (another version or build of the engine)', () => {
+    const cache = analysisCache(PROJECT, settings)!;
+    cache.write(candidates(), analyse(request()));
+    expect(cache.read(candidates())).toBeDefined();
+    const stored = JSON.parse(readFileSync(cache.file, 'utf8')) as { engine: string };
+    expect(stored.engine.split('|')[0]).toBe(JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')).version);
+    writeFileSync(cache.file, JSON.stringify({ ...stored, engine: `0.0.0|${stored.engine.split('|').slice(1).join('|')}` }));
+    expect(cache.read(candidates())).toBeUndefined();
+  });
+
   it('is separate for other settings', () => {
     analysisCache(PROJECT, settings)!.write(candidates(), analyse(request()));
     const other = analysisCache(PROJECT, settingsOf({ root: PROJECT, targets: builtinTargets, configRoot: PROJECT, cache: true, convention: 'genai' }))!;

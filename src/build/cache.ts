@@ -168,9 +168,27 @@ function watchedUnder(root: string): string[] {
 function cacheFile(root: string, kind: string, settings: unknown): { file: string; engine: string; nodeModules: string } | undefined {
   const nodeModules = nearest(root, 'node_modules');
   if (!nodeModules) return undefined;
-  const built = statSync(fileURLToPath(import.meta.url));
   const key = hash(JSON.stringify([root, settings]));
-  return { file: join(nodeModules, '.cache', 'otelify', `${kind}-${key.slice(0, 16)}.json`), engine: `${built.mtimeMs}:${built.size}`, nodeModules };
+  return { file: join(nodeModules, '.cache', 'otelify', `${kind}-${key.slice(0, 16)}.json`), engine: engineStamp(), nodeModules };
+}
+
+let stamp: string | undefined;
+
+/**
+ * Which otelify made an outcome: its version (npm gives every installed file the same time, so an upgrade
+ * shows only there) and the engine's and this file's times and sizes (a local build changes those).
+ */
+function engineStamp(): string {
+  if (stamp) return stamp;
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  // Built, these are .js files; the tests run them as .ts sources.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const files = [import.meta.url, new URL(`../engine/instrument${extension}`, import.meta.url).href].map((url) => fileURLToPath(url));
+  stamp = [version, ...files.map((file) => {
+    const { mtimeMs, size } = statSync(file);
+    return `${mtimeMs}:${size}`;
+  })].join('|');
+  return stamp;
 }
 
 /** The file is still there, with the time (and size, when given) it had. */
