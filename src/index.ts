@@ -56,8 +56,8 @@ export function transformSource(code: string, id: string, options: TransformOpti
     runtimeSpecifier: (file) =>
       options.runtimeBase ? runtimeSpecifier(file, code, runtimePathFor(options.runtimeBase, flavorFor(file, code))) : 'otelify/runtime',
     compilerOptions: compilerOptionsFor(dirname(id)),
-    ...(options.convention ? { convention: options.convention } : {}),
-    ...(options.streamUsage ? { streamUsage: true } : {}),
+    convention: options.convention,
+    streamUsage: options.streamUsage,
   });
   if (!outcome) return null;
   if (outcome.parseError) {

@@ -48,8 +48,8 @@ function transform(group: 'queues' | 'llm', file: FileInfo, options: Options): s
   const result = transformSource(file.source, resolve(file.path), {
     targets,
     runtimeBase: base,
-    ...(convention ? { convention } : {}),
-    ...(loaded.config.streamUsage ? { streamUsage: true } : {}),
+    convention,
+    streamUsage: loaded.config.streamUsage,
   });
   if (!result) return undefined;
   if (!options.dry) {

@@ -44,8 +44,8 @@ export function analyse(request: AnalysisRequest): Analysis {
     targets: request.targets,
     compilerOptions: compilerOptionsFor(request.root),
     runtimeSpecifier: () => 'otelify/runtime',
-    ...(request.convention ? { convention: request.convention } : {}),
-    ...(request.streamUsage ? { streamUsage: true } : {}),
+    convention: request.convention,
+    streamUsage: request.streamUsage,
     onProgram: (program) => {
       for (const file of program.getSourceFiles()) {
         if (!isBundledLib(file.fileName) && !analysed.has(resolve(file.fileName))) dependencies.push(resolve(file.fileName));
@@ -64,8 +64,8 @@ export function analyseProject(options: ProjectOptions, candidates: Candidate[])
     root: options.root,
     files: candidates.map((c) => c.path),
     targets: options.targets,
-    ...(options.convention ? { convention: options.convention } : {}),
-    ...(options.streamUsage ? { streamUsage: true } : {}),
+    convention: options.convention,
+    streamUsage: options.streamUsage,
   });
   if (options.cache) analysisCache(options.root, settingsOf(options))?.write(candidates, analysis);
   return analysis.modules;

@@ -19,8 +19,8 @@ interface Stored {
 
 export interface AnalysisCache {
   /** The stored outcome for exactly these candidates, if nothing it depends on has changed since. */
-  read(candidates: readonly { path: string; text: string }[]): AnalysedModule[] | undefined;
-  write(candidates: readonly { path: string; text: string }[], analysis: Analysis): void;
+  read(candidates: readonly Candidate[]): AnalysedModule[] | undefined;
+  write(candidates: readonly Candidate[], analysis: Analysis): void;
   readonly file: string;
 }
 
@@ -34,7 +34,7 @@ export function analysisCache(root: string, settings: unknown): AnalysisCache | 
   const { file, engine, nodeModules } = place;
   // npm rewrites this file on every install, so a changed dependency tree is seen even where no typing read changed.
   const installed = join(nodeModules, '.package-lock.json');
-  const candidatesHash = (candidates: readonly { path: string; text: string }[]) =>
+  const candidatesHash = (candidates: readonly Candidate[]) =>
     hash(JSON.stringify(candidates.map((c) => [c.path, c.text]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1))));
 
   return {

@@ -92,6 +92,12 @@ export function keptAnalysis(options: ProjectOptions, candidates: Candidate[]): 
   return options.cache ? analysisCache(options.root, settingsOf(options))?.read(candidates) : undefined;
 }
 
+/** The project's candidates as analysed: kept from an earlier build, else analysed now (loading the engine). */
+export async function projectAnalysis(options: ProjectOptions): Promise<AnalysedModule[]> {
+  const candidates = findCandidates(options);
+  return keptAnalysis(options, candidates) ?? (await import('./analyse.js')).analyseProject(options, candidates);
+}
+
 /** The built worker script; from `src` (tests) as from `dist` it sits in the package's `dist/build`. */
 const WORKER = new URL('../../dist/build/analyse-worker.js', import.meta.url);
 
@@ -105,9 +111,7 @@ export function analyseInWorker(options: ProjectOptions): Promise<AnalysedModule
     try {
       worker = new Worker(WORKER, { workerData: options });
     } catch {
-      const candidates = findCandidates(options);
-      const kept = keptAnalysis(options, candidates);
-      done(kept ?? import('./analyse.js').then(({ analyseProject }) => analyseProject(options, candidates)));
+      done(projectAnalysis(options));
       return;
     }
     worker.once('message', (modules: AnalysedModule[]) => {

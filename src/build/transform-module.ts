@@ -13,11 +13,7 @@ const prefilter = createPrefilter(targets);
  */
 export function transformForLoader(source: string, filename: string): string | undefined {
   if (!SOURCE.test(filename) || /[\\/]node_modules[\\/]/.test(filename) || !prefilter(source)) return undefined;
-  const transformed = transformSource(source, filename, {
-    targets,
-    ...(config.convention ? { convention: config.convention } : {}),
-    ...(config.streamUsage ? { streamUsage: true } : {}),
-  });
+  const transformed = transformSource(source, filename, { targets, convention: config.convention, streamUsage: config.streamUsage });
   if (!transformed) return undefined;
   const map = Buffer.from(transformed.map.toString()).toString('base64');
   return `${transformed.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`;

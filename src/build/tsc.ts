@@ -32,7 +32,7 @@ export default function otelifyProgram(program: TS.Program, host: TS.CompilerHos
     // No source map links the rewritten text to the file, so every line keeps its number.
     keepLineNumbers: true,
     convention: config.convention,
-    ...(config.streamUsage ? { streamUsage: true } : {}),
+    streamUsage: config.streamUsage,
   });
   const rewritten = new Map<string, string>();
   for (const outcome of outcomes) if (outcome.output !== undefined) rewritten.set(resolve(outcome.path), outcome.output);

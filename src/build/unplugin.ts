@@ -102,7 +102,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
       const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
       const { transformSource } = await import('../index.js');
-      const result = transformSource(code, path, { targets, ...(streamUsage ? { streamUsage } : {}), ...(convention ? { convention } : {}) });
+      const result = transformSource(code, path, { targets, convention, streamUsage });
       return result ? { code: result.code, map: result.map } : null;
     },
   };

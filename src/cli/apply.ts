@@ -102,7 +102,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     compilerOptions: compilerOptionsFor(resolve(paths[0]!)),
     runtimeSpecifier: () => RUNTIME_PLACEHOLDER,
     convention: options.convention ?? config.convention,
-    ...(config.streamUsage ? { streamUsage: true } : {}),
+    streamUsage: config.streamUsage,
   });
   const changedFiles = outcomes.filter((o) => o.output !== undefined).map((o) => o.path);
   const runtimeBase = config.runtimeFile

@@ -319,8 +319,8 @@ class FileInstrumenter {
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     const client = this.llmClient(target, receiver);
     // A chat session's turn: the call that made the session names the model and its settings.
-    const creation = target.model?.createdBy && receiver ? creatingCallOf(this.checker, receiver, target.model.createdBy) : undefined;
-    const model = this.llmModel(target, body) ?? (creation?.arguments[0] ? this.llmModel(target, creation.arguments[0]) : undefined);
+    const createdWith = target.model?.createdBy && receiver ? creatingCallOf(this.checker, receiver, target.model.createdBy)?.arguments[0] : undefined;
+    const model = this.llmModel(target, body) ?? (createdWith ? this.llmModel(target, createdWith) : undefined);
     const askForUsage = this.streamUsageAnchor(target, body, client.provider);
     const spec = this.style.object([
       ['provider', this.style.string(model?.provider ?? client.provider)],
@@ -329,7 +329,7 @@ class FileInstrumenter {
       ['model', model?.name],
       ['server', client.server ? this.style.string(client.server) : undefined],
       ['port', client.port],
-      ['params', target.settings ? (this.literalSettings(body, target.settings) ?? (creation?.arguments[0] ? this.literalSettings(creation.arguments[0], target.settings) : undefined)) : undefined],
+      ['params', target.settings ? (this.literalSettings(body, target.settings) ?? (createdWith ? this.literalSettings(createdWith, target.settings) : undefined)) : undefined],
       ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
       ['streamUsage', askForUsage ? 'true' : undefined],
     ]);

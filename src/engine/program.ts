@@ -73,7 +73,7 @@ let libFiles: Map<string, string> | undefined;
 export const isBundledLib = (fileName: string) => fileName.startsWith(`${LIB_FOLDER}/`);
 
 function libText(fileName: string): string | undefined {
-  if (!fileName.startsWith(`${LIB_FOLDER}/`)) return undefined;
+  if (!isBundledLib(fileName)) return undefined;
   libFiles ??= new Map(getLibFiles().map((f) => [f.fileName, f.text]));
   return libFiles.get(fileName.slice(LIB_FOLDER.length + 1));
 }

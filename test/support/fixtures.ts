@@ -46,8 +46,8 @@ export function runEngine(
     // Each file imports the runtime flavour it can load (TypeScript, ES module or CommonJS).
     runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePathFor(runtimePath.replace(/\.ts$/, ''), flavorFor(file, text))),
     compilerOptions: compilerOptionsFor(FIXTURES),
-    ...(convention ? { convention } : {}),
-    ...(streamUsage ? { streamUsage } : {}),
+    convention,
+    streamUsage,
   });
   if (!outcome) throw new Error(`no outcome for ${path}`);
   return outcome;
