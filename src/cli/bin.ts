@@ -17,7 +17,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('otelify')
-  .description('Adds OpenTelemetry context propagation and spans to message-queue call sites by rewriting your source.')
+  .description('Adds OpenTelemetry to a Node/TypeScript codebase by rewriting its source: context propagation through message queues, LLM call spans without content, and a check that keeps personal data out of spans.')
   .version(version)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
