@@ -3,7 +3,7 @@
 // kept analysis serves, and (but for esbuild) only in their worker thread.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ts } from '@ts-morph/common';
+import { ts } from '../engine/typescript.cjs';
 import type { LLMConvention } from '../engine/instrument.js';
 import { instrumentSources } from '../engine/instrument.js';
 import { compilerOptionsFor, isBundledLib } from '../engine/program.js';

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { ts } from '../engine/typescript.cjs';
 import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';

@@ -1,4 +1,4 @@
-import { ts } from '@ts-morph/common';
+import { ts } from './typescript.cjs';
 import type { EditList } from './edits.js';
 
 /** The local name rewritten code uses for the otelify runtime. */

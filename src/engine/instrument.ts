@@ -1,5 +1,5 @@
 import type { SourceMap } from 'magic-string';
-import { ts } from '@ts-morph/common';
+import { ts } from './typescript.cjs';
 import type { ArgRef, ConsumeTarget, DestinationRule, LLMTarget, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
 import { EditList } from './edits.js';
 import { providerFromURL } from '../targets/llm-providers.js';

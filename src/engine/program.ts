@@ -1,6 +1,6 @@
 import { isBuiltin } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { getLibFiles, ts } from '@ts-morph/common';
+import { getLibFiles, ts } from './typescript.cjs';
 
 export interface SourceInput {
   path: string;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ts } from '@ts-morph/common';
+import { ts } from './typescript.cjs';
 
 /**
  * True when `fileName` belongs to one of the packages: under `node_modules/<pkg>/`, or in a folder whose

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ts } from '@ts-morph/common';
+import { ts } from '../engine/typescript.cjs';
 import type { PriceTable } from './llm-prices.js';
 
 export type RuntimeFlavor = 'ts' | 'esm' | 'cjs';
