@@ -75,13 +75,15 @@ async function build(bundler: string): Promise<string> {
           output: { path: dir, filename: 'orders.mjs', module: true, library: { type: 'module' }, chunkFormat: 'module' },
           externalsType: 'module',
           externals: Object.fromEntries(EXTERNAL.map((name) => [name, name])),
-          resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
+          resolve: { extensions: ['.ts', '.tsx', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } },
           module: {
-            rules: [
+            rules:
               bundler === 'rspack'
-                ? { test: /\.ts$/, loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript' } } }, type: 'javascript/auto' }
-                : { test: /\.ts$/, loader: join(ROOT, 'test/support/esbuild-loader.cjs') },
-            ],
+                ? [
+                    { test: /\.ts$/, loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript' } } }, type: 'javascript/auto' },
+                    { test: /\.tsx$/, loader: 'builtin:swc-loader', options: { jsc: { parser: { syntax: 'typescript', tsx: true } } }, type: 'javascript/auto' },
+                  ]
+                : [{ test: /\.tsx?$/, loader: join(ROOT, 'test/support/esbuild-loader.cjs') }],
           },
           plugins: [otelify()],
         }).run((error, stats) => (error || stats?.hasErrors() ? fail(error ?? new Error(stats?.toString())) : done())),
@@ -146,6 +148,25 @@ describe('the built app against RabbitMQ', async () => {
       await close();
     }
   });
+
+  it.runIf(available).each(BUNDLERS)('%s: a TSX module publishes in the trace too, its JSX compiled as written', async (bundler) => {
+    otel.reset();
+    const program = (await import(pathToFileURL(join(OUT, bundler, 'orders.mjs')).href)) as Program;
+    const url = 'amqp://guest:guest@127.0.0.1:5672';
+    const queue = `otelify-build-receipts-${bundler}-${process.pid}`;
+    const received: string[] = [];
+    const close = await program.startConsumer(url, queue, (body) => received.push(body));
+    try {
+      await trace.getTracer('test').startActiveSpan('checkout', (span) => program.sendReceipt(url, queue, { id: 'o-7', lines: ['tea', 'cake'] }).finally(() => span.end()));
+      const consumer = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CONSUMER), 5000, 'the consumer span');
+      const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
+      expect(producer.name).toBe(`publish ${queue}`);
+      expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
+      expect(received).toEqual(['<receipt order="o-7"><line>tea</line><line>cake</line></receipt>']);
+    } finally {
+      await close();
+    }
+  });
 });
 
 describe('the built app against Redis (BullMQ)', async () => {
@@ -203,6 +224,9 @@ describe('the Vite dev server', () => {
       expect(served?.code).toContain('traceProcess(');
       const map = served?.map as { sources?: string[] } | null | undefined;
       expect(map?.sources?.some((source) => source.endsWith('orders.ts'))).toBe(true);
+      const tsx = await server.transformRequest('/receipt.tsx', { ssr: true });
+      expect(tsx?.code).toContain('traceSend(');
+      expect((tsx?.map as { sources?: string[] } | null | undefined)?.sources?.some((source) => source.endsWith('receipt.tsx'))).toBe(true);
     } finally {
       await server.close();
     }
@@ -210,7 +234,7 @@ describe('the Vite dev server', () => {
 });
 
 describe('one engine for every front door', () => {
-  it.each(['orders.ts', 'emails.ts', 'assistant.ts'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
+  it.each(['orders.ts', 'emails.ts', 'assistant.ts', 'receipt.tsx'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
     const file = join(FIXTURES, 'build-app', name);
     const code = readFileSync(file, 'utf8');
     const viaPlugin = transformSource(code, file)!.code;
@@ -256,6 +280,7 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
     // Imported modules are compiled instrumented too, not only the roots.
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/emails.js'), 'utf8')).toMatch(/otelify\.traceProcess\(\{ system: 'bullmq'/);
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/assistant.js'), 'utf8')).toMatch(/otelify\.traceLLM\(\{ provider: 'openai', operation: 'chat'/);
+    expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/receipt.js'), 'utf8')).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
   });
 
   it('keeps line numbers, so stack traces point at the original lines', () => {

@@ -2,6 +2,6 @@
 const { transformSync } = require('esbuild');
 
 module.exports = function esbuildLoader(source, map) {
-  const result = transformSync(source, { loader: 'ts', sourcemap: 'external', sourcefile: this.resourcePath, format: 'esm' });
+  const result = transformSync(source, { loader: this.resourcePath.endsWith('.tsx') ? 'tsx' : 'ts', sourcemap: 'external', sourcefile: this.resourcePath, format: 'esm' });
   this.callback(null, result.code, result.map || map);
 };

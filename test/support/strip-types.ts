@@ -9,12 +9,12 @@ export default function stripTypes() {
     // TypeScript sources import each other as `./x.js`.
     resolveId(source: string, importer?: string) {
       if (!importer || !source.startsWith('.') || !source.endsWith('.js')) return null;
-      const candidate = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
-      return existsSync(candidate) ? candidate : null;
+      const candidates = ['.ts', '.tsx'].map((extension) => resolve(dirname(importer), source.replace(/\.js$/, extension)));
+      return candidates.find((candidate) => existsSync(candidate)) ?? null;
     },
     async transform(code: string, id: string) {
-      if (!id.endsWith('.ts')) return null;
-      const result = await transform(code, { loader: 'ts', sourcemap: true, sourcefile: id, format: 'esm' });
+      if (!/\.tsx?$/.test(id)) return null;
+      const result = await transform(code, { loader: id.endsWith('.tsx') ? 'tsx' : 'ts', sourcemap: true, sourcefile: id, format: 'esm' });
       return { code: result.code, map: result.map };
     },
   };
