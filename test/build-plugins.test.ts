@@ -149,20 +149,26 @@ describe('the built app against RabbitMQ', async () => {
     }
   });
 
-  it.runIf(available).each(BUNDLERS)('%s: a TSX module publishes in the trace too, its JSX compiled as written', async (bundler) => {
+  // Modules the bundler compiles its own way: TSX (whose JSX each bundler compiles) and plain JavaScript.
+  const otherModules = BUNDLERS.flatMap((bundler) => [
+    { bundler, kind: 'TSX', send: (program: Program, url: string, queue: string) => program.sendReceipt(url, queue, { id: 'o-7', lines: ['tea', 'cake'] }), body: '<receipt order="o-7"><line>tea</line><line>cake</line></receipt>' },
+    { bundler, kind: 'JavaScript', send: (program: Program, url: string, queue: string) => program.recordAudit(url, queue, { order: 'o-7', action: 'paid' }), body: '{"order":"o-7","action":"paid"}' },
+  ]);
+
+  it.runIf(available).each(otherModules)('$bundler: a $kind module publishes in the trace too', async ({ bundler, kind, send, body }) => {
     otel.reset();
     const program = (await import(pathToFileURL(join(OUT, bundler, 'orders.mjs')).href)) as Program;
     const url = 'amqp://guest:guest@127.0.0.1:5672';
-    const queue = `otelify-build-receipts-${bundler}-${process.pid}`;
+    const queue = `otelify-build-${kind}-${bundler}-${process.pid}`;
     const received: string[] = [];
-    const close = await program.startConsumer(url, queue, (body) => received.push(body));
+    const close = await program.startConsumer(url, queue, (text) => received.push(text));
     try {
-      await trace.getTracer('test').startActiveSpan('checkout', (span) => program.sendReceipt(url, queue, { id: 'o-7', lines: ['tea', 'cake'] }).finally(() => span.end()));
+      await trace.getTracer('test').startActiveSpan('checkout', (span) => send(program, url, queue).finally(() => span.end()));
       const consumer = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CONSUMER), 5000, 'the consumer span');
       const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
       expect(producer.name).toBe(`publish ${queue}`);
       expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
-      expect(received).toEqual(['<receipt order="o-7"><line>tea</line><line>cake</line></receipt>']);
+      expect(received).toEqual([body]);
     } finally {
       await close();
     }
@@ -234,7 +240,7 @@ describe('the Vite dev server', () => {
 });
 
 describe('one engine for every front door', () => {
-  it.each(['orders.ts', 'emails.ts', 'assistant.ts', 'receipt.tsx'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
+  it.each(['orders.ts', 'emails.ts', 'assistant.ts', 'receipt.tsx', 'audit.js'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
     const file = join(FIXTURES, 'build-app', name);
     const code = readFileSync(file, 'utf8');
     const viaPlugin = transformSource(code, file)!.code;
@@ -281,6 +287,7 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/emails.js'), 'utf8')).toMatch(/otelify\.traceProcess\(\{ system: 'bullmq'/);
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/assistant.js'), 'utf8')).toMatch(/otelify\.traceLLM\(\{ provider: 'openai', operation: 'chat'/);
     expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/receipt.js'), 'utf8')).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
+    expect(readFileSync(join(ROOT, 'test/.tmp/tsc-app/audit.js'), 'utf8')).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
   });
 
   it('keeps line numbers, so stack traces point at the original lines', () => {
