@@ -43,6 +43,14 @@ async function build(bundler: string): Promise<string> {
       await bundle.write({ file, format: 'es', sourcemap: true });
       break;
     }
+    case 'rolldown': {
+      const { rolldown } = await import('rolldown');
+      const { default: otelify } = await import('../src/build/rolldown.js');
+      const bundle = await rolldown({ input: ENTRY, external: EXTERNAL, platform: 'node', plugins: [otelify()], logLevel: 'silent' });
+      await bundle.write({ file, format: 'es', sourcemap: true });
+      await bundle.close();
+      break;
+    }
     case 'vite': {
       const { build: vite } = await import('vite');
       const { default: otelify } = await import('../src/build/vite.js');
@@ -56,6 +64,24 @@ async function build(bundler: string): Promise<string> {
           sourcemap: true,
           minify: false,
           rollupOptions: { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' } },
+        },
+      });
+      break;
+    }
+    case 'vite 8': {
+      // Vite 8 bundles with Rolldown and strips types with Oxc, not esbuild.
+      const { build: vite } = await import('vite8');
+      const { default: otelify } = await import('../src/build/vite.js');
+      await vite({
+        configFile: false,
+        logLevel: 'silent',
+        plugins: [otelify()],
+        build: {
+          ssr: ENTRY,
+          outDir: dir,
+          sourcemap: true,
+          minify: false,
+          rolldownOptions: { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' } },
         },
       });
       break;
@@ -94,7 +120,7 @@ async function build(bundler: string): Promise<string> {
   return file;
 }
 
-const BUNDLERS = ['esbuild', 'rollup', 'vite', 'webpack', 'rspack'];
+const BUNDLERS = ['esbuild', 'rollup', 'rolldown', 'vite', 'vite 8', 'webpack', 'rspack'];
 
 describe.each(BUNDLERS)('the %s plugin', (bundler) => {
   let file: string;
@@ -214,8 +240,8 @@ describe('the built app calling an LLM (the openai client against a loopback Ope
 });
 
 describe('the Vite dev server', () => {
-  it('serves modules rewritten as the build does, with a source map', async () => {
-    const { createServer } = await import('vite');
+  it.each(['vite', 'vite8'])('%s serves modules rewritten as the build does, with a source map', async (vite) => {
+    const { createServer } = (await import(vite)) as typeof import('vite');
     const { default: otelify } = await import('../src/build/vite.js');
     const server = await createServer({
       configFile: false,
