@@ -51,38 +51,17 @@ async function build(bundler: string): Promise<string> {
       await bundle.close();
       break;
     }
-    case 'vite': {
-      const { build: vite } = await import('vite');
-      const { default: otelify } = await import('../src/build/vite.js');
-      await vite({
-        configFile: false,
-        logLevel: 'silent',
-        plugins: [otelify()],
-        build: {
-          ssr: ENTRY,
-          outDir: dir,
-          sourcemap: true,
-          minify: false,
-          rollupOptions: { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' } },
-        },
-      });
-      break;
-    }
+    case 'vite':
     case 'vite 8': {
-      // Vite 8 bundles with Rolldown and strips types with Oxc, not esbuild.
-      const { build: vite } = await import('vite8');
+      // Vite 8 bundles with Rolldown (options under `rolldownOptions`) and strips types with Oxc, not esbuild.
+      const { build: vite } = (await import(bundler === 'vite' ? 'vite' : 'vite8')) as typeof import('vite8');
       const { default: otelify } = await import('../src/build/vite.js');
+      const bundling = { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' as const } };
       await vite({
         configFile: false,
         logLevel: 'silent',
         plugins: [otelify()],
-        build: {
-          ssr: ENTRY,
-          outDir: dir,
-          sourcemap: true,
-          minify: false,
-          rolldownOptions: { external: EXTERNAL, output: { entryFileNames: 'orders.mjs', format: 'es' } },
-        },
+        build: { ssr: ENTRY, outDir: dir, sourcemap: true, minify: false, ...(bundler === 'vite' ? { rollupOptions: bundling } : { rolldownOptions: bundling }) },
       });
       break;
     }
