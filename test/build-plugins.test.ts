@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpanKind, trace } from '@opentelemetry/api';
@@ -240,6 +240,34 @@ describe('the Vite dev server', () => {
       expect((tsx?.map as { sources?: string[] } | null | undefined)?.sources?.some((source) => source.endsWith('receipt.tsx'))).toBe(true);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('esbuild rebuilding (watch mode, context.rebuild)', () => {
+  it('warns of a module that imports a library only after the plugin started, and instruments the others as before', async () => {
+    const dir = join(ROOT, 'test/.tmp/esbuild-rebuild');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const publisher = (queue: string) =>
+      `import amqp from 'amqplib';\nexport async function ${queue}(url: string) {\n  const channel = await (await amqp.connect(url)).createChannel();\n  channel.sendToQueue('${queue}', Buffer.from('x'));\n}\n`;
+    writeFileSync(join(dir, 'orders.ts'), publisher('orders'));
+    writeFileSync(join(dir, 'main.ts'), "export * from './orders.js';\n");
+    const { context } = await import('esbuild');
+    const { default: otelify } = await import('../src/build/esbuild.js');
+    const options = { entryPoints: [join(dir, 'main.ts')], bundle: true, write: false, format: 'esm' as const, platform: 'node' as const, external: ['amqplib', 'otelify/runtime'], logLevel: 'silent' as const };
+    const build = await context({ ...options, plugins: [otelify({ root: dir, cache: false })] });
+    try {
+      expect((await build.rebuild()).warnings).toEqual([]);
+      writeFileSync(join(dir, 'refunds.ts'), publisher('refunds'));
+      writeFileSync(join(dir, 'main.ts'), "export * from './orders.js';\nexport * from './refunds.js';\n");
+      const rebuilt = await build.rebuild();
+      expect(rebuilt.warnings.map((w) => w.text)).toEqual([expect.stringMatching(/refunds\.ts imports amqplib but is not instrumented: .* Restart the build/)]);
+      const code = rebuilt.outputFiles![0]!.text;
+      expect(code).toMatch(/traceSend\)?\(\{\s*system: "rabbitmq",\s*operation: "publish",\s*destination: "orders"/);
+      expect(code).not.toMatch(/destination: "refunds"/);
+    } finally {
+      await build.dispose();
     }
   });
 });

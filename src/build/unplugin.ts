@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { PluginBuild } from 'esbuild';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
 import { loadConfig, targetsFor } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
-import { createPrefilter } from '../engine/prefilter.js';
+import { createPrefilter, escapeRegExp } from '../engine/prefilter.js';
 import type { AnalysedModule } from './analyse.js';
+import type { Candidate } from './cache.js';
 import { analyseInWorker, findCandidates, includedIn, keptAnalysis, type ProjectOptions } from './project.js';
 
 export interface OtelifyPluginOptions {
@@ -73,6 +75,23 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     return analysis;
   };
 
+  // esbuild fixes a plugin's filter when the plugin is set up: under --watch or rebuild(), a module that starts
+  // importing an instrumented library later is bundled as written. esbuild asks plugins about each import of
+  // those libraries, naming the importer, so such a module is found without a scan and reported.
+  const warnOfLateCandidates = (candidates: Candidate[]) => (build: PluginBuild) => {
+    const known = new Set(candidates.map((c) => resolve(c.path)));
+    const libraries = [...new Set(targets.flatMap((t) => t.modules))];
+    const inProject = (path: string) => {
+      const fromRoot = relative(project.root, path);
+      return !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
+    };
+    build.onResolve({ filter: new RegExp(`^(?:${libraries.map(escapeRegExp).join('|')})(?:/|$)`) }, ({ path, importer }) =>
+      importer && !known.has(resolve(importer)) && inProject(importer) && isIncluded(importer)
+        ? { warnings: [{ text: `otelify: ${relative(process.cwd(), importer)} imports ${path} but is not instrumented: it began to after the plugin started, when esbuild fixed its filter. Restart the build to instrument it.` }] }
+        : undefined,
+    );
+  };
+
   return {
     name: 'otelify',
     // The bundler's own idea of the project folder, unless the options name one.
@@ -87,7 +106,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     rspack(compiler) {
       if (!options.root) project.root = compiler.context;
     },
-    esbuild: esbuildCandidates ? { onLoadFilter: exactly(esbuildCandidates.map((c) => c.path)) } : {},
+    esbuild: esbuildCandidates ? { onLoadFilter: exactly(esbuildCandidates.map((c) => c.path)), setup: warnOfLateCandidates(esbuildCandidates) } : {},
     buildStart() {
       void startAnalysis();
     },
@@ -111,7 +130,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
 /** A filter matching exactly these paths (esbuild's Go regular expressions: no lookaround). */
 function exactly(paths: string[]): RegExp {
   if (paths.length === 0) return /^$/;
-  return new RegExp(`^(?:${paths.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+  return new RegExp(`^(?:${paths.map(escapeRegExp).join('|')})$`);
 }
 
 export const unplugin = createUnplugin(unpluginFactory);

@@ -1,6 +1,7 @@
 import type { Target } from '../targets/types.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The text as a regular expression matching just it (also inside esbuild's Go filters). */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * A cheap text test run before any parsing: a file can only hold a call site if it names one of the
@@ -16,7 +17,7 @@ export function createPrefilter(targets: Target[]): (text: string) => boolean {
     else if (target.match.kind === 'new') words.add(target.match.class);
   }
   if (modules.size === 0) return () => false;
-  const modulePattern = new RegExp(`['"\`](?:${[...modules].map(escape).join('|')})(?:['"\`/])`);
-  const wordPattern = words.size > 0 ? new RegExp(`\\b(?:${[...words].map(escape).join('|')})\\b`) : undefined;
+  const modulePattern = new RegExp(`['"\`](?:${[...modules].map(escapeRegExp).join('|')})(?:['"\`/])`);
+  const wordPattern = words.size > 0 ? new RegExp(`\\b(?:${[...words].map(escapeRegExp).join('|')})\\b`) : undefined;
   return (text) => modulePattern.test(text) || (wordPattern !== undefined && wordPattern.test(text) && /\bimport\b|\brequire\s*\(/.test(text));
 }
