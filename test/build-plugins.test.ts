@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpanKind, trace } from '@opentelemetry/api';
@@ -293,6 +293,19 @@ describe('one engine for every front door', () => {
     // `only: ['llm']` leaves the queue calls of orders.ts alone.
     expect(await plugin.transform(readFileSync(ENTRY, 'utf8'), ENTRY)).toBeNull();
   });
+
+  it("rewrites every golden fixture as `otelify apply` did, but for the runtime's import, from one analysis of the fixtures folder", async () => {
+    const { projectAnalysis } = await import('../src/build/project.js');
+    const analysed = new Map((await projectAnalysis({ root: FIXTURES, targets: builtinTargets, configRoot: FIXTURES, cache: false })).map((m) => [resolve(m.path), m.code]));
+    const inputs = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((name) => /\.input\.[cm]?[jt]sx?$/.test(name));
+    expect(inputs.length).toBeGreaterThan(60);
+    for (const name of inputs) {
+      const golden = join(FIXTURES, name.replace('.input.', '.output.'));
+      // The codemod imports the runtime file it writes; the plugins import the package's.
+      const expected = existsSync(golden) ? readFileSync(golden, 'utf8').replace(/'\.\.\/otelify\.runtime\.c?js'/g, "'otelify/runtime'") : undefined;
+      expect(analysed.get(resolve(FIXTURES, name)), name).toBe(expected);
+    }
+  }, 60_000);
 
   it('leaves a file that `otelify apply` already rewrote alone', () => {
     const output = readFileSync(join(FIXTURES, 'amqplib/publish.output.ts'), 'utf8');
