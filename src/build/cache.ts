@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nearest } from '../files/nearest.js';
 import type { Analysis, AnalysedModule } from './analyse.js';
 
 interface Stored {
@@ -40,13 +41,8 @@ export function analysisCache(root: string, settings: unknown): AnalysisCache | 
   return {
     file,
     read(candidates) {
-      let stored: Stored;
-      try {
-        stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-      } catch {
-        return undefined;
-      }
-      if (stored.engine !== engine || stored.candidates !== candidatesHash(candidates)) return undefined;
+      const stored = readKept<Stored>(file, engine);
+      if (!stored || stored.candidates !== candidatesHash(candidates)) return undefined;
       return stored.dependencies.every(([path, mtimeMs, size]) => unchanged(path, mtimeMs, size)) ? stored.modules : undefined;
     },
     write(candidates, analysis) {
@@ -98,13 +94,8 @@ export function scanCache(root: string, settings: unknown): ScanCache | undefine
   const { file, engine } = place;
   return {
     read(isCandidate) {
-      let stored: StoredScan;
-      try {
-        stored = JSON.parse(readFileSync(file, 'utf8')) as StoredScan;
-      } catch {
-        return undefined;
-      }
-      if (stored.engine !== engine || !stored.watched.every(([path, mtimeMs]) => unchanged(path, mtimeMs))) return undefined;
+      const stored = readKept<StoredScan>(file, engine);
+      if (!stored || !stored.watched.every(([path, mtimeMs]) => unchanged(path, mtimeMs))) return undefined;
       const candidates: Candidate[] = [];
       let changed = false;
       for (const entry of stored.files) {
@@ -197,6 +188,16 @@ function unchanged(path: string, mtimeMs: number, size?: number): boolean {
   return now !== undefined && now.mtimeMs === mtimeMs && (size === undefined || now.size === size);
 }
 
+/** What a cache file holds, if it is there, whole, and written by this otelify. */
+function readKept<T extends { engine: string }>(file: string, engine: string): T | undefined {
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as T;
+    return stored.engine === engine ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Another build may read the file at any moment: it sees the old one or the new one, never half of one. */
 function writeWhole(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -206,10 +207,3 @@ function writeWhole(file: string, value: unknown): void {
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
-
-function nearest(from: string, name: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, name))) return join(dir, name);
-    if (dirname(dir) === dir) return undefined;
-  }
-}

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import { nearest } from '../files/nearest.js';
 import { runtimeExtension, type RuntimeFlavor } from './source.js';
 
 /** Which flavor of the runtime a file can import: TypeScript, or JavaScript as ESM or CommonJS. */
@@ -33,15 +34,11 @@ export function runtimeSpecifier(file: string, text: string, runtimePath: string
 }
 
 function packageType(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    const pkg = join(current, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type;
-      } catch {
-        return undefined;
-      }
-    }
-    if (dirname(current) === current) return undefined;
+  const pkg = nearest(dir, 'package.json');
+  if (!pkg) return undefined;
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: string }).type;
+  } catch {
+    return undefined;
   }
 }
