@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Puts @confluentinc/kafka-javascript's typings (only) into node_modules for the fixtures that import it:
+    // installing the package would run its librdkafka build.
+    globalSetup: ['test/support/typings.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: broker tests share RabbitMQ/Redis/NATS, so files run one after another.

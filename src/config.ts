@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LLMConvention } from './engine/instrument.js';
-import type { PriceTable } from './runtime/llm-prices.js';
+import type { PriceTable } from '@otelify/runtime';
 import { builtinTargets, type Target } from './targets/index.js';
 
 /** What `otelify.config.{json,js,mjs,ts}` or the `otelify` key of package.json may set. */
@@ -15,7 +15,12 @@ export interface OtelifyConfig {
   disable?: string[];
   /** Extra targets, in the same shape as the built-in ones (see src/targets). */
   targets?: Target[];
-  /** Where `otelify apply` writes the runtime helper, relative to the config's folder. */
+  /**
+   * `package` (default): rewritten code imports `@otelify/runtime`, which `apply` adds to each package's
+   * dependencies. `vendor`: `apply` writes the runtime into each package's source root instead.
+   */
+  runtime?: RuntimeMode;
+  /** Where `otelify apply` writes a vendored runtime, relative to the config's folder (implies `runtime: "vendor"`). */
   runtimeFile?: string;
   /** Attribute names of LLM spans: `llm` (default), `genai` (OpenTelemetry GenAI conventions v1.41) or `both`. */
   convention?: LLMConvention;
@@ -88,8 +93,10 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtimeFile', 'convention', 'prices', 'promptHash', 'streamUsage', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtime', 'runtimeFile', 'convention', 'prices', 'promptHash', 'streamUsage', 'check']);
 export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
+export type RuntimeMode = 'package' | 'vendor';
+export const RUNTIME_MODES: readonly RuntimeMode[] = ['package', 'vendor'];
 
 function validate(value: unknown, source: string): OtelifyConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${source}: the config must be an object`);
@@ -105,6 +112,9 @@ function validate(value: unknown, source: string): OtelifyConfig {
   stringList('disable');
   for (const key of ['tracerName', 'runtimeFile']) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new ConfigError(`${source}: '${key}' must be a string`);
+  }
+  if (config.runtime !== undefined && !RUNTIME_MODES.includes(config.runtime as RuntimeMode)) {
+    throw new ConfigError(`${source}: 'runtime' must be one of ${RUNTIME_MODES.join(', ')}`);
   }
   if (config.convention !== undefined && !CONVENTIONS.includes(config.convention as LLMConvention)) {
     throw new ConfigError(`${source}: 'convention' must be one of ${CONVENTIONS.join(', ')}`);

@@ -4,7 +4,9 @@ import { compilerOptionsFor } from './engine/program.js';
 import { instrumentSources, type LLMConvention, type SiteReport } from './engine/instrument.js';
 import { createPrefilter } from './engine/prefilter.js';
 import { builtinTargets, type Target } from './targets/index.js';
-import { flavorFor, runtimePathFor, runtimeSpecifier } from './runtime/placement.js';
+import { flavorFor, runtimePathFor } from './runtime/placement.js';
+import { relativeSpecifier } from './runtime/vendor.js';
+import { engineOptions } from './setup.js';
 
 export { instrumentSources, type FileOutcome, type SiteReport, type SiteAction } from './engine/instrument.js';
 export { createPrefilter } from './engine/prefilter.js';
@@ -12,13 +14,14 @@ export { builtinTargets, targetModules, type Target, type TargetModule } from '.
 export { loadConfig, targetGroup, targetsFor, type OtelifyConfig } from './config.js';
 export { runtimeSource, type RuntimeFlavor } from './runtime/source.js';
 export { flavorFor, runtimePathFor } from './runtime/placement.js';
+export { createSetup, engineOptions, type Setup, type SetupOptions } from './setup.js';
 export { writeAtomically } from './files/write.js';
 
 export interface TransformOptions {
   targets?: Target[];
   /**
-   * Where the runtime helper lives, as a path without extension (`src/otelify.runtime`); files import it
-   * relatively. Without it they import the `otelify/runtime` package export.
+   * Where a vendored runtime lives, as a path without extension (`src/otelify.runtime`); files import it
+   * relatively. Without it they import the `@otelify/runtime` package.
    */
   runtimeBase?: string;
   /** Attribute names of LLM spans (default `llm`). */
@@ -51,14 +54,15 @@ export class SourceParseError extends Error {
 export function transformSource(code: string, id: string, options: TransformOptions = {}): TransformResult | null {
   const targets = options.targets ?? builtinTargets;
   if (!createPrefilter(targets)(code)) return null;
-  const [outcome] = instrumentSources([{ path: id, text: code }], {
-    targets,
-    runtimeSpecifier: (file) =>
-      options.runtimeBase ? runtimeSpecifier(file, code, runtimePathFor(options.runtimeBase, flavorFor(file, code))) : 'otelify/runtime',
-    compilerOptions: compilerOptionsFor(dirname(id)),
-    convention: options.convention,
-    streamUsage: options.streamUsage,
-  });
+  const { runtimeBase } = options;
+  const [outcome] = instrumentSources(
+    [{ path: id, text: code }],
+    engineOptions(
+      { targets, convention: options.convention, streamUsage: options.streamUsage },
+      compilerOptionsFor(dirname(id)),
+      runtimeBase ? { runtimeSpecifier: (file) => relativeSpecifier(file, code, runtimePathFor(runtimeBase, flavorFor(file, code))) } : {},
+    ),
+  );
   if (!outcome) return null;
   if (outcome.parseError) {
     const { line, column, message } = outcome.parseError;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, priceOf } from '../src/runtime/llm-prices.js';
+import { costOf, priceOf } from '../packages/runtime/src/llm-prices.js';
 
 describe('priceOf', () => {
   it.each([

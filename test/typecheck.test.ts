@@ -43,7 +43,7 @@ it('rewritten LLM calls keep every type check of their request: a misspelt optio
   try {
     const { diagnostics } = diagnosticsOf({}, /typo\.rewritten/, [rewritten]);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatch(/typo\.rewritten\.ts:3: [\s\S]*'temprature' does not exist/);
+    expect(diagnostics[0]).toMatch(/typo\.rewritten\.ts:4: [\s\S]*'temprature' does not exist/);
   } finally {
     rmSync(rewritten);
   }

@@ -4,19 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ts } from '../engine/typescript.cjs';
-import type { LLMConvention } from '../engine/instrument.js';
 import { instrumentSources } from '../engine/instrument.js';
 import { compilerOptionsFor, isBundledLib } from '../engine/program.js';
-import type { Target } from '../targets/types.js';
+import { engineOptions, type RewriteSettings } from '../setup.js';
 import { analysisCache, type Candidate } from './cache.js';
 import { settingsOf, type ProjectOptions } from './project.js';
 
-export interface AnalysisRequest {
+export interface AnalysisRequest extends RewriteSettings {
   root: string;
   files: string[];
-  targets: Target[];
-  convention?: LLMConvention;
-  streamUsage?: boolean;
 }
 
 /** A module as analysed: the text the analysis saw, and its rewrite (none when nothing changes). */
@@ -40,18 +36,16 @@ export function analyse(request: AnalysisRequest): Analysis {
   const dependencies: string[] = [];
   const tsconfig = ts.findConfigFile(request.root, ts.sys.fileExists, 'tsconfig.json');
   if (tsconfig) dependencies.push(resolve(tsconfig));
-  const outcomes = instrumentSources(sources, {
-    targets: request.targets,
-    compilerOptions: compilerOptionsFor(request.root),
-    runtimeSpecifier: () => 'otelify/runtime',
-    convention: request.convention,
-    streamUsage: request.streamUsage,
-    onProgram: (program) => {
-      for (const file of program.getSourceFiles()) {
-        if (!isBundledLib(file.fileName) && !analysed.has(resolve(file.fileName))) dependencies.push(resolve(file.fileName));
-      }
-    },
-  });
+  const outcomes = instrumentSources(
+    sources,
+    engineOptions(request, compilerOptionsFor(request.root), {
+      onProgram: (program) => {
+        for (const file of program.getSourceFiles()) {
+          if (!isBundledLib(file.fileName) && !analysed.has(resolve(file.fileName))) dependencies.push(resolve(file.fileName));
+        }
+      },
+    }),
+  );
   const modules = outcomes.flatMap((outcome, i) =>
     outcome.parseError ? [] : [{ path: outcome.path, text: sources[i]!.text, ...(outcome.output !== undefined && outcome.map ? { code: outcome.output, map: JSON.parse(outcome.map.toString()) } : {}) }],
   );

@@ -5,35 +5,25 @@
 //   "compilerOptions": { "plugins": [{ "transform": "otelify/tsc", "transformProgram": true }] }
 import { resolve } from 'node:path';
 import type * as TS from 'typescript';
-import { loadConfig, targetsFor } from '../config.js';
 import { instrumentSources } from '../engine/instrument.js';
-import { createPrefilter } from '../engine/prefilter.js';
 import { analysisOptions } from '../engine/program.js';
+import { createSetup, engineOptions } from '../setup.js';
 
 const SOURCE = /\.[cm]?[jt]sx?$/;
 
 export default function otelifyProgram(program: TS.Program, host: TS.CompilerHost | undefined, _config: unknown, extras: { ts: typeof TS }): TS.Program {
   const { ts } = extras;
   const options = program.getCompilerOptions();
-  const { config } = loadConfig(process.cwd());
-  const targets = targetsFor(config);
-  const prefilter = createPrefilter(targets);
+  const setup = createSetup({ from: process.cwd() });
   // Every source file the program compiles, roots or imported, but not declarations or dependencies.
   const sources = program
     .getSourceFiles()
     .filter((file) => SOURCE.test(file.fileName) && !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file))
     .map((file) => ({ path: file.fileName, text: file.text }))
-    .filter((source) => prefilter(source.text));
-  const outcomes = instrumentSources(sources, {
-    targets,
-    // Analysis uses otelify's own TypeScript; the user's compiler then compiles the result.
-    compilerOptions: analysisOptions(options as never),
-    runtimeSpecifier: () => 'otelify/runtime',
-    // No source map links the rewritten text to the file, so every line keeps its number.
-    keepLineNumbers: true,
-    convention: config.convention,
-    streamUsage: config.streamUsage,
-  });
+    .filter((source) => setup.prefilter(source.text));
+  // Analysis uses otelify's own TypeScript; the user's compiler then compiles the result. No source map links
+  // the rewritten text to the file, so every line keeps its number.
+  const outcomes = instrumentSources(sources, engineOptions(setup, analysisOptions(options as never), { keepLineNumbers: true }));
   const rewritten = new Map<string, string>();
   for (const outcome of outcomes) if (outcome.output !== undefined) rewritten.set(resolve(outcome.path), outcome.output);
   if (rewritten.size === 0) return program;

@@ -1,9 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { PluginBuild } from 'esbuild';
 import { createUnplugin, type UnpluginFactory } from 'unplugin';
-import { loadConfig, targetsFor } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
-import { createPrefilter, escapeRegExp } from '../engine/prefilter.js';
+import { escapeRegExp } from '../engine/prefilter.js';
+import { createSetup } from '../setup.js';
 import type { AnalysedModule } from './analyse.js';
 import type { Candidate } from './cache.js';
 import { analyseInWorker, findCandidates, includedIn, keptAnalysis, type ProjectOptions } from './project.js';
@@ -29,20 +29,17 @@ export interface OtelifyPluginOptions {
 
 /**
  * The build-step front door: the same engine as `otelify apply`, run on each module as the bundler loads it,
- * before TypeScript is stripped. Rewritten code imports its helper from `otelify/runtime`; the source on disk
+ * before TypeScript is stripped. Rewritten code imports its helper from `@otelify/runtime`; the source on disk
  * is never changed.
  */
 export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> = (options = {}, meta) => {
-  const loaded = loadConfig(process.cwd(), options.config);
-  const { config } = loaded;
-  const targets = targetsFor(config, options.only);
-  const convention = options.convention ?? config.convention;
-  const streamUsage = options.streamUsage ?? config.streamUsage;
+  const setup = createSetup({ from: process.cwd(), config: options.config, only: options.only, convention: options.convention, streamUsage: options.streamUsage });
+  const { config, loaded, targets, prefilter } = setup;
   const project: ProjectOptions = {
     root: resolve(options.root ?? process.cwd()),
     targets,
-    convention,
-    streamUsage,
+    convention: setup.convention,
+    streamUsage: setup.streamUsage,
     include: options.include,
     exclude: options.exclude,
     configExclude: config.exclude,
@@ -50,7 +47,6 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
     cache: options.cache !== false,
   };
   const isIncluded = includedIn(project);
-  const prefilter = createPrefilter(targets);
 
   // esbuild calls into JavaScript for every module a plugin's filter matches, which alone costs more than the
   // rewrite: its filter names exactly the candidate modules, found before the build starts.
@@ -121,7 +117,7 @@ export const unpluginFactory: UnpluginFactory<OtelifyPluginOptions | undefined> 
       const known = (await (analysis ?? startAnalysis())).get(resolve(path));
       if (known && known.text === code) return known.code !== undefined && known.map ? { code: known.code, map: known.map } : null;
       const { transformSource } = await import('../index.js');
-      const result = transformSource(code, path, { targets, convention, streamUsage });
+      const result = transformSource(code, path, setup);
       return result ? { code: result.code, map: result.map } : null;
     },
   };

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { targetsFor } from '../config.js';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import type { RuntimeMode } from '../config.js';
 import { instrumentSources, type LLMConvention, type SiteReport } from '../engine/instrument.js';
-import { createPrefilter } from '../engine/prefilter.js';
 import { compilerOptionsFor } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
+import { addDependencies, packageManagerOf } from '../files/package-json.js';
 import { writeAtomically } from '../files/write.js';
-import { flavorFor, runtimePathFor, runtimeSpecifier } from '../runtime/placement.js';
-import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimeFlavor, type RuntimePart } from '../runtime/source.js';
+import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from '../runtime/package.js';
+import { runtimePathFor } from '../runtime/placement.js';
+import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
+import { packageDirOf, RUNTIME_BASENAME, vendoredSpecifier, vendorPlacement } from '../runtime/vendor.js';
+import { createSetup, engineOptions } from '../setup.js';
 import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
@@ -20,12 +23,12 @@ export interface ApplyOptions {
   only?: string[];
   verbose?: boolean;
   convention?: LLMConvention;
+  runtime?: RuntimeMode;
 }
 
 /** Exit codes, as documented in the README. */
 export const EXIT = { ok: 0, fileFailed: 1, usage: 2 } as const;
 
-const RUNTIME_BASENAME = 'otelify.runtime';
 const RUNTIME_PLACEHOLDER = '\0otelify-runtime\0';
 
 export interface ApplyReport {
@@ -33,7 +36,13 @@ export interface ApplyReport {
   sites: SiteReport[];
   failures: { file: string; line?: number; column?: number; message: string }[];
   written: string[];
+  /** Vendored runtime files, written or up to date. */
   runtime: string[];
+  /** Dependencies added to each package.json, as `name@range`. */
+  dependencies: { file: string; added: string[] }[];
+  /** What to run to install them, once per package manager. */
+  install: string[];
+  notes: string[];
   dry: boolean;
 }
 
@@ -44,9 +53,9 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     out.error(inputs.error);
     return EXIT.usage;
   }
-  const { paths, loaded, files } = inputs;
-  const { config } = loaded;
-  const targets = targetsFor(config, options.only);
+  const { paths, files } = inputs;
+  const setup = createSetup({ from: paths[0]!, loaded: inputs.loaded, only: options.only, convention: options.convention, runtime: options.runtime });
+  const { config, loaded, targets } = setup;
   if (options.only && targets.length === 0) {
     out.error(`--only ${options.only.join(',')} matches no library or target`);
     return EXIT.usage;
@@ -70,17 +79,21 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     failures: [],
     written: [],
     runtime: [],
+    dependencies: [],
+    install: [],
+    notes: [],
     dry: !!options.dry,
   };
 
-  const prefilter = createPrefilter(targets);
   const candidates: { path: string; text: string }[] = [];
   const progress = out.progress(files.length, 'scanning');
-  let existingRuntime: string | undefined;
+  // A runtime an earlier run vendored into a package stays that package's runtime.
+  const vendored = new Map<string, string>();
   for (const file of files) {
     progress.tick();
     if (basename(file).startsWith(`${RUNTIME_BASENAME}.`)) {
-      existingRuntime ??= file.slice(0, file.lastIndexOf('.'));
+      const packageDir = packageDirOf(file, loaded.root);
+      if (!vendored.has(packageDir)) vendored.set(packageDir, file);
       continue;
     }
     let text: string;
@@ -90,33 +103,23 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       report.failures.push({ file, message: `cannot read: ${(error as Error).message}` });
       continue;
     }
-    if (prefilter(text)) candidates.push({ path: file, text });
+    if (setup.prefilter(text)) candidates.push({ path: file, text });
   }
   progress.done();
 
-  // Where the runtime goes depends on which files change, so the engine writes a placeholder specifier that
-  // is replaced once that is known (it sits inside the inserted import line, so source maps are unaffected).
+  const runtimeFile = config.runtimeFile ? resolve(loaded.root, config.runtimeFile.replace(/\.[cm]?[jt]s$/, '')) : undefined;
+  const vendors = (file: string) => setup.runtime === 'vendor' || vendored.has(packageDirOf(file, loaded.root));
+  // A vendored runtime's place depends on which files of its package change, so the engine writes a
+  // placeholder specifier that is replaced once that is known (it sits inside the inserted import line, so
+  // source maps are unaffected).
   const texts = new Map(candidates.map((c) => [c.path, c.text]));
-  const outcomes = instrumentSources(candidates, {
-    targets,
-    compilerOptions: compilerOptionsFor(resolve(paths[0]!)),
-    runtimeSpecifier: () => RUNTIME_PLACEHOLDER,
-    convention: options.convention ?? config.convention,
-    streamUsage: config.streamUsage,
-  });
-  const changedFiles = outcomes.filter((o) => o.output !== undefined).map((o) => o.path);
-  const runtimeBase = config.runtimeFile
-    ? resolve(loaded.root, config.runtimeFile.replace(/\.[cm]?[jt]s$/, ''))
-    : (existingRuntime ?? (changedFiles.length > 0 ? join(commonDirectory(changedFiles), RUNTIME_BASENAME) : undefined));
-  for (const outcome of outcomes) {
-    if (outcome.output === undefined || !runtimeBase) continue;
-    const text = texts.get(outcome.path) ?? '';
-    const specifier = runtimeSpecifier(outcome.path, text, runtimePathFor(runtimeBase, flavorFor(outcome.path, text)));
-    outcome.output = outcome.output.replace(RUNTIME_PLACEHOLDER, specifier);
-  }
+  const outcomes = instrumentSources(
+    candidates,
+    engineOptions(setup, compilerOptionsFor(resolve(paths[0]!)), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) }),
+  );
 
   report.files.parsed = candidates.length;
-  const flavors = new Set<RuntimeFlavor>();
+  const byPackage = new Map<string, { path: string; text: string }[]>();
   for (const outcome of outcomes) {
     report.sites.push(...outcome.sites);
     if (outcome.parseError) {
@@ -129,29 +132,48 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       continue;
     }
     report.files.changed++;
-    flavors.add(flavorFor(outcome.path, texts.get(outcome.path) ?? ''));
+    const packageDir = packageDirOf(outcome.path, loaded.root);
+    byPackage.set(packageDir, [...(byPackage.get(packageDir) ?? []), { path: outcome.path, text: texts.get(outcome.path) ?? '' }]);
   }
-  report.files.unchanged += files.length - candidates.length - (existingRuntime ? 1 : 0);
+  report.files.unchanged += files.length - candidates.length - [...vendored.values()].length;
 
   const writes: { path: string; before: string | undefined; after: string }[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.output !== undefined && !outcome.parseError) writes.push({ path: outcome.path, before: texts.get(outcome.path), after: outcome.output });
-  }
-  if (runtimeBase) {
-    for (const flavor of flavors) {
-      const path = runtimePathFor(runtimeBase, flavor);
+  const specifiers = new Map<string, string>();
+  for (const [packageDir, changed] of byPackage) {
+    const vendor = changed.some((file) => vendors(file.path));
+    if (vendor) {
+      const placement = vendorPlacement(packageDir, changed, vendored.get(packageDir), runtimeFile);
+      for (const file of changed) specifiers.set(file.path, vendoredSpecifier(file.path, file.text, placement));
+      const path = runtimePathFor(placement.base, placement.flavor);
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-      // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
-      const parts = [...new Set([...partsUsed(report.sites), ...partsIn(before ?? '')])];
-      const source = runtimeSource(flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
       if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
         report.failures.push({ file: path, message: 'exists and was not written by otelify; set `runtimeFile` in the config to place the runtime elsewhere' });
-        continue;
+      } else {
+        const sites = report.sites.filter((s) => changed.some((file) => file.path === s.file));
+        // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
+        const parts = [...new Set([...partsUsed(sites), ...partsIn(before ?? '')])];
+        const source = runtimeSource(placement.flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
+        report.runtime.push(path);
+        if (before !== source) writes.push({ path, before, after: source });
       }
-      report.runtime.push(path);
-      if (before !== source) writes.push({ path, before, after: source });
     }
+    const needs = vendor ? [{ name: API_PACKAGE, range: API_RANGE }] : [{ name: RUNTIME_PACKAGE, range: runtimeRange() }, { name: API_PACKAGE, range: API_RANGE }];
+    declareDependencies(packageDir, needs, writes, report);
   }
+  if (setup.runtime === 'package' && (config.tracerName || config.prices || config.promptHash)) {
+    report.notes.push(
+      `the config's ${['tracerName', 'prices', 'promptHash'].filter((k) => config[k as keyof typeof config] !== undefined).join(', ')} apply at run time: ` +
+        `call configure() from ${RUNTIME_PACKAGE} at start-up with them (or set "runtime": "vendor" to have them written into a vendored runtime)`,
+    );
+  }
+
+  for (const outcome of outcomes) {
+    if (outcome.output === undefined || outcome.parseError) continue;
+    const specifier = specifiers.get(outcome.path);
+    const after = specifier === undefined ? outcome.output : outcome.output.replace(RUNTIME_PLACEHOLDER, specifier);
+    writes.push({ path: outcome.path, before: texts.get(outcome.path), after });
+  }
+  writes.sort((a, b) => a.path.localeCompare(b.path));
 
   for (const write of writes) {
     if (options.dry) {
@@ -176,20 +198,37 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   return report.failures.length > 0 ? EXIT.fileFailed : EXIT.ok;
 }
 
-function partsUsed(sites: SiteReport[]): RuntimePart[] {
-  return [...new Set(sites.filter((s) => s.action !== 'skipped').flatMap((s): RuntimePart[] => (s.role === 'llm' ? llmParts(s.library) : ['queues'])))];
+/**
+ * Adds what rewritten code imports to the dependencies of the package.json that owns it, and notes the
+ * install command of the package manager its lockfile names. Never installs.
+ */
+function declareDependencies(packageDir: string, needs: { name: string; range: string }[], writes: { path: string; before: string | undefined; after: string }[], report: ApplyReport): void {
+  const path = join(packageDir, 'package.json');
+  if (!existsSync(path)) {
+    report.notes.push(`no package.json owns the files under ${relativePath(packageDir)}: install ${needs.map((n) => n.name).join(' and ')} where they run`);
+    return;
+  }
+  let before: string;
+  let edit: ReturnType<typeof addDependencies>;
+  try {
+    before = readFileSync(path, 'utf8');
+    edit = addDependencies(before, needs);
+  } catch (error) {
+    report.failures.push({ file: path, message: `cannot add the dependencies ${needs.map((n) => n.name).join(', ')}: ${(error as Error).message}` });
+    return;
+  }
+  for (const { name, field } of edit.presentElsewhere) {
+    report.notes.push(`${relativePath(path)} lists ${name} in ${field} only: rewritten code imports it at run time, so it belongs in dependencies`);
+  }
+  if (edit.added.length === 0) return;
+  writes.push({ path, before, after: edit.text });
+  report.dependencies.push({ file: path, added: edit.added.map((name) => `${name}@${needs.find((n) => n.name === name)?.range ?? ''}`) });
+  const manager = packageManagerOf(packageDir);
+  if (!report.install.includes(manager.install)) report.install.push(manager.install);
 }
 
-function commonDirectory(files: string[]): string {
-  const parts = files.map((f) => dirname(f).split(sep));
-  const first = parts[0] ?? [];
-  let length = first.length;
-  for (const p of parts) {
-    let i = 0;
-    while (i < length && p[i] === first[i]) i++;
-    length = i;
-  }
-  return first.slice(0, length).join(sep) || sep;
+function partsUsed(sites: SiteReport[]): RuntimePart[] {
+  return [...new Set(sites.filter((s) => s.action !== 'skipped').flatMap((s): RuntimePart[] => (s.role === 'llm' ? llmParts(s.library) : ['queues'])))];
 }
 
 export function relativePath(file: string): string {
@@ -205,5 +244,8 @@ function toJson(report: ApplyReport) {
     failures: report.failures.map((f) => ({ ...f, file: relativePath(f.file) })),
     written: report.written.map(relativePath),
     runtime: report.runtime.map(relativePath),
+    dependencies: report.dependencies.map((d) => ({ ...d, file: relativePath(d.file) })),
+    install: report.install,
+    notes: report.notes,
   };
 }

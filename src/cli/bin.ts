@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CONVENTIONS } from '../config.js';
+import { CONVENTIONS, RUNTIME_MODES, type RuntimeMode } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
 import { apply, EXIT } from './apply.js';
 import { check, type CheckFormat } from './check.js';
@@ -33,7 +33,10 @@ program
   .option('--only <libraries>', 'comma-separated libraries, target ids or groups (llm, queues) to apply (e.g. kafkajs,amqplib)')
   .option('-v, --verbose', 'list every call site, not only the skipped ones')
   .addOption(new Option('--convention <names>', 'attribute names of LLM spans (default: llm, or the config\'s "convention")').choices([...CONVENTIONS]))
-  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean; convention?: LLMConvention }) => {
+  .addOption(
+    new Option('--runtime <mode>', 'package: import @otelify/runtime and add it to package.json (default); vendor: write the runtime into each package instead').choices([...RUNTIME_MODES]),
+  )
+  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean; convention?: LLMConvention; runtime?: RuntimeMode }) => {
     process.exitCode = await apply({ ...flags, paths, only: flags.only?.split(',').map((s) => s.trim()).filter(Boolean) }, new Output());
   });
 

@@ -43,7 +43,10 @@ export class CodeStyle {
 export class ImportPlan {
   readonly hasRuntimeImport: boolean;
   private readonly namedImports = new Map<string, { module: string; name: string; local: string }>();
+  private readonly sideEffectImports = new Set<string>();
   private readonly commonJs: boolean;
+  /** The runtime module the file imports already, if any. */
+  private readonly existingRuntime: string | undefined;
 
   constructor(
     private readonly file: ts.SourceFile,
@@ -52,8 +55,12 @@ export class ImportPlan {
     private readonly keepLineNumbers = false,
     /** Whether a package resolves from this file (so a new import of it would load). */
     private readonly resolves: (module: string) => boolean = () => false,
+    /** The module that registers an LLM library's adapter beside the runtime (none for a vendored runtime). */
+    private readonly adapterSpecifier: (library: string, runtimeSpecifier: string) => string | undefined = () => undefined,
   ) {
-    this.hasRuntimeImport = findNamespaceImport(file, RUNTIME_NAMESPACE) !== undefined;
+    const existing = findNamespaceImport(file, RUNTIME_NAMESPACE);
+    this.hasRuntimeImport = existing !== undefined;
+    this.existingRuntime = existing && moduleOf(existing);
     const hasImports = file.statements.some(ts.isImportDeclaration);
     this.commonJs = !hasImports && /\.(c?js|jsx)$/.test(file.fileName) && /\brequire\s*\(/.test(file.text) && !/\.mjs$/.test(file.fileName);
   }
@@ -81,6 +88,21 @@ export class ImportPlan {
     return local;
   }
 
+  /**
+   * The file calls this LLM library: it loads the library's adapter beside the runtime package. Not when the
+   * file already imports another runtime (a vendored one, which holds its adapters).
+   */
+  adapter(library: string): void {
+    const specifier = this.adapterSpecifier(library, this.runtimeSpecifier);
+    if (!specifier || (this.existingRuntime !== undefined && this.existingRuntime !== this.runtimeSpecifier)) return;
+    if (!importsModule(this.file, specifier)) this.sideEffectImports.add(specifier);
+  }
+
+  /** An adapter import is missing although no call site changes (a file rewritten before adapters were apart). */
+  get addsAdapters(): boolean {
+    return this.sideEffectImports.size > 0;
+  }
+
   apply(edits: EditList): void {
     const lines: string[] = [];
     const { quote, semi } = this.style;
@@ -90,6 +112,9 @@ export class ImportPlan {
           ? `const ${RUNTIME_NAMESPACE} = require(${quote}${this.runtimeSpecifier}${quote})${semi}`
           : `import * as ${RUNTIME_NAMESPACE} from ${quote}${this.runtimeSpecifier}${quote}${semi}`,
       );
+    }
+    for (const specifier of [...this.sideEffectImports].sort()) {
+      lines.push(this.commonJs ? `require(${quote}${specifier}${quote})${semi}` : `import ${quote}${specifier}${quote}${semi}`);
     }
     for (const { module, name, local } of this.namedImports.values()) {
       lines.push(
@@ -156,7 +181,33 @@ function isTopLevelRequire(statement: ts.Statement): boolean {
   });
 }
 
-function findNamespaceImport(file: ts.SourceFile, local: string): ts.Node | undefined {
+/** The module a namespace import or `const x = require(...)` loads. */
+function moduleOf(statement: ts.Statement): string | undefined {
+  if (ts.isImportDeclaration(statement)) return ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+  if (!ts.isVariableStatement(statement)) return undefined;
+  for (const declaration of statement.declarationList.declarations) {
+    const init = declaration.initializer;
+    const [specifier] = init && ts.isCallExpression(init) ? init.arguments : [];
+    if (specifier && ts.isStringLiteralLike(specifier)) return specifier.text;
+  }
+  return undefined;
+}
+
+/** Whether any top-level import, export-from or `require` statement of the file names `module`. */
+function importsModule(file: ts.SourceFile, module: string): boolean {
+  return file.statements.some((statement) => {
+    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) {
+      return !!statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === module;
+    }
+    if (ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression)) {
+      const [specifier] = statement.expression.arguments;
+      return ts.isIdentifier(statement.expression.expression) && statement.expression.expression.text === 'require' && !!specifier && ts.isStringLiteralLike(specifier) && specifier.text === module;
+    }
+    return moduleOf(statement) === module;
+  });
+}
+
+function findNamespaceImport(file: ts.SourceFile, local: string): ts.Statement | undefined {
   for (const statement of file.statements) {
     if (ts.isImportDeclaration(statement)) {
       const bindings = statement.importClause?.namedBindings;

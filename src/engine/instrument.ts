@@ -51,6 +51,11 @@ export interface InstrumentOptions {
   targets: Target[];
   /** Import specifier of the otelify runtime as seen from `file`. */
   runtimeSpecifier: (file: string) => string;
+  /**
+   * The module a file that calls this LLM library imports for its side effect (the runtime package's
+   * adapter, `@otelify/runtime/openai`); undefined for a vendored runtime, which holds its adapters.
+   */
+  adapterSpecifier?: (library: string, runtimeSpecifier: string) => string | undefined;
   compilerOptions: ts.CompilerOptions;
   /**
    * Add imports on an existing line, so every line keeps its number: for front doors that compile the
@@ -110,8 +115,13 @@ class FileInstrumenter {
   ) {
     this.compilerOptions = options.compilerOptions;
     this.style = new CodeStyle(file);
-    this.imports = new ImportPlan(file, this.style, options.runtimeSpecifier(file.fileName), options.keepLineNumbers, (module) =>
-      !!ts.resolveModuleName(module, file.fileName, options.compilerOptions, ts.sys).resolvedModule?.isExternalLibraryImport,
+    this.imports = new ImportPlan(
+      file,
+      this.style,
+      options.runtimeSpecifier(file.fileName),
+      options.keepLineNumbers,
+      (module) => !!ts.resolveModuleName(module, file.fileName, options.compilerOptions, ts.sys).resolvedModule?.isExternalLibraryImport,
+      options.adapterSpecifier,
     );
     for (const target of options.targets) {
       if (target.role === 'consume-loop') continue;
@@ -134,7 +144,8 @@ class FileInstrumenter {
     };
     visit(this.file);
     const path = this.file.fileName;
-    if (this.edits.isEmpty) return { path, sites: this.sites, usesRuntime: this.imports.hasRuntimeImport };
+    for (const site of this.sites) if (site.role === 'llm' && site.action !== 'skipped') this.imports.adapter(site.library);
+    if (this.edits.isEmpty && !this.imports.addsAdapters) return { path, sites: this.sites, usesRuntime: this.imports.hasRuntimeImport };
     this.imports.apply(this.edits);
     const { code, map } = this.edits.apply(this.file.text, path);
     return { path, output: code === this.file.text ? undefined : code, map, sites: this.sites, usesRuntime: true };

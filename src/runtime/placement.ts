@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname } from 'node:path';
 import { nearest } from '../files/nearest.js';
 import { runtimeExtension, type RuntimeFlavor } from './source.js';
 
@@ -18,22 +18,8 @@ export function runtimePathFor(base: string, flavor: RuntimeFlavor): string {
   return base + runtimeExtension(flavor);
 }
 
-/**
- * How `file` imports the runtime at `runtimePath`. TypeScript files keep the project's habit: `.js` suffix
- * when the package is ESM or the file already writes one on relative imports, none otherwise.
- */
-export function runtimeSpecifier(file: string, text: string, runtimePath: string): string {
-  let path = relative(dirname(file), runtimePath).split(sep).join('/');
-  if (!path.startsWith('.')) path = `./${path}`;
-  if (!path.endsWith('.ts')) return path;
-  const withoutExt = path.slice(0, -3);
-  const writesJs = /from\s+['"]\.\.?\/[^'"]+\.js['"]/.test(text);
-  const writesBare = /from\s+['"]\.\.?\/[^'"]+(?<!\.\w+)['"]/.test(text);
-  if (writesJs || (!writesBare && packageType(dirname(file)) === 'module')) return `${withoutExt}.js`;
-  return withoutExt;
-}
-
-function packageType(dir: string): string | undefined {
+/** The `type` of the package.json nearest to `dir`. */
+export function packageType(dir: string): string | undefined {
   const pkg = nearest(dir, 'package.json');
   if (!pkg) return undefined;
   try {

@@ -1,4 +1,4 @@
-import type { CarrierFormat } from '../runtime/queues.js';
+import type { CarrierFormat } from '@otelify/runtime';
 
 /**
  * One join point: what to match in user code and how to instrument it. A library is a file exporting a list

@@ -3,10 +3,12 @@ import { join, resolve } from 'node:path';
 import { compilerOptionsFor } from '../../src/engine/program.js';
 import { instrumentSources, type FileOutcome, type LLMConvention } from '../../src/engine/instrument.js';
 import { builtinTargets } from '../../src/targets/index.js';
-import { flavorFor, runtimePathFor, runtimeSpecifier } from '../../src/runtime/placement.js';
+import { flavorFor, runtimePathFor } from '../../src/runtime/placement.js';
+import { relativeSpecifier } from '../../src/runtime/vendor.js';
+import { engineOptions } from '../../src/setup.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
-/** Outputs import the runtime from here; the type-check test writes it. */
+/** Where a vendored runtime goes for fixtures rewritten with one; the type-check test writes it. */
 export const FIXTURE_RUNTIME = join(FIXTURES, 'otelify.runtime.ts');
 
 export interface FixtureCase {
@@ -34,21 +36,20 @@ export function fixtureCases(): FixtureCase[] {
   return cases;
 }
 
-export function runEngine(
-  path: string,
-  text = readFileSync(path, 'utf8'),
-  runtimePath = FIXTURE_RUNTIME,
-  convention?: LLMConvention,
-  streamUsage?: boolean,
-): FileOutcome {
-  const [outcome] = instrumentSources([{ path, text }], {
-    targets: builtinTargets,
-    // Each file imports the runtime flavour it can load (TypeScript, ES module or CommonJS).
-    runtimeSpecifier: (file) => runtimeSpecifier(file, text, runtimePathFor(runtimePath.replace(/\.ts$/, ''), flavorFor(file, text))),
-    compilerOptions: compilerOptionsFor(FIXTURES),
-    convention,
-    streamUsage,
-  });
+/**
+ * The engine's rewrite of one file, as `otelify apply` makes it: importing the runtime package, or, given
+ * `vendoredRuntime`, the runtime vendored at that path (each file imports the flavour it can load).
+ */
+export function runEngine(path: string, text = readFileSync(path, 'utf8'), vendoredRuntime?: string, convention?: LLMConvention, streamUsage?: boolean): FileOutcome {
+  const vendored = vendoredRuntime?.replace(/\.ts$/, '');
+  const [outcome] = instrumentSources(
+    [{ path, text }],
+    engineOptions(
+      { targets: builtinTargets, convention, streamUsage },
+      compilerOptionsFor(FIXTURES),
+      vendored ? { runtimeSpecifier: (file) => relativeSpecifier(file, text, runtimePathFor(vendored, flavorFor(file, text))) } : {},
+    ),
+  );
   if (!outcome) throw new Error(`no outcome for ${path}`);
   return outcome;
 }

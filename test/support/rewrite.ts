@@ -8,8 +8,10 @@ import { runEngine } from './fixtures.js';
 const TMP = resolve(import.meta.dirname, '../.tmp');
 
 /**
- * Rewrites a program with the engine, writes it with the runtime into test/.tmp, and imports it: execution
- * tests run exactly what `otelify apply` would leave in a user's tree.
+ * Rewrites a program with the engine, writes it into test/.tmp, and imports it: execution tests run exactly
+ * what `otelify apply` would leave in a user's tree, importing the runtime package as installed (its built
+ * ES modules, through its `exports`). `promptHash` is a setting a vendored runtime has written in: such a
+ * program gets its own vendored copy, so the setting stays its own.
  */
 export async function importRewritten<T>(
   inputPath: string,
@@ -19,10 +21,10 @@ export async function importRewritten<T>(
   const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
-  const runtime = join(dir, 'otelify.runtime.ts');
+  const runtime = options.promptHash ? join(dir, 'otelify.runtime.ts') : undefined;
   const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention, options.streamUsage);
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
-  writeFileSync(runtime, runtimeSource('ts', { promptHash: options.promptHash }));
+  if (runtime) writeFileSync(runtime, runtimeSource('ts', { promptHash: true }));
   writeFileSync(output, outcome.output);
   return (await import(pathToFileURL(output).href)) as T;
 }

@@ -18,7 +18,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { costOf, priceOf, type LLMUsage, type PriceTable } from './llm-prices.js';
-import { errorType, isThenable, tracer, TRACER_NAME } from './shared.js';
+import { errorType, instrumentationName, isThenable, later, tracer } from './shared.js';
 
 /** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
@@ -72,8 +72,11 @@ export interface LLMResponseInfo {
   usage?: { [K in keyof LLMUsage]?: unknown } | undefined;
 }
 
-/** An SDK object as adapters read it: any shape, every read optional. */
-export type Shape = Record<string, any> | undefined;
+/**
+ * An SDK object as adapters read it: any shape, every read optional (`body?.usage?.input_tokens`). `any`
+ * rather than an index signature, so reads compile under `noPropertyAccessFromIndexSignature` too.
+ */
+export type Shape = any;
 
 /**
  * Reads one API's request, response and stream shapes. Adapters see whole objects but pass on only numbers,
@@ -144,7 +147,7 @@ let instrumentsOf: { provider: MeterProvider; metrics: GenAIMetrics | undefined 
 function genAIMetrics(): GenAIMetrics | undefined {
   const provider = metrics.getMeterProvider();
   if (instrumentsOf?.provider !== provider) {
-    const meter = provider.getMeter(TRACER_NAME);
+    const meter = provider.getMeter(instrumentationName());
     const duration = meter.createHistogram('gen_ai.client.operation.duration', {
       unit: 's',
       description: 'GenAI operation duration',
@@ -273,13 +276,19 @@ export class LLMCall {
   private failure: string | undefined;
   private ended = false;
 
-  constructor(
-    readonly span: Span,
-    private readonly spec: LLMSpec,
-    readonly adapter: LLMAdapter,
-    private readonly convention: LLMConvention,
-    private readonly metrics?: GenAIMetrics,
-  ) {
+  readonly span: Span;
+  private readonly spec: LLMSpec;
+  readonly adapter: LLMAdapter;
+  private readonly convention: LLMConvention;
+  private readonly metrics: GenAIMetrics | undefined;
+
+  // Fields assigned one by one, not as parameter properties, so the file is erasable syntax only.
+  constructor(span: Span, spec: LLMSpec, adapter: LLMAdapter, convention: LLMConvention, metrics?: GenAIMetrics) {
+    this.span = span;
+    this.spec = spec;
+    this.adapter = adapter;
+    this.convention = convention;
+    this.metrics = metrics;
     this.requestModel = name(spec.model);
     this.provider = spec.provider;
   }
@@ -531,7 +540,7 @@ export class LLMCall {
     stream.iterator = (...args: unknown[]) => this.observeIterator(iterator.apply(stream, args));
     // An abort also comes from the SDK itself when a read fails midway: end a turn later, so that failure is
     // recorded first; a stream aborted before anyone reads it still ends.
-    stream.controller?.signal?.addEventListener?.('abort', () => setTimeout(() => this.end(), 0), { once: true });
+    stream.controller?.signal?.addEventListener?.('abort', () => later(() => this.end()), { once: true });
   }
 
   /**
@@ -608,15 +617,15 @@ function isObject(value: unknown): value is Record<PropertyKey, unknown> {
 }
 
 function isApiPromise(value: unknown): value is ApiPromise {
-  return isThenable(value) && isObject(value) && typeof value.parseResponse === 'function' && isThenable(value.responsePromise);
+  return isThenable(value) && isObject(value) && typeof value['parseResponse'] === 'function' && isThenable(value['responsePromise']);
 }
 
 function isSdkStream(value: unknown): value is SdkStream {
-  return isObject(value) && typeof value.iterator === 'function' && isAsyncIterable(value);
+  return isObject(value) && typeof value['iterator'] === 'function' && isAsyncIterable(value);
 }
 
 function isEventStream(value: unknown): value is EventStream {
-  return isObject(value) && typeof value._emit === 'function' && typeof value.on === 'function';
+  return isObject(value) && typeof value['_emit'] === 'function' && typeof value['on'] === 'function';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -624,7 +633,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown> {
-  return isAsyncIterable(value) && isObject(value) && typeof value.next === 'function' && typeof value.return === 'function' && typeof value.throw === 'function';
+  return isAsyncIterable(value) && isObject(value) && typeof value['next'] === 'function' && typeof value['return'] === 'function' && typeof value['throw'] === 'function';
 }
 
 /**

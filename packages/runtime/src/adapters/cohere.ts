@@ -1,6 +1,6 @@
 // Cohere's v2 API (`cohere-ai`): chat and embed, in the SDK's camelCase. Token counts are the model's own
 // (`usage.tokens`); where only billed units are reported, those.
-import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from '../llm.js';
 
 function cohereUsage(usage: Shape) {
   if (!usage) return undefined;

@@ -1,6 +1,6 @@
 // Mistral's SDK (`@mistralai/mistralai`): chat completions and embeddings, in the SDK's camelCase. Mistral
 // sends usage in a stream's last chunk unasked; prompt tokens include cached ones, as OpenAI's do.
-import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from '../llm.js';
 
 function mistralCompletion(value: Shape, call: LLMCall): void {
   const finishReasons: Record<number, unknown> = {};

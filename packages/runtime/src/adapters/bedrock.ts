@@ -1,6 +1,7 @@
 // AWS Bedrock Runtime: Converse (streamed or not) and InvokeModel. Converse reports cached input tokens apart
 // from `inputTokens`; the span's input tokens include them.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, type LLMCall, type Shape } from '../llm.js';
+import { decodeText } from '../shared.js';
 
 function converseUsage(usage: Shape, call: LLMCall): void {
   if (!usage) return;
@@ -50,7 +51,7 @@ adapters['bedrock.converse-stream'] = {
 
 /** Reads a JSON body (bytes or text); only its numbers and enums are used. */
 function json(body: unknown): Shape {
-  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? decodeText(body) : undefined;
   if (text === undefined) return undefined;
   const parsed: unknown = JSON.parse(text);
   return typeof parsed === 'object' && parsed !== null ? (parsed as Shape) : undefined;
@@ -73,7 +74,7 @@ function invokeRequest(command: Shape, call: LLMCall): void {
 // The model's own request format holds the prompt among its settings: the whole body is hashed.
 function invokePrompt(command: Shape): unknown {
   const body = inputOf(command)?.body;
-  return typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
+  return typeof body === 'string' ? body : body instanceof Uint8Array ? decodeText(body) : undefined;
 }
 
 /** Anthropic's usage: input tokens without the cached ones, which are added. */

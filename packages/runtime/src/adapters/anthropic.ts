@@ -1,6 +1,6 @@
 // Anthropic's Messages API (also through Bedrock's and Vertex's Anthropic clients). Anthropic reports input
 // tokens without the cached ones; the span's input tokens include them, as the GenAI conventions ask.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, type LLMCall, type Shape } from '../llm.js';
 
 interface AnthropicUsage {
   input?: number | undefined;

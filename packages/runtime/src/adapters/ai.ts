@@ -2,8 +2,8 @@
 // The rewrite leaves the call's options as they are (its generic types infer from them), so request settings
 // come from the spec. Streaming calls (`streamText`, `streamObject`) return at once; the span ends when the
 // result's stream has been read to its end, failed or been aborted.
-import { adapters, type LLMCall, type Shape } from './llm.js';
-import { isThenable } from './shared.js';
+import { adapters, type LLMCall, type Shape } from '../llm.js';
+import { isThenable } from '../shared.js';
 
 /** The AI SDK's provider ids (`openai.chat`, `google.generative-ai`) as GenAI provider names. */
 const PROVIDERS: [RegExp, string][] = [

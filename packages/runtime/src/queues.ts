@@ -1,5 +1,5 @@
-// otelify runtime for message queues: written by `otelify apply` next to your code (or imported from
-// `otelify/runtime` by the build plugin). It depends on @opentelemetry/api only.
+// otelify runtime for message queues: what rewritten producers and consumers call. It depends on
+// @opentelemetry/api only.
 // Rewritten call sites describe each message with a small spec; paths such as 'message.headers' are read
 // from the handler's first argument, and 'messages[].headers' visits every element of an array.
 import {
@@ -14,7 +14,7 @@ import {
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import { errorType, isThenable, tracer } from './shared.js';
+import { decodeText, errorType, isThenable, tracer } from './shared.js';
 
 /** How propagation fields are stored in a carrier. */
 export type CarrierFormat = 'record' | 'sqs' | 'json' | 'nats';
@@ -93,7 +93,7 @@ function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
   // A plain promise is replaced by its continuation, which rejects exactly when it does, so an unhandled
   // rejection stays unhandled. A promise subclass keeps its identity (and methods) through a side chain.
   if (result instanceof Promise && result.constructor === Promise) return result.then(settle.ok, settle.error) as T;
-  result.then(settle.ok, settle.error).then(undefined, () => undefined);
+  result.then(settle.ok, settle.error).then(undefined, (): undefined => undefined);
   return result;
 }
 
@@ -111,7 +111,7 @@ function text(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) return text(value[0]);
   if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Uint8Array) return decodeText(value);
   if (typeof value === 'object' && 'StringValue' in value) return text((value as { StringValue?: unknown }).StringValue);
   return String(value);
 }

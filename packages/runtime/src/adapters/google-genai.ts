@@ -1,6 +1,6 @@
 // Google's Gen AI SDK (`@google/genai`, Gemini API and Vertex AI). Gemini counts thinking tokens apart from
 // the candidates' tokens and bills both as output, so output tokens are their sum.
-import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from '../llm.js';
 
 function content(value: Shape, call: LLMCall): void {
   const usage = value?.usageMetadata;

@@ -1,6 +1,6 @@
 // Ollama's SDK (`ollama`): chat, generate and embed. A response (or a stream's last chunk, `done: true`)
 // counts the prompt's tokens as `prompt_eval_count` and the output's as `eval_count`.
-import { adapters, type LLMCall, type Shape } from './llm.js';
+import { adapters, type LLMCall, type Shape } from '../llm.js';
 
 function ollamaResponse(value: Shape, call: LLMCall): void {
   if (!value?.done && value?.embeddings === undefined) return;

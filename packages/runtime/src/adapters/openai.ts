@@ -1,6 +1,6 @@
 // The OpenAI API's shapes (also Azure OpenAI and every OpenAI-compatible service): chat completions,
 // responses and embeddings. Token rules: `prompt_tokens`/`input_tokens` already include cached tokens.
-import { adapters, modelOnly, type LLMCall, type Shape } from './llm.js';
+import { adapters, modelOnly, type LLMCall, type Shape } from '../llm.js';
 
 function outputType(format: unknown): string | undefined {
   if (format === 'json_schema' || format === 'json_object') return 'json';

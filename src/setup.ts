@@ -1,0 +1,76 @@
+// Every front door (apply, the jscodeshift transforms, the bundler plugins, the tsc plugin, the loader) turns
+// where it runs, a config file and its own options into what the engine needs here, so they cannot disagree.
+import { resolve } from 'node:path';
+import { loadConfig, targetsFor, type LoadedConfig, type OtelifyConfig, type RuntimeMode } from './config.js';
+import type { InstrumentOptions, LLMConvention } from './engine/instrument.js';
+import { createPrefilter } from './engine/prefilter.js';
+import { adapterModule, RUNTIME_PACKAGE } from './runtime/package.js';
+import type { Target } from './targets/types.js';
+
+export interface SetupOptions {
+  /** Where the config is looked for, upwards: the first path given, or the working directory. */
+  from: string;
+  /** A config file named by the user, instead of the lookup. */
+  config?: string | undefined;
+  /** Libraries, target ids or a group (`llm`, `queues`) to apply; default all but the config's `disable`. */
+  only?: string[] | undefined;
+  convention?: LLMConvention | undefined;
+  streamUsage?: boolean | undefined;
+  runtime?: RuntimeMode | undefined;
+  /** The config, when the front door has loaded it already. */
+  loaded?: LoadedConfig | undefined;
+}
+
+/** What decides a rewrite, as plain data: it crosses into the build plugins' worker and keys their caches. */
+export interface RewriteSettings {
+  targets: Target[];
+  convention?: LLMConvention | undefined;
+  streamUsage?: boolean | undefined;
+}
+
+export interface Setup extends RewriteSettings {
+  loaded: LoadedConfig;
+  config: OtelifyConfig;
+  /** A file that fails it holds no call site of these targets; it is never parsed. */
+  prefilter: (text: string) => boolean;
+  /** Whether rewritten code imports the runtime package or a copy written into the project. */
+  runtime: RuntimeMode;
+}
+
+/** Throws ConfigError for a config that cannot be read or is invalid. */
+export function createSetup(options: SetupOptions): Setup {
+  const loaded = options.loaded ?? loadConfig(resolve(options.from), options.config);
+  const { config } = loaded;
+  const targets = targetsFor(config, options.only);
+  return {
+    loaded,
+    config,
+    targets,
+    prefilter: createPrefilter(targets),
+    convention: options.convention ?? config.convention,
+    streamUsage: options.streamUsage ?? config.streamUsage,
+    runtime: options.runtime ?? config.runtime ?? (config.runtimeFile ? 'vendor' : 'package'),
+  };
+}
+
+/**
+ * The engine's options for these settings. Rewritten code imports the runtime package (and the adapter of
+ * each LLM library it calls) unless `runtimeSpecifier` names a vendored copy, which holds its adapters.
+ */
+export function engineOptions(
+  settings: RewriteSettings,
+  compilerOptions: InstrumentOptions['compilerOptions'],
+  overrides: Partial<Pick<InstrumentOptions, 'runtimeSpecifier' | 'keepLineNumbers' | 'onProgram'>> = {},
+): InstrumentOptions {
+  return {
+    targets: settings.targets,
+    convention: settings.convention,
+    streamUsage: settings.streamUsage,
+    compilerOptions,
+    runtimeSpecifier: overrides.runtimeSpecifier ?? (() => RUNTIME_PACKAGE),
+    // A vendored runtime holds its adapters; only the package has them apart.
+    adapterSpecifier: (library, runtime) => (runtime === RUNTIME_PACKAGE ? adapterModule(library) : undefined),
+    keepLineNumbers: overrides.keepLineNumbers,
+    onProgram: overrides.onProgram,
+  };
+}
