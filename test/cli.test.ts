@@ -70,34 +70,72 @@ function otelify(cwd: string, ...args: string[]) {
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 
 describe('otelify apply', () => {
-  it('--dry prints a unified diff and the summary, and writes nothing', () => {
+  it('--dry prints a unified diff, the package.json change and the summary, and writes nothing', () => {
     const dir = project({ 'src/producer.ts': PRODUCER, 'src/consumer.ts': CONSUMER, 'src/util.ts': UNRELATED });
+    const pkg = read(dir, 'package.json');
     const run = otelify(dir, 'apply', 'src', '--dry');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--- a/src/producer.ts');
+    expect(run.stdout).toContain("+import * as otelify from '@otelify/runtime';");
     expect(run.stdout).toContain("+  otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
-    expect(run.stdout).toContain('new file src/otelify.runtime.ts: the otelify runtime helper');
-    expect(otelify(dir, 'apply', 'src', '--dry', '--verbose').stdout).toContain('+++ b/src/otelify.runtime.ts');
+    expect(run.stdout).toContain('--- a/package.json');
+    expect(run.stdout).toMatch(/\+.*"@opentelemetry\/api": ?"\^1\.9\.0"/);
+    expect(run.stdout).toMatch(/\+.*"@otelify\/runtime": ?"\^\d+\.\d+\.\d+"/);
+    expect(run.stdout).toMatch(/dependencies package\.json would gain @otelify\/runtime@\^[\d.]+, @opentelemetry\/api@\^1\.9\.0/);
+    expect(run.stdout).toContain('After applying, run npm install to install them');
     expect(run.stdout).toMatch(/3 files scanned, 2 parsed, 2 would change, 1 unchanged, 0 failed/);
     expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
+    expect(read(dir, 'package.json')).toBe(pkg);
     expect(existsSync(join(dir, 'src/otelify.runtime.ts'))).toBe(false);
+
+    const vendored = otelify(dir, 'apply', 'src', '--dry', '--runtime', 'vendor');
+    expect(vendored.stdout).toContain('new file src/otelify.runtime.ts: the otelify runtime helper');
+    expect(vendored.stdout).not.toContain('@otelify/runtime');
+    expect(otelify(dir, 'apply', 'src', '--dry', '--verbose', '--runtime', 'vendor').stdout).toContain('+++ b/src/otelify.runtime.ts');
   });
 
-  it('writes the rewrite and the runtime, and a second run changes nothing', () => {
-    const dir = project({ 'src/producer.ts': PRODUCER, 'src/consumer.ts': CONSUMER });
+  it('writes the rewrite and the dependencies, and a second run changes nothing', () => {
+    const dir = project({ 'src/producer.ts': PRODUCER, 'src/consumer.ts': CONSUMER, 'src/assistant.ts': LLM_CALLS });
+    writeFileSync(join(dir, 'package.json'), '{\n    "name": "shop",\n    "type": "module",\n    "dependencies": {\n        "amqplib": "^0.10.0"\n    }\n}\n');
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
     const first = otelify(dir, 'apply', 'src');
     expect(first.code).toBe(0);
-    expect(read(dir, 'src/producer.ts')).toContain("import * as otelify from './otelify.runtime.js';");
+    expect(first.stdout).toContain('Now run pnpm install to install them');
+    expect(read(dir, 'src/producer.ts')).toContain("import * as otelify from '@otelify/runtime';");
     expect(read(dir, 'src/consumer.ts')).toContain('otelify.traceProcess(');
-    expect(read(dir, 'src/otelify.runtime.ts')).toContain('export function traceSend');
-    const snapshot = ['src/producer.ts', 'src/consumer.ts', 'src/otelify.runtime.ts'].map((f) => read(dir, f));
+    // Each LLM library's adapter, and nothing else, is loaded beside the runtime.
+    expect(read(dir, 'src/assistant.ts')).toContain("import * as otelify from '@otelify/runtime';\nimport '@otelify/runtime/anthropic';\nimport '@otelify/runtime/openai';\n");
+    expect(read(dir, 'src/producer.ts')).not.toContain('@otelify/runtime/');
+    // Indentation, key order and the final newline are the file's own.
+    expect(read(dir, 'package.json')).toMatch(/^\{\n {4}"name": "shop",\n {4}"type": "module",\n {4}"dependencies": \{\n {8}"@opentelemetry\/api": "\^1\.9\.0",\n {8}"@otelify\/runtime": "\^[\d.]+",\n {8}"amqplib": "\^0\.10\.0"\n {4}\}\n\}\n$/);
+    expect(existsSync(join(dir, 'src/otelify.runtime.ts'))).toBe(false);
+    const files = ['src/producer.ts', 'src/consumer.ts', 'src/assistant.ts', 'package.json'];
+    const snapshot = files.map((f) => read(dir, f));
     const second = otelify(dir, 'apply', 'src', '--json');
     expect(second.code).toBe(0);
     const report = JSON.parse(second.stdout);
     expect(report.files.changed).toBe(0);
     expect(report.written).toEqual([]);
-    expect(report.sites.map((s: { action: string }) => s.action)).toEqual(['already-instrumented', 'already-instrumented']);
-    expect(['src/producer.ts', 'src/consumer.ts', 'src/otelify.runtime.ts'].map((f) => read(dir, f))).toEqual(snapshot);
+    expect(report.dependencies).toEqual([]);
+    expect(report.sites.map((s: { action: string }) => s.action)).toEqual(Array(4).fill('already-instrumented'));
+    expect(files.map((f) => read(dir, f))).toEqual(snapshot);
+  });
+
+  it('with --runtime vendor writes the runtime into the source root, and a second run changes nothing', () => {
+    const dir = project({ 'src/orders/producer.ts': PRODUCER, 'src/orders/consumer.ts': CONSUMER });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { rootDir: 'src', outDir: 'dist', module: 'nodenext', strict: true } }));
+    const first = otelify(dir, 'apply', 'src/orders', '--runtime', 'vendor');
+    expect(first.code).toBe(0);
+    expect(read(dir, 'src/orders/producer.ts')).toContain("import * as otelify from '../otelify.runtime.js';");
+    expect(read(dir, 'src/otelify.runtime.ts')).toContain('export function traceSend');
+    expect(JSON.parse(read(dir, 'package.json')).dependencies).toEqual({ '@opentelemetry/api': '^1.9.0' });
+    const files = ['src/orders/producer.ts', 'src/orders/consumer.ts', 'src/otelify.runtime.ts', 'package.json'];
+    const snapshot = files.map((f) => read(dir, f));
+    // The vendored runtime stays the package's runtime without the flag.
+    const second = JSON.parse(otelify(dir, 'apply', 'src', '--json').stdout);
+    expect(second.files.changed).toBe(0);
+    expect(second.written).toEqual([]);
+    expect(files.map((f) => read(dir, f))).toEqual(snapshot);
   });
 
   it('reports a file that does not parse with file:line:column, leaves it byte-for-byte untouched, writes the others, exits 1', () => {
@@ -155,7 +193,13 @@ describe('otelify apply', () => {
     const run = otelify(dir, 'apply', 'src');
     expect(run.code).toBe(0);
     expect(read(dir, 'src/legacy/producer.ts')).toBe(PRODUCER);
-    expect(read(dir, 'src/otelify.runtime.ts')).toContain('const TRACER_NAME = "shop-queues";');
+    // The package reads the tracer name at run time: the summary says how.
+    expect(run.stdout).toContain("note the config's tracerName apply at run time: call configure() from @otelify/runtime");
+    const vendoring = project({ 'src/producer.ts': PRODUCER, 'otelify.config.json': JSON.stringify({ runtime: 'vendor', tracerName: 'shop-queues' }) });
+    const vendored = otelify(vendoring, 'apply', 'src');
+    expect(vendored.code).toBe(0);
+    expect(vendored.stdout).not.toContain('configure()');
+    expect(read(vendoring, 'src/otelify.runtime.ts')).toContain('let tracerName = "shop-queues";');
 
     writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ disable: ['amqplib'] }));
     const disabled = JSON.parse(otelify(dir, 'apply', 'src/legacy', '--dry', '--json').stdout);
@@ -188,15 +232,16 @@ describe('otelify apply', () => {
     expect(otelify(dir, 'apply', '--bogus').code).toBe(2);
   });
 
-  it('writes an ES module runtime for plain-JS ESM projects and a CommonJS one for require() code', () => {
+  it('vendors an ES module runtime for plain-JS ESM packages and a CommonJS one for require() code', () => {
     const dir = project({
+      'cjs/package.json': JSON.stringify({ name: 'worker' }),
       'esm/send.mjs': `import amqp from 'amqplib';\nconst conn = await amqp.connect('amqp://localhost');\nconst ch = await conn.createChannel();\nch.sendToQueue('q', Buffer.from('x'));\n`,
       'cjs/send.cjs': `const amqp = require('amqplib');\nasync function main() {\n  const conn = await amqp.connect('amqp://localhost');\n  const ch = await conn.createChannel();\n  ch.sendToQueue('q', Buffer.from('x'));\n}\nmodule.exports = { main };\n`,
     });
-    expect(otelify(dir, 'apply', 'esm').code).toBe(0);
+    expect(otelify(dir, 'apply', 'esm', '--runtime', 'vendor').code).toBe(0);
     expect(read(dir, 'esm/send.mjs')).toContain("import * as otelify from './otelify.runtime.mjs';");
     expect(read(dir, 'esm/otelify.runtime.mjs')).toContain('export function traceSend');
-    expect(otelify(dir, 'apply', 'cjs').code).toBe(0);
+    expect(otelify(dir, 'apply', 'cjs', '--runtime', 'vendor').code).toBe(0);
     expect(read(dir, 'cjs/send.cjs')).toContain("const otelify = require('./otelify.runtime.cjs');");
     expect(read(dir, 'cjs/otelify.runtime.cjs')).toContain('exports.traceSend = traceSend');
   });
@@ -216,14 +261,14 @@ describe('otelify apply', () => {
     const rewritten = read(dir, 'src/assistant.ts');
     expect(rewritten.match(/convention: 'genai'/g)).toHaveLength(2);
     expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
-    expect(read(dir, 'src/otelify.runtime.ts')).toContain('export function traceLLM');
+    expect(rewritten).toContain("import '@otelify/runtime/openai';");
     expect(otelify(dir, 'apply', 'src', '--convention', 'otel').code).toBe(2);
   });
 
   it('takes the convention, model prices and prompt hashing from the config, and rejects malformed ones', () => {
     const dir = project({
       'src/assistant.ts': LLM_CALLS,
-      'otelify.config.json': JSON.stringify({ convention: 'both', prices: { 'ft:gpt-4o:acme*': { input: 3, output: 12 } }, promptHash: true }),
+      'otelify.config.json': JSON.stringify({ runtime: 'vendor', convention: 'both', prices: { 'ft:gpt-4o:acme*': { input: 3, output: 12 } }, promptHash: true }),
     });
     expect(otelify(dir, 'apply', 'src').code).toBe(0);
     expect(read(dir, 'src/assistant.ts')).toContain("convention: 'both'");
@@ -237,6 +282,8 @@ describe('otelify apply', () => {
     expect(bad.stderr).toContain("'prices.x' must be { input, output, cacheRead?, cacheWrite? }");
     writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ convention: 'otel' }));
     expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'convention' must be one of llm, genai, both");
+    writeFileSync(join(dir, 'otelify.config.json'), JSON.stringify({ runtime: 'copy' }));
+    expect(otelify(dir, 'apply', 'src', '--dry').stderr).toContain("'runtime' must be one of package, vendor");
   });
 
   it('asks OpenAI for a stream\'s usage with streamUsage in the config, only where the code says nothing of it and the API accepts it', () => {

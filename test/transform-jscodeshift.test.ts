@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,8 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
   const cases = fixtureCases();
   for (const { input } of cases) cpSync(input, join(dir, relative(FIXTURES, input)));
 
-  it('rewrites every fixture exactly as the engine does (golden outputs), and leaves the negatives alone', () => {
-    const run = (transform: string) =>
-      spawnSync(
+  const jscodeshift = (cwd: string, transform: string, ...flags: string[]) =>
+    spawnSync(
         process.execPath,
         [
           join(ROOT, 'node_modules/jscodeshift/bin/jscodeshift.js'),
@@ -27,11 +26,14 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
           '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs',
           '--run-in-band',
           '--ignore-pattern=**/node_modules/**',
-          `--runtime=${join(dir, 'otelify.runtime')}`,
+          ...flags,
           '.',
         ],
-        { cwd: dir, encoding: 'utf8' },
+        { cwd, encoding: 'utf8' },
       );
+
+  it('rewrites every fixture exactly as the engine does (golden outputs), leaves the negatives alone, and declares the runtime package', () => {
+    const run = (transform: string) => jscodeshift(dir, transform);
     const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama)[\\/]/.test(input);
     const positives = cases.filter((c) => c.output);
     for (const [transform, count] of [['queues', positives.filter((c) => !isLLM(c.input)).length], ['llm', positives.filter((c) => isLLM(c.input)).length]] as const) {
@@ -44,6 +46,29 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
       const actual = readFileSync(join(dir, relative(FIXTURES, input)), 'utf8');
       expect(actual, relative(FIXTURES, input)).toBe(readFileSync(output ?? input, 'utf8'));
     }
-    expect(readFileSync(join(dir, 'otelify.runtime.ts'), 'utf8')).toContain('export function traceSend');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies).toEqual({ '@opentelemetry/api': '^1.9.0', '@otelify/runtime': expect.stringMatching(/^\^\d+\.\d+\.\d+/) });
+  });
+
+  it('--runtime=vendor writes one runtime into the package, holding only the parts its files use', () => {
+    const vendoring = mkdtempSync(join(tmpdir(), 'otelify-jscodeshift-vendor-'));
+    try {
+      symlinkSync(join(ROOT, 'node_modules'), join(vendoring, 'node_modules'));
+      writeFileSync(join(vendoring, 'package.json'), JSON.stringify({ name: 'vendoring', type: 'module' }));
+      writeFileSync(join(vendoring, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', strict: true, rootDir: 'src' } }));
+      mkdirSync(join(vendoring, 'src/orders'), { recursive: true });
+      mkdirSync(join(vendoring, 'src/assistant'), { recursive: true });
+      cpSync(join(FIXTURES, 'amqplib/publish.input.ts'), join(vendoring, 'src/orders/publish.ts'));
+      cpSync(join(FIXTURES, 'openai/chat.input.ts'), join(vendoring, 'src/assistant/chat.ts'));
+      for (const transform of ['queues', 'llm']) expect(jscodeshift(vendoring, transform, '--runtime=vendor').stdout).toContain('1 ok');
+      expect(readFileSync(join(vendoring, 'src/orders/publish.ts'), 'utf8')).toContain("import * as otelify from '../otelify.runtime.js';");
+      expect(readFileSync(join(vendoring, 'src/assistant/chat.ts'), 'utf8')).not.toContain('@otelify/runtime');
+      const runtime = readFileSync(join(vendoring, 'src/otelify.runtime.ts'), 'utf8');
+      expect(runtime).toContain('export function traceSend');
+      expect(runtime).toContain("adapters['openai.chat']");
+      expect(runtime).not.toContain("adapters['anthropic.messages']");
+      expect(JSON.parse(readFileSync(join(vendoring, 'package.json'), 'utf8')).dependencies).toEqual({ '@opentelemetry/api': '^1.9.0' });
+    } finally {
+      rmSync(vendoring, { recursive: true, force: true });
+    }
   });
 });
