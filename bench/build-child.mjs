@@ -10,7 +10,9 @@ const otelifyOptions = { root: corpus, cache: mode === 'warm' };
 const entry = join(corpus, 'src', 'index.ts');
 const modules = readdirSync(join(corpus, 'src')).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
 writeFileSync(entry, modules.map((f, i) => `export * as m${i} from './${f.replace(/\.ts$/, '.js')}';`).join('\n'));
-const external = ['amqplib', 'kafkajs', 'bullmq', '@opentelemetry/api', 'otelify/runtime'];
+const external = ['amqplib', 'kafkajs', 'bullmq', '@opentelemetry/api', '@otelify/runtime', '@otelify/runtime/*'];
+// Rollup names externals exactly or by pattern, not by esbuild's wildcard.
+const rollupExternal = [...external.filter((name) => !name.endsWith('*')), /^@otelify\/runtime\//];
 
 const started = performance.now();
 if (bundler === 'esbuild') {
@@ -45,6 +47,6 @@ if (bundler === 'esbuild') {
   // A plugin that looks at every module and changes none: what any transform plugin costs Vite.
   const passthrough = { name: 'passthrough', enforce: 'pre', transform: (code) => (code.includes('\u0000never') ? code : null) };
   const plugins = withPlugin ? [(await import('../dist/build/vite.js')).default(otelifyOptions)] : mode === 'passthrough' ? [passthrough] : [];
-  await build({ configFile: false, root: corpus, logLevel: 'silent', plugins, build: { ssr: entry, write: false, minify: false, rollupOptions: { external } } });
+  await build({ configFile: false, root: corpus, logLevel: 'silent', plugins, build: { ssr: entry, write: false, minify: false, rollupOptions: { external: rollupExternal } } });
 }
 process.stdout.write(JSON.stringify({ ms: performance.now() - started, modules: modules.length }));

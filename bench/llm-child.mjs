@@ -7,7 +7,8 @@ import { AsyncHooksContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createJiti } from 'jiti';
 import OpenAI from 'openai';
-import { llmRequest, traceLLM } from '../dist/runtime/index.js';
+import { llmRequest, traceLLM } from '@otelify/runtime';
+import '@otelify/runtime/openai';
 
 const ROUNDS = Number(process.env.BENCH_LLM_ROUNDS ?? 30);
 const CALLS = 50;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentSources } from '../src/engine/instrument.js';
 import { compilerOptionsFor } from '../src/engine/program.js';
 import { transformSource } from '../src/index.js';
+import { engineOptions } from '../src/setup.js';
 import { builtinTargets } from '../src/targets/index.js';
 import { FIXTURES } from './support/fixtures.js';
 import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
@@ -107,7 +108,7 @@ describe.each(BUNDLERS)('the %s plugin', (bundler) => {
     file = await build(bundler);
   }, 60_000);
 
-  it('emits the same instrumentation as `otelify apply`, importing otelify/runtime', () => {
+  it('emits the same instrumentation as `otelify apply`, importing @otelify/runtime', () => {
     const code = readFileSync(file, 'utf8');
     expect(code).toMatch(/traceSend\)?\(\{\s*system: ['"]rabbitmq['"],\s*operation: ['"]publish['"]/);
     expect(code).toMatch(/traceProcess\)?\(\{\s*system: ['"]rabbitmq['"]/);
@@ -255,7 +256,7 @@ describe('esbuild rebuilding (watch mode, context.rebuild)', () => {
     writeFileSync(join(dir, 'main.ts'), "export * from './orders.js';\n");
     const { context } = await import('esbuild');
     const { default: otelify } = await import('../src/build/esbuild.js');
-    const options = { entryPoints: [join(dir, 'main.ts')], bundle: true, write: false, format: 'esm' as const, platform: 'node' as const, external: ['amqplib', 'otelify/runtime'], logLevel: 'silent' as const };
+    const options = { entryPoints: [join(dir, 'main.ts')], bundle: true, write: false, format: 'esm' as const, platform: 'node' as const, external: ['amqplib', '@otelify/runtime'], logLevel: 'silent' as const };
     const build = await context({ ...options, plugins: [otelify({ root: dir, cache: false })] });
     try {
       expect((await build.rebuild()).warnings).toEqual([]);
@@ -273,11 +274,11 @@ describe('esbuild rebuilding (watch mode, context.rebuild)', () => {
 });
 
 describe('one engine for every front door', () => {
-  it.each(['orders.ts', 'emails.ts', 'assistant.ts', 'receipt.tsx', 'audit.js'])('the plugin transform of %s equals the codemod output (with the runtime imported from the package)', (name) => {
+  it.each(['orders.ts', 'emails.ts', 'assistant.ts', 'receipt.tsx', 'audit.js'])('the plugin transform of %s equals the codemod output', (name) => {
     const file = join(FIXTURES, 'build-app', name);
     const code = readFileSync(file, 'utf8');
     const viaPlugin = transformSource(code, file)!.code;
-    const [viaApply] = instrumentSources([{ path: file, text: code }], { targets: builtinTargets, compilerOptions: compilerOptionsFor(FIXTURES), runtimeSpecifier: () => 'otelify/runtime' });
+    const [viaApply] = instrumentSources([{ path: file, text: code }], engineOptions({ targets: builtinTargets }, compilerOptionsFor(FIXTURES)));
     expect(viaPlugin).toBe(viaApply!.output);
   });
 
@@ -294,15 +295,14 @@ describe('one engine for every front door', () => {
     expect(await plugin.transform(readFileSync(ENTRY, 'utf8'), ENTRY)).toBeNull();
   });
 
-  it("rewrites every golden fixture as `otelify apply` did, but for the runtime's import, from one analysis of the fixtures folder", async () => {
+  it('rewrites every golden fixture as `otelify apply` did, from one analysis of the fixtures folder', async () => {
     const { projectAnalysis } = await import('../src/build/project.js');
     const analysed = new Map((await projectAnalysis({ root: FIXTURES, targets: builtinTargets, configRoot: FIXTURES, cache: false })).map((m) => [resolve(m.path), m.code]));
     const inputs = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' }).filter((name) => /\.input\.[cm]?[jt]sx?$/.test(name));
     expect(inputs.length).toBeGreaterThan(60);
     for (const name of inputs) {
       const golden = join(FIXTURES, name.replace('.input.', '.output.'));
-      // The codemod imports the runtime file it writes; the plugins import the package's.
-      const expected = existsSync(golden) ? readFileSync(golden, 'utf8').replace(/'\.\.\/otelify\.runtime\.c?js'/g, "'otelify/runtime'") : undefined;
+      const expected = existsSync(golden) ? readFileSync(golden, 'utf8') : undefined;
       expect(analysed.get(resolve(FIXTURES, name)), name).toBe(expected);
     }
   }, 60_000);
@@ -326,7 +326,7 @@ describe('tsc with ts-patch (tspc) and the otelify/tsc program transformer', () 
 
   it('type-checks and emits the instrumented code, leaving the source file unchanged', () => {
     const code = readFileSync(emitted, 'utf8');
-    expect(code).toContain("import * as otelify from 'otelify/runtime';");
+    expect(code).toContain("import * as otelify from '@otelify/runtime';");
     expect(code).toMatch(/otelify\.traceSend\(\{ system: 'rabbitmq', operation: 'publish', destination: queue \}/);
     expect(readFileSync(source, 'utf8')).not.toContain('otelify.traceSend');
     // Imported modules are compiled instrumented too, not only the roots.

@@ -87,18 +87,18 @@ function declarationClosure(ts: typeof import('typescript'), dir: string, entry:
     return [name, `@types/${name.replace(/^@([^/]+)\//, '$1__')}`].some((pkg) => existsSync(join(ROOT, 'node_modules', pkg, 'package.json')));
   };
   const specifiers = (source: import('typescript').SourceFile): string[] => {
-    const found: string[] = [];
+    const out: string[] = [];
     const walk = (node: import('typescript').Node): void => {
       const specifier =
         ts.isImportDeclaration(node) || ts.isExportDeclaration(node) ? node.moduleSpecifier
         : ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) ? node.moduleReference.expression
         : ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) ? node.argument.literal
         : undefined;
-      if (specifier && ts.isStringLiteral(specifier)) found.push(specifier.text);
+      if (specifier && ts.isStringLiteral(specifier)) out.push(specifier.text);
       ts.forEachChild(node, walk);
     };
     walk(source);
-    return found;
+    return out;
   };
   const visit = (file: string): void => {
     if (found.has(file)) return;
