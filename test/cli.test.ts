@@ -82,7 +82,7 @@ describe('otelify apply', () => {
     expect(run.stdout).toMatch(/\+.*"@opentelemetry\/api": ?"\^1\.9\.0"/);
     expect(run.stdout).toMatch(/\+.*"@otelify\/runtime": ?"\^\d+\.\d+\.\d+"/);
     expect(run.stdout).toMatch(/dependencies package\.json would gain @otelify\/runtime@\^[\d.]+, @opentelemetry\/api@\^1\.9\.0/);
-    expect(run.stdout).toContain('After applying, run npm install to install them');
+    expect(run.stdout).toContain('After applying, run npm install to install the added dependencies; otelify installs nothing itself.');
     expect(run.stdout).toMatch(/3 files scanned, 2 parsed, 2 would change, 1 unchanged, 0 failed/);
     expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
     expect(read(dir, 'package.json')).toBe(pkg);
@@ -100,7 +100,7 @@ describe('otelify apply', () => {
     writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
     const first = otelify(dir, 'apply', 'src');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Now run pnpm install to install them');
+    expect(first.stdout).toContain('Now run pnpm install to install the added dependencies');
     expect(read(dir, 'src/producer.ts')).toContain("import * as otelify from '@otelify/runtime';");
     expect(read(dir, 'src/consumer.ts')).toContain('otelify.traceProcess(');
     // Each LLM library's adapter, and nothing else, is loaded beside the runtime.

@@ -95,7 +95,7 @@ export class Output {
     for (const path of report.runtime) w(`  runtime ${relativePath(path)}`);
     for (const { file, added } of report.dependencies) w(`  dependencies ${relativePath(file)}${report.dry ? ' would gain' : ' gained'} ${added.join(', ')}`);
     for (const note of report.notes) w(`  ${pc.cyan('note')} ${note}`);
-    if (report.install.length > 0) w(`${report.dry ? 'After applying, run' : 'Now run'} ${report.install.map((c) => pc.bold(c)).join(' or ')} to install them (otelify installs nothing itself).`);
+    if (report.install.length > 0) w(`${report.dry ? 'After applying, run' : 'Now run'} ${report.install.map((c) => pc.bold(c)).join(' or ')} to install the added dependencies; otelify installs nothing itself.`);
   }
 }
 
