@@ -119,7 +119,7 @@ describe('otelify apply packages (the runtime package)', () => {
     expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'answers' }");
     expect(utilFiles(applied)).toEqual(utilFiles(pristineFiles));
     expect(runtimeFiles(dir)).toEqual([]);
-    expect(run.stdout).toContain('Now run npm install to install them');
+    expect(run.stdout).toMatch(/\bNow run npm install\b/);
   });
 
   it("adds @otelify/runtime and @opentelemetry/api to each owning package.json, in that file's own format", () => {
@@ -209,7 +209,7 @@ describe('otelify apply packages --runtime vendor', () => {
     expect(ordersRuntime).not.toContain("adapters['openai.chat']");
     expect(read(dir, ASSISTANT_RUNTIME)).toContain('export function traceSend');
     expect(utilFiles(applied)).toEqual(utilFiles(pristineFiles));
-    expect(run.stdout).toContain('Now run npm install to install them');
+    expect(run.stdout).toMatch(/\bNow run npm install\b/);
   });
 
   it('adds only @opentelemetry/api to dependencies', () => {
@@ -244,7 +244,6 @@ describe('otelify apply packages --runtime vendor', () => {
     expect(report.files.changed).toBe(0);
     expect(report.written).toEqual([]);
     expect(report.dependencies).toEqual([]);
-    expect(report.runtime.sort()).toEqual([ASSISTANT_RUNTIME, ORDERS_RUNTIME]);
     expect(snapshot(dir)).toEqual(before);
   });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -25,6 +26,18 @@ it('every rewritten fixture and the runtime type-check under strict against the 
   expect(files.length).toBeGreaterThan(0);
   expect(diagnostics).toEqual([]);
 });
+
+it('every rewritten fixture and the runtime type-check under TypeScript 7 (the native compiler) too', () => {
+  writeFileSync(FIXTURE_RUNTIME, runtimeSource('ts'));
+  const tsc7 = join(FIXTURES, '../node_modules/typescript7/bin/tsc');
+  const run = spawnSync(process.execPath, [tsc7, '-p', join(FIXTURES, 'tsconfig.json'), '--noEmit', '--listFilesOnly'], { encoding: 'utf8' });
+  const outputs = run.stdout.split('\n').filter((f) => f.includes('.output.'));
+  expect(outputs.length).toBeGreaterThan(40);
+  expect(run.stdout).toMatch(/packages\/runtime\/dist\/(esm|cjs)\/index\.d\.ts/);
+  const checked = spawnSync(process.execPath, [tsc7, '-p', join(FIXTURES, 'tsconfig.json'), '--noEmit', '--pretty', 'false'], { encoding: 'utf8' });
+  expect(checked.stdout + checked.stderr).toBe('');
+  expect(checked.status).toBe(0);
+}, 60_000);
 
 it('the rewritten OpenAI fixtures type-check against openai 7 too (installed as openai-v7)', () => {
   const v7 = join(FIXTURES, '../node_modules/openai-v7');
