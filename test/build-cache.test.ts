@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { analyse } from '../src/build/analyse.js';
 import { analysisCache, scanCache } from '../src/build/cache.js';
 import { settingsOf } from '../src/build/project.js';
+import { selectCandidates, type ModuleFacts } from '../src/engine/candidates.js';
 import { createPrefilter } from '../src/engine/prefilter.js';
 import { builtinTargets } from '../src/targets/index.js';
 
@@ -113,11 +114,12 @@ describe('the analysis kept between builds', () => {
 describe('the scan of the project kept between builds', () => {
   beforeEach(writeProject);
   const prefilter = createPrefilter(builtinTargets);
-  const isCandidate = (_path: string, text: string) => prefilter(text);
-  const scanned = () => [
-    { path: BROKER, candidate: true },
-    { path: SETTINGS, candidate: false },
-  ];
+  const isCandidate = (files: { path: string; text: string; facts?: ModuleFacts }[]) => selectCandidates(files, prefilter);
+  const scanned = () => {
+    const present = [BROKER, SETTINGS].filter((path) => existsSync(path));
+    const { candidates, facts } = isCandidate(present.map((path) => ({ path, text: readFileSync(path, 'utf8') })));
+    return present.map((path) => ({ path, facts: facts.get(path)!, candidate: candidates.has(path) }));
+  };
   const paths = (list: { path: string }[] | undefined) => list?.map((c) => c.path);
 
   it('gives the candidates with their text while no file has come, gone or changed', () => {
@@ -133,7 +135,17 @@ describe('the scan of the project kept between builds', () => {
     writeFileSync(SETTINGS, `import type { Channel } from 'amqplib';\nexport const QUEUE = 'orders';\nexport type Ch = Channel;\n`);
     expect(paths(cache.read(isCandidate))).toEqual([BROKER, SETTINGS]);
     // The new judgement is kept: a reader that would judge differently is not asked again.
-    expect(paths(cache.read(() => false))).toEqual([BROKER, SETTINGS]);
+    expect(paths(cache.read(() => ({ candidates: new Set(), facts: new Map() })))).toEqual([BROKER, SETTINGS]);
+  });
+
+  it('makes a module a candidate once it imports the module that holds a client, judged from the kept facts', () => {
+    const cache = scanCache(PROJECT, settings)!;
+    cache.write(PROJECT, scanned());
+    // Names no queue package or type: only its import of the broker module makes it a candidate.
+    writeFileSync(SETTINGS, `import { publish } from './broker.js';\nexport const QUEUE = 'orders';\nexport const send = () => publish;\n`);
+    expect(paths(cache.read(isCandidate))).toEqual([BROKER, SETTINGS]);
+    writeFileSync(SETTINGS, SETTINGS_TEXT);
+    expect(paths(cache.read(isCandidate))).toEqual([BROKER]);
   });
 
   it('asks for a walk once a file is added (also in a folder with no source file yet) or removed, or a .gitignore changes', () => {
@@ -147,7 +159,7 @@ describe('the scan of the project kept between builds', () => {
       ['.gitignore changed', () => utimesSync(join(PROJECT, '.gitignore'), new Date(), new Date(Date.now() + 5000))],
     ];
     for (const [name, change] of cases) {
-      cache.write(PROJECT, existsSync(SETTINGS) ? scanned() : scanned().slice(0, 1));
+      cache.write(PROJECT, scanned());
       expect(cache.read(isCandidate), 'before: ' + name).toBeDefined();
       change();
       expect(cache.read(isCandidate), name).toBeUndefined();

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nearest } from '../files/nearest.js';
+import type { ModuleFacts } from '../engine/candidates.js';
 import type { Analysis, AnalysedModule } from './analyse.js';
 
 interface Stored {
@@ -65,8 +66,8 @@ export interface Candidate {
   text: string;
 }
 
-/** A file as the last scan saw it: whether it is a candidate, by its time and size then. */
-type ScannedFile = [path: string, mtimeMs: number, size: number, candidate: 0 | 1];
+/** A file as the last scan saw it, by its time and size then: what it imports, and whether it is a candidate. */
+type ScannedFile = [path: string, mtimeMs: number, size: number, facts: ModuleFacts, candidate: 0 | 1];
 
 interface StoredScan {
   engine: string;
@@ -78,11 +79,12 @@ interface StoredScan {
 export interface ScanCache {
   /**
    * The candidates, from the last scan where no file came or went since: a file whose time or size changed
-   * is read and judged again. Undefined when the project must be walked.
+   * is read again, and when any did, `select` judges the whole project anew from the kept facts of the rest
+   * (an edit to one module can make its importers candidates). Undefined when the project must be walked.
    */
-  read(isCandidate: (path: string, text: string) => boolean): Candidate[] | undefined;
-  /** Keeps a full scan: every source file the walk found under `root`, and which are candidates. */
-  write(root: string, files: { path: string; candidate: boolean }[]): void;
+  read(select: (files: { path: string; text: string; facts?: ModuleFacts }[]) => { candidates: Set<string>; facts: Map<string, ModuleFacts> }): Candidate[] | undefined;
+  /** Keeps a full scan: every source file the walk found under `root`, its facts, and which are candidates. */
+  write(root: string, files: { path: string; facts: ModuleFacts; candidate: boolean }[]): void;
 }
 
 /** Folders the walk skips (dependencies, build output, tools' caches, git itself): not watched either. */
@@ -93,41 +95,43 @@ export function scanCache(root: string, settings: unknown): ScanCache | undefine
   if (!place) return undefined;
   const { file, engine } = place;
   return {
-    read(isCandidate) {
+    read(select) {
       const stored = readKept<StoredScan>(file, engine);
       if (!stored || !stored.watched.every(([path, mtimeMs]) => unchanged(path, mtimeMs))) return undefined;
-      const candidates: Candidate[] = [];
-      let changed = false;
-      for (const entry of stored.files) {
-        const [path, mtimeMs, size, candidate] = entry;
+      const changed = new Map<string, string>();
+      for (const [path, mtimeMs, size] of stored.files) {
         const now = statSync(path, { throwIfNoEntry: false });
         if (!now) return undefined;
-        if (now.mtimeMs === mtimeMs && now.size === size) {
-          if (candidate) candidates.push({ path, text: readFileSync(path, 'utf8') });
-          continue;
-        }
-        const text = readFileSync(path, 'utf8');
-        const judged = isCandidate(path, text);
-        if (judged) candidates.push({ path, text });
-        entry.splice(1, 3, now.mtimeMs, now.size, judged ? 1 : 0);
-        changed = true;
+        if (now.mtimeMs !== mtimeMs || now.size !== size) changed.set(path, readFileSync(path, 'utf8'));
       }
-      if (changed) {
-        try {
-          writeWhole(file, stored);
-        } catch {
-          // The next build judges the changed files again.
-        }
+      if (changed.size === 0) {
+        return stored.files.filter(([, , , , candidate]) => candidate).map(([path]) => ({ path, text: readFileSync(path, 'utf8') }));
       }
-      return candidates;
+      // Unchanged files are judged from their kept facts; their text is read only if they are candidates.
+      const files = stored.files.map(([path, , , facts]) => (changed.has(path) ? { path, text: changed.get(path)! } : { path, text: '', facts }));
+      const { candidates, facts } = select(files);
+      for (const entry of stored.files) {
+        const path = entry[0];
+        if (changed.has(path)) {
+          const { mtimeMs, size } = statSync(path);
+          entry.splice(1, 2, mtimeMs, size);
+        }
+        entry.splice(3, 2, facts.get(path)!, candidates.has(path) ? 1 : 0);
+      }
+      try {
+        writeWhole(file, stored);
+      } catch {
+        // The next build judges the changed files again.
+      }
+      return stored.files.filter(([path]) => candidates.has(path)).map(([path]) => ({ path, text: changed.get(path) ?? readFileSync(path, 'utf8') }));
     },
     write(scanRoot, files) {
       try {
         const stored: StoredScan = {
           engine,
-          files: files.map(({ path, candidate }): ScannedFile => {
+          files: files.map(({ path, facts, candidate }): ScannedFile => {
             const { mtimeMs, size } = statSync(path);
-            return [path, mtimeMs, size, candidate ? 1 : 0];
+            return [path, mtimeMs, size, facts, candidate ? 1 : 0];
           }),
           watched: watchedUnder(scanRoot).map((path): [string, number] => [path, statSync(path).mtimeMs]),
         };

@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalysedModule } from './analyse.js';
 import type { LLMConvention } from '../engine/instrument.js';
+import { selectCandidates } from '../engine/candidates.js';
 import { createPrefilter } from '../engine/prefilter.js';
 import { findSourceFilesSync } from '../files/walk.js';
 import type { Target } from '../targets/types.js';
@@ -64,27 +65,27 @@ export function settingsOf(options: ProjectOptions): unknown {
 }
 
 /**
- * The project's modules that may hold call sites: rewritten modules that pass the prefilter. From the kept
- * scan when no file came or went since, else by walking the project and reading every file.
+ * The project's modules that may hold call sites: rewritten modules that pass the prefilter or import a
+ * module holding a client (see engine/candidates.ts). From the kept scan when no file came or went since,
+ * else by walking the project and reading every file.
  */
 export function findCandidates(options: ProjectOptions): Candidate[] {
   const isIncluded = includedIn(options);
   const prefilter = createPrefilter(options.targets);
   const scan = options.cache ? scanCache(options.root, settingsOf(options)) : undefined;
-  const known = scan?.read((path, text) => isIncluded(path) && prefilter(text));
-  if (known) return known;
+  const known = scan?.read((files) => selectCandidates(files, prefilter));
+  if (known) return known.filter((c) => isIncluded(c.path));
   let files: string[];
   try {
     files = findSourceFilesSync([options.root], { exclude: options.configExclude ?? [], excludeRoot: options.configRoot });
   } catch {
     return [];
   }
-  const judged = files.map((path) => {
-    const text = isIncluded(path) ? readFileSync(path, 'utf8') : undefined;
-    return { path, text, candidate: text !== undefined && prefilter(text) };
-  });
-  scan?.write(options.root, judged);
-  return judged.flatMap(({ path, text, candidate }) => (candidate ? [{ path, text: text! }] : []));
+  // Every file counts for finding clients; only included ones are rewritten.
+  const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const { candidates, facts } = selectCandidates(sources, prefilter);
+  scan?.write(options.root, sources.map(({ path }) => ({ path, facts: facts.get(path)!, candidate: candidates.has(path) })));
+  return sources.filter(({ path }) => candidates.has(path) && isIncluded(path));
 }
 
 /** The analysis an earlier build kept for exactly these candidates, if nothing it depends on has changed. */

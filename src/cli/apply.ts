@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
-import { instrumentSources, type LLMConvention, type SiteReport } from '../engine/instrument.js';
-import { compilerOptionsFor } from '../engine/program.js';
+import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
+import { selectCandidates } from '../engine/candidates.js';
+import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
 import { writeAtomically } from '../files/write.js';
@@ -85,7 +86,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     dry: !!options.dry,
   };
 
-  const candidates: { path: string; text: string }[] = [];
+  const sources: { path: string; text: string }[] = [];
   const progress = out.progress(files.length, 'scanning');
   // A runtime an earlier run vendored into a package stays that package's runtime.
   const vendored = new Map<string, string>();
@@ -96,15 +97,14 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       if (!vendored.has(packageDir)) vendored.set(packageDir, file);
       continue;
     }
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      sources.push({ path: file, text: readFileSync(file, 'utf8') });
     } catch (error) {
       report.failures.push({ file, message: `cannot read: ${(error as Error).message}` });
-      continue;
     }
-    if (setup.prefilter(text)) candidates.push({ path: file, text });
   }
+  const selected = selectCandidates(sources, setup.prefilter).candidates;
+  const candidates = sources.filter((source) => selected.has(source.path));
   progress.done();
 
   const runtimeFile = config.runtimeFile ? resolve(loaded.root, config.runtimeFile.replace(/\.[cm]?[jt]s$/, '')) : undefined;
@@ -113,10 +113,19 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   // placeholder specifier that is replaced once that is known (it sits inside the inserted import line, so
   // source maps are unaffected).
   const texts = new Map(candidates.map((c) => [c.path, c.text]));
-  const outcomes = instrumentSources(
-    candidates,
-    engineOptions(setup, compilerOptionsFor(resolve(paths[0]!)), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) }),
-  );
+  // Each file is analysed under the tsconfig that compiles it (a monorepo's packages resolve modules and
+  // path aliases each their own way): one program per tsconfig.
+  const byConfig = new Map<string, typeof candidates>();
+  for (const candidate of candidates) {
+    const config = tsconfigOf(candidate.path) ?? '';
+    byConfig.set(config, [...(byConfig.get(config) ?? []), candidate]);
+  }
+  const analysed = new Map<string, FileOutcome>();
+  for (const group of byConfig.values()) {
+    const options = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) });
+    for (const outcome of instrumentSources(group, options)) analysed.set(outcome.path, outcome);
+  }
+  const outcomes = candidates.map((c) => analysed.get(c.path)!);
 
   report.files.parsed = candidates.length;
   const byPackage = new Map<string, { path: string; text: string }[]>();

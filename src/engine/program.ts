@@ -21,10 +21,47 @@ function defaultEsLib(target: ts.ScriptTarget | undefined): string {
 }
 
 const optionsByConfig = new Map<string, ts.CompilerOptions>();
+const filesByConfig = new Map<string, Set<string> | undefined>();
+
+/**
+ * The tsconfig that compiles `file`: the nearest tsconfig.json, or, when that one only references other
+ * projects (a solution file such as Vite's, whose `tsconfig.app.json` holds `paths` and the module settings),
+ * the referenced project that includes the file. Undefined when no tsconfig is found.
+ */
+export function tsconfigOf(file: string): string | undefined {
+  const nearest = ts.findConfigFile(dirname(file), ts.sys.fileExists, 'tsconfig.json');
+  if (!nearest) return undefined;
+  const read = ts.readConfigFile(nearest, ts.sys.readFile);
+  const references = (read.config?.references as { path?: string }[] | undefined) ?? [];
+  if (read.error || references.length === 0) return nearest;
+  const target = resolve(file);
+  for (const reference of references) {
+    if (typeof reference.path !== 'string') continue;
+    const path = ts.resolveProjectReferencePath({ path: resolve(dirname(nearest), reference.path) });
+    if (includedFiles(path)?.has(target)) return path;
+  }
+  return nearest;
+}
+
+function includedFiles(configPath: string): Set<string> | undefined {
+  if (!filesByConfig.has(configPath)) {
+    const parsed = ts.sys.fileExists(configPath) ? ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} }) : undefined;
+    filesByConfig.set(configPath, parsed ? new Set(parsed.fileNames.map((f) => resolve(f))) : undefined);
+  }
+  return filesByConfig.get(configPath);
+}
+
+/** Compiler options of the tsconfig that compiles `file` (see {@link tsconfigOf}), tuned for analysis. */
+export function compilerOptionsForFile(file: string): ts.CompilerOptions {
+  return optionsOf(tsconfigOf(file));
+}
 
 /** Compiler options of the nearest tsconfig.json, tuned for analysis: JS allowed, nothing emitted. */
 export function compilerOptionsFor(startDir: string): ts.CompilerOptions {
-  const configPath = ts.findConfigFile(startDir, ts.sys.fileExists, 'tsconfig.json');
+  return optionsOf(ts.findConfigFile(startDir, ts.sys.fileExists, 'tsconfig.json'));
+}
+
+function optionsOf(configPath: string | undefined): ts.CompilerOptions {
   const key = configPath ?? '';
   const cached = optionsByConfig.get(key);
   if (cached) return cached;

@@ -1,0 +1,2 @@
+export { default as openai } from './openai.js';
+export * from './anthropic.js';

@@ -1,0 +1,3 @@
+// Single place to swap the AI SDK for a mock in storybook builds.
+export { generateText, streamText, embed } from 'ai';
+export type { ModelMessage } from 'ai';

@@ -1,0 +1,13 @@
+import type { ConnectionOptions } from 'bullmq';
+
+export const connection: ConnectionOptions = {
+  host: process.env.REDIS_HOST ?? 'localhost',
+  port: 6379,
+  maxRetriesPerRequest: null,
+};
+
+export const QUEUE = {
+  transcode: 'render-transcode',
+  thumbnail: 'render-thumbnail',
+  publish: 'render-publish',
+} as const;
