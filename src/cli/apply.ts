@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
 import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
@@ -189,7 +190,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       if (options.json) continue;
       const isRuntime = report.runtime.includes(write.path);
       // The runtime is the same generated file for everyone: name it rather than print 300 lines (--verbose does).
-      if (isRuntime && !options.verbose) out.note(`${write.before === undefined ? 'new file' : 'updated'} ${relativePath(write.path)}: the otelify runtime helper (${write.after.split('\n').length} lines; --verbose prints it)`);
+      if (isRuntime && !options.verbose) out.note(`${write.before === undefined ? 'new file' : 'updated'} ${relativePath(write.path)}: the otelify runtime helper (${lineCount(write.after)} lines; --verbose prints it)`);
       else out.diff(relativePath(write.path), write.before ?? '', write.after, write.before === undefined);
       continue;
     }
@@ -226,6 +227,10 @@ function declareDependencies(packageDir: string, needs: { name: string; range: s
     report.failures.push({ file: path, message: `cannot add the dependencies ${needs.map((n) => n.name).join(', ')}: ${(error as Error).message}` });
     return;
   }
+  const typescript = installedTypeScript(packageDir);
+  if (typescript && (typescript.major < 4 || (typescript.major === 4 && typescript.minor < 5))) {
+    report.notes.push(`${relativePath(path)}: TypeScript ${typescript.version} is installed there; the declarations of ${API_PACKAGE} 1.9 and of the runtime need TypeScript 4.5 or later`);
+  }
   for (const { name, field } of edit.presentElsewhere) {
     report.notes.push(`${relativePath(path)} lists ${name} in ${field} only: rewritten code imports it at run time, so it belongs in dependencies`);
   }
@@ -234,6 +239,22 @@ function declareDependencies(packageDir: string, needs: { name: string; range: s
   report.dependencies.push({ file: path, added: edit.added.map((name) => `${name}@${needs.find((n) => n.name === name)?.range ?? ''}`) });
   const manager = packageManagerOf(packageDir);
   if (!report.install.includes(manager.install)) report.install.push(manager.install);
+}
+
+/** The TypeScript a package's own type-check would run, if one is installed for it. */
+function installedTypeScript(packageDir: string): { version: string; major: number; minor: number } | undefined {
+  try {
+    const manifest = createRequire(join(packageDir, 'package.json')).resolve('typescript/package.json');
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    return { version, major, minor };
+  } catch {
+    return undefined;
+  }
+}
+
+function lineCount(text: string): number {
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
 }
 
 function partsUsed(sites: SiteReport[]): RuntimePart[] {

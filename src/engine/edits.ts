@@ -1,4 +1,5 @@
 import MagicString, { type SourceMap } from 'magic-string';
+import { dominantLineEnding } from '../files/source-text.js';
 
 interface Insertion {
   pos: number;
@@ -35,11 +36,13 @@ export class EditList {
 
   apply(source: string, fileName: string): { code: string; map: SourceMap } {
     const ms = new MagicString(source);
-    for (const { start, end, text } of this.replacements) ms.overwrite(start, end, text);
+    // Inserted lines end as most of the file's lines do, so a CRLF file stays CRLF.
+    const eol = dominantLineEnding(source) === '\r\n' ? (text: string) => text.replace(/(?<!\r)\n/g, '\r\n') : (text: string) => text;
+    for (const { start, end, text } of this.replacements) ms.overwrite(start, end, eol(text));
     const opens = this.insertions.filter((i) => i.side === 'open').sort((a, b) => a.pos - b.pos || b.span - a.span);
-    for (const insertion of opens) ms.appendRight(insertion.pos, insertion.text);
+    for (const insertion of opens) ms.appendRight(insertion.pos, eol(insertion.text));
     const closes = this.insertions.filter((i) => i.side === 'close').sort((a, b) => a.pos - b.pos || a.span - b.span);
-    for (const insertion of closes) ms.appendLeft(insertion.pos, insertion.text);
+    for (const insertion of closes) ms.appendLeft(insertion.pos, eol(insertion.text));
     return { code: ms.toString(), map: ms.generateMap({ source: fileName, includeContent: true, hires: 'boundary' }) };
   }
 }

@@ -82,7 +82,15 @@ const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'pr
 /** Rewrites every matched call site of the given files; returns one outcome per file, in order. */
 export function instrumentSources(sources: SourceInput[], options: InstrumentOptions): FileOutcome[] {
   if (sources.length === 0) return [];
-  const program = createProgram(sources, options.compilerOptions);
+  let program: ts.Program;
+  try {
+    program = createProgram(sources, options.compilerOptions);
+  } catch (error) {
+    // One file the compiler cannot take (nesting deep enough to exhaust the stack) must not cost the others
+    // their analysis: each is analysed on its own, and only the one that fails is reported.
+    if (sources.length === 1 || !(error instanceof RangeError)) return sources.map((source) => cannotAnalyse(source.path, error));
+    return sources.flatMap((source) => instrumentSources([source], options));
+  }
   options.onProgram?.(program);
   const checker = program.getTypeChecker();
   return sources.map((source) => {
@@ -90,8 +98,18 @@ export function instrumentSources(sources: SourceInput[], options: InstrumentOpt
     if (!sourceFile) throw new Error(`otelify: ${source.path} was not loaded`);
     const parseError = parseErrorOf(sourceFile);
     if (parseError) return { path: source.path, sites: [], parseError, usesRuntime: false };
-    return new FileInstrumenter(sourceFile, checker, options).run();
+    try {
+      return new FileInstrumenter(sourceFile, checker, options).run();
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return cannotAnalyse(source.path, error);
+    }
   });
+}
+
+function cannotAnalyse(path: string, error: unknown): FileOutcome {
+  const why = error instanceof RangeError ? 'its code is nested too deeply to analyse' : `it cannot be analysed (${String((error as Error)?.message ?? error)})`;
+  return { path, sites: [], parseError: { line: 1, column: 1, message: `${why}; left untouched` }, usesRuntime: false };
 }
 
 class FileInstrumenter {

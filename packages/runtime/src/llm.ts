@@ -18,7 +18,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { costOf, priceOf, type LLMUsage, type PriceTable } from './llm-prices.js';
-import { errorType, instrumentationName, isThenable, later, tracer } from './shared.js';
+import { errorType, instrumentationName, isThenable, later, shared, tracer } from './shared.js';
 
 /** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
@@ -108,12 +108,13 @@ export function modelOnly(body: Shape, call: LLMCall): void {
   call.request({ model: body?.model });
 }
 
+// The defaults, which a vendored runtime has the config's values written into; `configure()` overrides them.
 let priceOverrides: PriceTable = {};
 let promptHashing = false;
 
 /** Adds or replaces model prices (USD per million tokens) used for `llm.cost_usd`. */
 export function setLLMPrices(table: PriceTable): void {
-  priceOverrides = { ...priceOverrides, ...table };
+  shared.prices = { ...shared.prices, ...table };
 }
 
 /**
@@ -121,7 +122,7 @@ export function setLLMPrices(table: PriceTable): void {
  * others without recording it. Off by default: a hash of a short or guessable prompt can be reversed by trying.
  */
 export function recordPromptHash(on = true): void {
-  promptHashing = on;
+  shared.promptHash = on;
 }
 
 // Node's own hash, synchronous, found without an import so the runtime still loads where there is no Node.
@@ -323,7 +324,7 @@ export class LLMCall {
   /** The request body the SDK sent (or is about to send). */
   requestBody(body: unknown): void {
     guard(() => this.adapter.request?.(body, this));
-    if (!promptHashing || !this.adapter.prompt || !nodeCrypto) return;
+    if (!(shared.promptHash ?? promptHashing) || !this.adapter.prompt || !nodeCrypto) return;
     guard(() => {
       const prompt = this.adapter.prompt!(body);
       if (prompt === undefined) return;
@@ -393,7 +394,8 @@ export class LLMCall {
       values.finishReason = reasons[0];
       values.finishReasons = reasons;
     }
-    const price = priceOf(this.responseModel ?? this.requestModel, priceOverrides) ?? (this.responseModel ? priceOf(this.requestModel, priceOverrides) : undefined);
+    const overrides = shared.prices ? { ...priceOverrides, ...(shared.prices as PriceTable) } : priceOverrides;
+    const price = priceOf(this.responseModel ?? this.requestModel, overrides) ?? (this.responseModel ? priceOf(this.requestModel, overrides) : undefined);
     const cost = price ? costOf(this.usage, price) : undefined;
     if (cost !== undefined) Object.assign(values, { cost, costCurrency: 'USD', costSource: 'local' });
     this.set(values);

@@ -1,7 +1,7 @@
 // Settings a project chooses at start-up. A vendored runtime has the config's values written in instead.
 import { recordPromptHash, setLLMPrices } from './llm.js';
 import type { PriceTable } from './llm-prices.js';
-import { setInstrumentationName } from './shared.js';
+import { shared } from './shared.js';
 
 export interface RuntimeSettings {
   /** Name of the tracer and meter (default `otelify`). */
@@ -14,7 +14,7 @@ export interface RuntimeSettings {
 
 /** Applies the settings of `otelify.config.*` that matter at run time; call it before the first span. */
 export function configure(settings: RuntimeSettings): void {
-  if (settings.tracerName !== undefined) setInstrumentationName(settings.tracerName);
+  if (settings.tracerName !== undefined) shared.tracerName = settings.tracerName;
   if (settings.prices !== undefined) setLLMPrices(settings.prices);
   if (settings.promptHash !== undefined) recordPromptHash(settings.promptHash);
 }

@@ -4,15 +4,24 @@ import { trace, type Tracer } from '@opentelemetry/api';
 /** The tracer's and meter's name: `configure({ tracerName })`, or the config's `tracerName` in a vendored runtime. */
 let tracerName = 'otelify';
 
-let cached: Tracer | undefined;
-
-export function instrumentationName(): string {
-  return tracerName;
+/**
+ * What `configure()` set, shared by every copy of the runtime in the process: an application whose files
+ * `import` the package and `require` it loads its ES module and CommonJS builds apart, and both must follow
+ * one configuration.
+ */
+export interface SharedSettings {
+  tracerName?: string;
+  prices?: Record<string, unknown>;
+  promptHash?: boolean;
 }
 
-export function setInstrumentationName(name: string): void {
-  tracerName = name;
-  cached = undefined;
+const SETTINGS_KEY = Symbol.for('@otelify/runtime settings');
+export const shared: SharedSettings = ((globalThis as unknown as Record<symbol, SharedSettings | undefined>)[SETTINGS_KEY] ??= {});
+
+let cached: { name: string; tracer: Tracer } | undefined;
+
+export function instrumentationName(): string {
+  return shared.tracerName ?? tracerName;
 }
 
 /**
@@ -20,7 +29,9 @@ export function setInstrumentationName(name: string): void {
  * first call (getting it anew per span costs more than the rest of an unrecorded span).
  */
 export function tracer(): Tracer {
-  return (cached ??= trace.getTracer(tracerName));
+  const name = instrumentationName();
+  if (cached?.name !== name) cached = { name, tracer: trace.getTracer(name) };
+  return cached.tracer;
 }
 
 /** A low-cardinality name for an error: its class, never its message (messages often embed user data). */

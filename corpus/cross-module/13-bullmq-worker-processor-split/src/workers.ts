@@ -9,6 +9,7 @@ export const lifecycle = new EventEmitter();
 const workers = [
   new Worker(QUEUE.transcode, transcode, { connection, concurrency: 2, lockDuration: 120_000 }),
   new Worker(QUEUE.thumbnail, thumbnail, { connection, concurrency: 8 }),
+  new Worker(QUEUE.publish, new URL('./processors/publish.js', import.meta.url), { connection, useWorkerThreads: true }),
 ];
 
 for (const w of workers) {
