@@ -83,7 +83,7 @@ describe('otelify apply', () => {
     expect(run.stdout).toMatch(/\+.*"@otelify\/runtime": ?"\^\d+\.\d+\.\d+"/);
     expect(run.stdout).toMatch(/dependencies package\.json would gain @otelify\/runtime@\^[\d.]+, @opentelemetry\/api@\^1\.9\.0/);
     expect(run.stdout).toContain('After applying, run npm install to install the added dependencies; otelify installs nothing itself.');
-    expect(run.stdout).toMatch(/3 files scanned, 2 parsed, 2 would change, 1 unchanged, 0 failed/);
+    expect(run.stdout).toMatch(/3 files scanned \(2 parsed, 1 ruled out by the prefilter\): 2 would change, 1 unchanged, 0 failed/);
     expect(read(dir, 'src/producer.ts')).toBe(PRODUCER);
     expect(read(dir, 'package.json')).toBe(pkg);
     expect(existsSync(join(dir, 'src/otelify.runtime.ts'))).toBe(false);

@@ -199,7 +199,7 @@ describe('otelify apply packages --runtime vendor', () => {
     expect(read(dir, 'packages/orders/src/publisher.ts')).toContain("destination: 'shop.events:order.created'");
     // `@/*` maps src/: the alias, as the package's own imports are written.
     expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("import * as otelify from '@/otelify.runtime';\n");
-    for (const file of listFiles(dir)) expect(read(dir, file), file).not.toContain('@otelify/runtime');
+    for (const file of listFiles(dir)) expect(read(dir, file), file).not.toMatch(/(from|import|require\() ?'@otelify\/runtime/);
 
     const ordersRuntime = read(dir, ORDERS_RUNTIME);
     expect(ordersRuntime).toContain('export function traceSend');

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
-import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { selectCandidates } from '../engine/candidates.js';
+import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
-import { writeAtomically } from '../files/write.js';
+import { readSource, sourceBytes } from '../files/source-text.js';
+import { acquireLock, LockedError, lockPathFor, preflight, writeAll, type PlannedWrite } from '../files/transaction.js';
 import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from '../runtime/package.js';
 import { runtimePathFor } from '../runtime/placement.js';
 import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
@@ -19,8 +20,12 @@ import { Output } from './output.js';
 export interface ApplyOptions {
   paths: string[];
   dry?: boolean;
+  /** Write nothing; exit 1 when files would change (for CI that keeps a tree instrumented). */
+  check?: boolean;
   json?: boolean;
   force?: boolean;
+  /** Write read-only files too (their mode is kept). */
+  forceReadonly?: boolean;
   config?: string;
   only?: string[];
   verbose?: boolean;
@@ -34,11 +39,12 @@ export const EXIT = { ok: 0, fileFailed: 1, usage: 2 } as const;
 const RUNTIME_PLACEHOLDER = '\0otelify-runtime\0';
 
 export interface ApplyReport {
-  files: { scanned: number; parsed: number; changed: number; unchanged: number; failed: number };
+  /** Source files: scanned = parsed + ruledOut, and scanned = changed + unchanged + failed. */
+  files: { scanned: number; parsed: number; ruledOut: number; changed: number; unchanged: number; failed: number };
   sites: SiteReport[];
   failures: { file: string; line?: number; column?: number; message: string }[];
   written: string[];
-  /** Vendored runtime files, written or up to date. */
+  /** Vendored runtime files this run wrote or found up to date. */
   runtime: string[];
   /** Dependencies added to each package.json, as `name@range`. */
   dependencies: { file: string; added: string[] }[];
@@ -46,11 +52,22 @@ export interface ApplyReport {
   install: string[];
   notes: string[];
   dry: boolean;
+  /** What happened to the writes, said once at the end. */
+  outcome?: string;
+}
+
+interface Planned {
+  path: string;
+  before: string | undefined;
+  after: string;
+  bom: boolean;
+  /** A source file (counted in `files`), not package.json or a runtime file. */
+  source: boolean;
 }
 
 /** `otelify apply`: returns the exit code; never calls process.exit. */
 export async function apply(options: ApplyOptions, out: Output): Promise<number> {
-  const inputs = await resolveInputs(options.paths, options.config);
+  const inputs = await resolveInputs(options.paths, options.config, (note) => options.verbose && out.note(note));
   if ('error' in inputs) {
     out.error(inputs.error);
     return EXIT.usage;
@@ -62,8 +79,9 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     out.error(`--only ${options.only.join(',')} matches no library or target`);
     return EXIT.usage;
   }
+  const writing = !options.dry && !options.check;
 
-  if (!options.dry && !options.force) {
+  if (writing && !options.force) {
     const dirty = uncommittedChanges(paths);
     if (dirty.length > 0) {
       out.error(
@@ -76,7 +94,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   }
 
   const report: ApplyReport = {
-    files: { scanned: files.length, parsed: 0, changed: 0, unchanged: 0, failed: 0 },
+    files: { scanned: files.length, parsed: 0, ruledOut: 0, changed: 0, unchanged: 0, failed: 0 },
     sites: [],
     failures: [],
     written: [],
@@ -84,10 +102,17 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     dependencies: [],
     install: [],
     notes: [],
-    dry: !!options.dry,
+    dry: !writing,
+  };
+  const failedSources = new Set<string>();
+  const failSource = (file: string, message: string, line?: number, column?: number) => {
+    failedSources.add(file);
+    report.failures.push({ file, message, ...(line !== undefined ? { line, column } : {}) });
   };
 
+  // ---- read: every source file once, UTF-8 only ----
   const sources: { path: string; text: string }[] = [];
+  const boms = new Set<string>();
   const progress = out.progress(files.length, 'scanning');
   // A runtime an earlier run vendored into a package stays that package's runtime.
   const vendored = new Map<string, string>();
@@ -98,24 +123,32 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       if (!vendored.has(packageDir)) vendored.set(packageDir, file);
       continue;
     }
+    let read: ReturnType<typeof readSource>;
     try {
-      sources.push({ path: file, text: readFileSync(file, 'utf8') });
+      read = readSource(file);
     } catch (error) {
-      report.failures.push({ file, message: `cannot read: ${(error as Error).message}` });
+      failSource(file, `cannot read: ${(error as Error).message}`);
+      continue;
     }
+    if (read.ok) {
+      sources.push({ path: file, text: read.text });
+      if (read.bom) boms.add(file);
+      continue;
+    }
+    // A file otelify cannot take matters only if it may hold a call site (judged on its bytes as Latin-1).
+    if (setup.prefilter(readFileSync(file, 'latin1'))) failSource(file, `${read.reason}; left untouched`, read.line, read.column);
   }
+  progress.done();
   const selected = selectCandidates(sources, setup.prefilter).candidates;
   const candidates = sources.filter((source) => selected.has(source.path));
-  progress.done();
 
+  // ---- plan: the engine's rewrite of every candidate, under the tsconfig that compiles it ----
   const runtimeFile = config.runtimeFile ? resolve(loaded.root, config.runtimeFile.replace(/\.[cm]?[jt]s$/, '')) : undefined;
   const vendors = (file: string) => setup.runtime === 'vendor' || vendored.has(packageDirOf(file, loaded.root));
   // A vendored runtime's place depends on which files of its package change, so the engine writes a
   // placeholder specifier that is replaced once that is known (it sits inside the inserted import line, so
   // source maps are unaffected).
   const texts = new Map(candidates.map((c) => [c.path, c.text]));
-  // Each file is analysed under the tsconfig that compiles it (a monorepo's packages resolve modules and
-  // path aliases each their own way): one program per tsconfig.
   const byConfig = new Map<string, typeof candidates>();
   for (const candidate of candidates) {
     const config = tsconfigOf(candidate.path) ?? '';
@@ -123,8 +156,8 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   }
   const analysed = new Map<string, FileOutcome>();
   for (const group of byConfig.values()) {
-    const options = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) });
-    for (const outcome of instrumentSources(group, options)) analysed.set(outcome.path, outcome);
+    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) });
+    for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
   }
   const outcomes = candidates.map((c) => analysed.get(c.path)!);
 
@@ -134,38 +167,34 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     report.sites.push(...outcome.sites);
     if (outcome.parseError) {
       const { line, column, message } = outcome.parseError;
-      report.failures.push({ file: outcome.path, line, column, message });
-      continue;
+      failSource(outcome.path, message, line, column);
+    } else if (outcome.output !== undefined) {
+      const packageDir = packageDirOf(outcome.path, loaded.root);
+      byPackage.set(packageDir, [...(byPackage.get(packageDir) ?? []), { path: outcome.path, text: texts.get(outcome.path) ?? '' }]);
     }
-    if (outcome.output === undefined) {
-      report.files.unchanged++;
-      continue;
-    }
-    report.files.changed++;
-    const packageDir = packageDirOf(outcome.path, loaded.root);
-    byPackage.set(packageDir, [...(byPackage.get(packageDir) ?? []), { path: outcome.path, text: texts.get(outcome.path) ?? '' }]);
   }
-  report.files.unchanged += files.length - candidates.length - [...vendored.values()].length;
 
-  const writes: { path: string; before: string | undefined; after: string }[] = [];
+  const writes: Planned[] = [];
   const specifiers = new Map<string, string>();
   for (const [packageDir, changed] of byPackage) {
     const vendor = changed.some((file) => vendors(file.path));
     if (vendor) {
       const placement = vendorPlacement(packageDir, changed, vendored.get(packageDir), runtimeFile);
-      for (const file of changed) specifiers.set(file.path, vendoredSpecifier(file.path, file.text, placement));
       const path = runtimePathFor(placement.base, placement.flavor);
       const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
       if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
-        report.failures.push({ file: path, message: 'exists and was not written by otelify; set `runtimeFile` in the config to place the runtime elsewhere' });
-      } else {
-        const sites = report.sites.filter((s) => changed.some((file) => file.path === s.file));
-        // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
-        const parts = [...new Set([...partsUsed(sites), ...partsIn(before ?? '')])];
-        const source = runtimeSource(placement.flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
-        report.runtime.push(path);
-        if (before !== source) writes.push({ path, before, after: source });
+        // Its files would import a runtime that is not there: none of them is rewritten.
+        report.failures.push({ file: path, message: 'exists and was not written by otelify, so the runtime cannot go there; set `runtimeFile` in the config to place it elsewhere' });
+        for (const file of changed) failSource(file.path, `not rewritten: its runtime ${relativePath(path)} cannot be written; left untouched`);
+        continue;
       }
+      for (const file of changed) specifiers.set(file.path, vendoredSpecifier(file.path, file.text, placement));
+      const sites = report.sites.filter((s) => changed.some((file) => file.path === s.file));
+      // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
+      const parts = [...new Set([...partsUsed(sites), ...partsIn(before ?? '')])];
+      const source = runtimeSource(placement.flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
+      report.runtime.push(path);
+      if (before !== source) writes.push({ path, before, after: source, bom: false, source: false });
     }
     const needs = vendor ? [{ name: API_PACKAGE, range: API_RANGE }] : [{ name: RUNTIME_PACKAGE, range: runtimeRange() }, { name: API_PACKAGE, range: API_RANGE }];
     declareDependencies(packageDir, needs, writes, report);
@@ -176,43 +205,101 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
         `call configure() from ${RUNTIME_PACKAGE} at start-up with them (or set "runtime": "vendor" to have them written into a vendored runtime)`,
     );
   }
-
   for (const outcome of outcomes) {
-    if (outcome.output === undefined || outcome.parseError) continue;
+    if (outcome.output === undefined || outcome.parseError || failedSources.has(outcome.path)) continue;
     const specifier = specifiers.get(outcome.path);
     const after = specifier === undefined ? outcome.output : outcome.output.replace(RUNTIME_PLACEHOLDER, specifier);
-    writes.push({ path: outcome.path, before: texts.get(outcome.path), after });
+    writes.push({ path: outcome.path, before: texts.get(outcome.path), after, bom: boms.has(outcome.path), source: true });
   }
   writes.sort((a, b) => a.path.localeCompare(b.path));
 
-  for (const write of writes) {
-    if (options.dry) {
-      if (options.json) continue;
-      const isRuntime = report.runtime.includes(write.path);
-      // The runtime is the same generated file for everyone: name it rather than print 300 lines (--verbose does).
-      if (isRuntime && !options.verbose) out.note(`${write.before === undefined ? 'new file' : 'updated'} ${relativePath(write.path)}: the otelify runtime helper (${lineCount(write.after)} lines; --verbose prints it)`);
-      else out.diff(relativePath(write.path), write.before ?? '', write.after, write.before === undefined);
-      continue;
-    }
-    try {
-      writeAtomically(write.path, write.after);
-      report.written.push(write.path);
-    } catch (error) {
-      report.failures.push({ file: write.path, message: `cannot write: ${(error as Error).message}` });
-    }
+  // ---- write: all or nothing ----
+  if (!writing) {
+    if (!options.json) showDiffs(writes, report, !!options.verbose, out);
+    if (options.check && writes.length > 0) report.outcome = `${writes.length} file${writes.length === 1 ? '' : 's'} would change (--check: nothing written)`;
+  } else if (writes.length > 0) {
+    const code = commit(writes, report, { forceReadOnly: options.forceReadonly, lockRoot: existingDir(resolve(paths[0]!)) }, out);
+    if (code !== undefined) return code;
   }
-  report.files.failed = report.failures.length;
+
+  const changedSources = new Set(writes.filter((w) => w.source && !report.failures.some((f) => f.file === w.path)).map((w) => w.path));
+  report.files.failed = failedSources.size;
+  report.files.changed = writing && report.written.length === 0 && writes.length > 0 ? 0 : changedSources.size;
+  report.files.unchanged = report.files.scanned - report.files.changed - report.files.failed;
+  report.files.ruledOut = report.files.scanned - report.files.parsed;
 
   if (options.json) out.json(toJson(report));
   else out.summary(report, !!options.verbose);
+  if (options.check && writes.length > 0) return EXIT.fileFailed;
   return report.failures.length > 0 ? EXIT.fileFailed : EXIT.ok;
+}
+
+/** Takes the tree's lock, checks every write, then writes all or none. Returns an exit code to end with early. */
+function commit(writes: Planned[], report: ApplyReport, options: { forceReadOnly?: boolean | undefined; lockRoot: string }, out: Output): number | undefined {
+  let lock: ReturnType<typeof acquireLock>;
+  try {
+    lock = acquireLock(lockPathFor(options.lockRoot));
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    out.error(`${error.message}; nothing was written`);
+    return EXIT.usage;
+  }
+  try {
+    for (const path of lock.recovered) report.notes.push(`a run that was killed while writing had changed ${relativePath(path)}: put back as it was`);
+    const planned: PlannedWrite[] = writes.map((w) => ({
+      path: w.path,
+      before: w.before === undefined ? undefined : Buffer.from(sourceBytes(w.before, w.bom), 'utf8'),
+      after: Buffer.from(sourceBytes(w.after, w.bom), 'utf8'),
+    }));
+    const refused = planned.flatMap((write) => {
+      const why = preflight(write, options);
+      return why ? [{ file: write.path, message: `cannot be written: ${why}` }] : [];
+    });
+    if (refused.length > 0) {
+      report.failures.push(...refused);
+      report.outcome = 'nothing was written: every file is left as it was';
+      return undefined;
+    }
+    lock.record(planned);
+    const result = writeAll(planned);
+    report.written.push(...result.written);
+    report.failures.push(...result.failures);
+    if (result.interrupted) {
+      lock.release();
+      out.error(`interrupted by ${result.interrupted}: ${result.failures.length === 0 ? 'every file was put back as it was' : 'some files could not be put back (listed above)'}`);
+      for (const failure of result.failures) out.error(`${relativePath(failure.file)}: ${failure.message}`);
+      process.kill(process.pid, result.interrupted);
+      return 128 + (result.interrupted === 'SIGINT' ? 2 : 15);
+    }
+    if (result.failures.length > 0) {
+      const stuck = result.failures.filter((f) => f.message.startsWith('was written'));
+      report.outcome = stuck.length === 0 ? 'a write failed, so every file written before it was put back: the tree is as it was' : `a write failed and ${stuck.length} file(s) could not be put back (listed above)`;
+    }
+    return undefined;
+  } finally {
+    lock.release();
+  }
+}
+
+function showDiffs(writes: Planned[], report: ApplyReport, verbose: boolean, out: Output): void {
+  for (const write of writes) {
+    const isRuntime = report.runtime.includes(write.path);
+    // The runtime is the same generated file for everyone: name it rather than print 300 lines (--verbose does).
+    if (isRuntime && !verbose) out.note(`${write.before === undefined ? 'new file' : 'updated'} ${relativePath(write.path)}: the otelify runtime helper (${lineCount(write.after)} lines; --verbose prints it)`);
+    else out.diff(relativePath(write.path), write.before ?? '', write.after, write.before === undefined);
+  }
+}
+
+/** The folder itself, or the folder of a file: where to look for the tree's git directory. */
+function existingDir(path: string): string {
+  return existsSync(path) && !/\.[cm]?[jt]sx?$/.test(path) ? path : dirname(path);
 }
 
 /**
  * Adds what rewritten code imports to the dependencies of the package.json that owns it, and notes the
  * install command of the package manager its lockfile names. Never installs.
  */
-function declareDependencies(packageDir: string, needs: { name: string; range: string }[], writes: { path: string; before: string | undefined; after: string }[], report: ApplyReport): void {
+function declareDependencies(packageDir: string, needs: { name: string; range: string }[], writes: Planned[], report: ApplyReport): void {
   const path = join(packageDir, 'package.json');
   if (!existsSync(path)) {
     report.notes.push(`no package.json owns the files under ${relativePath(packageDir)}: install ${needs.map((n) => n.name).join(' and ')} where they run`);
@@ -235,7 +322,7 @@ function declareDependencies(packageDir: string, needs: { name: string; range: s
     report.notes.push(`${relativePath(path)} lists ${name} in ${field} only: rewritten code imports it at run time, so it belongs in dependencies`);
   }
   if (edit.added.length === 0) return;
-  writes.push({ path, before, after: edit.text });
+  writes.push({ path, before, after: edit.text, bom: false, source: false });
   report.dependencies.push({ file: path, added: edit.added.map((name) => `${name}@${needs.find((n) => n.name === name)?.range ?? ''}`) });
   const manager = packageManagerOf(packageDir);
   if (!report.install.includes(manager.install)) report.install.push(manager.install);
@@ -277,5 +364,6 @@ function toJson(report: ApplyReport) {
     dependencies: report.dependencies.map((d) => ({ ...d, file: relativePath(d.file) })),
     install: report.install,
     notes: report.notes,
+    ...(report.outcome ? { outcome: report.outcome } : {}),
   };
 }

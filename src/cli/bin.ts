@@ -27,8 +27,10 @@ program
   .description('rewrite every supported call site under the given files or folders (default: .)')
   .argument('[paths...]', 'files or folders')
   .option('-d, --dry', 'write nothing; print the diff')
+  .option('--check', 'write nothing; exit 1 when files would change (for CI that keeps a tree instrumented)')
   .option('--json', 'print a machine-readable report instead of the summary')
   .option('-f, --force', 'write even when the git work tree has uncommitted changes')
+  .option('--force-readonly', 'write read-only files too (their mode is kept)')
   .option('-c, --config <file>', 'config file (default: otelify.config.{json,ts,mjs,js} or package.json "otelify", found upwards)')
   .option('--only <libraries>', 'comma-separated libraries, target ids or groups (llm, queues) to apply (e.g. kafkajs,amqplib)')
   .option('-v, --verbose', 'list every call site, not only the skipped ones')
@@ -36,7 +38,7 @@ program
   .addOption(
     new Option('--runtime <mode>', 'package: import @otelify/runtime and add it to package.json (default); vendor: write the runtime into each package instead').choices([...RUNTIME_MODES]),
   )
-  .action(async (paths: string[], flags: { dry?: boolean; json?: boolean; force?: boolean; config?: string; only?: string; verbose?: boolean; convention?: LLMConvention; runtime?: RuntimeMode }) => {
+  .action(async (paths: string[], flags: { dry?: boolean; check?: boolean; json?: boolean; force?: boolean; forceReadonly?: boolean; config?: string; only?: string; verbose?: boolean; convention?: LLMConvention; runtime?: RuntimeMode }) => {
     process.exitCode = await apply({ ...flags, paths, only: flags.only?.split(',').map((s) => s.trim()).filter(Boolean) }, new Output());
   });
 

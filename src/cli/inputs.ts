@@ -12,11 +12,11 @@ export interface Inputs {
  * The config and the source files a command works on (default path: `.`), or the message of a usage or
  * configuration error (exit code 2 for every command).
  */
-export async function resolveInputs(paths: string[], configPath: string | undefined): Promise<Inputs | { error: string }> {
+export async function resolveInputs(paths: string[], configPath: string | undefined, onLink?: (note: string) => void): Promise<Inputs | { error: string }> {
   const roots = paths.length > 0 ? paths : ['.'];
   try {
     const loaded = loadConfig(resolve(roots[0]!), configPath);
-    const files = await findSourceFiles(roots, { exclude: loaded.config.exclude, excludeRoot: loaded.root });
+    const files = await findSourceFiles(roots, { exclude: loaded.config.exclude, excludeRoot: loaded.root, onLink });
     return { paths: roots, loaded, files };
   } catch (error) {
     if (error instanceof ConfigError || error instanceof PathError) return { error: error.message };

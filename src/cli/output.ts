@@ -63,8 +63,8 @@ export class Output {
     const verb = report.dry ? 'would change' : 'changed';
     w(
       `${pc.bold('otelify apply')}${report.dry ? pc.dim(' (dry run: nothing written)') : ''}: ` +
-        `${plural(files.scanned, 'file')} scanned, ${files.parsed} parsed, ${files.changed} ${verb}, ${files.unchanged} unchanged, ` +
-        `${files.failed > 0 ? pc.red(`${files.failed} failed`) : '0 failed'}`,
+        `${plural(files.scanned, 'file')} scanned (${files.parsed} parsed, ${files.ruledOut} ruled out by the prefilter): ` +
+        `${files.changed} ${verb}, ${files.unchanged} unchanged, ${files.failed > 0 ? pc.red(`${files.failed} failed`) : '0 failed'}`,
     );
     const count = (action: string) => report.sites.filter((s) => s.action === action).length;
     w(`call sites: ${pc.green(`${count('instrumented')} instrumented`)}, ${count('already-instrumented')} already instrumented, ${count('skipped')} skipped`);
@@ -93,9 +93,12 @@ export class Output {
       w(`  ${pc.red('failed')} ${where}: ${failure.message} (file left untouched)`);
     }
     for (const path of report.runtime) w(`  runtime ${relativePath(path)}`);
-    for (const { file, added } of report.dependencies) w(`  dependencies ${relativePath(file)}${report.dry ? ' would gain' : ' gained'} ${added.join(', ')}`);
+    for (const { file, added } of report.dependencies) {
+      if (report.dry || report.written.includes(file)) w(`  dependencies ${relativePath(file)}${report.dry ? ' would gain' : ' gained'} ${added.join(', ')}`);
+    }
     for (const note of report.notes) w(`  ${pc.cyan('note')} ${note}`);
-    if (report.install.length > 0) w(`${report.dry ? 'After applying, run' : 'Now run'} ${report.install.map((c) => pc.bold(c)).join(' or ')} to install the added dependencies; otelify installs nothing itself.`);
+    if (report.outcome) w(report.outcome.startsWith('nothing') || report.outcome.includes('would change') ? pc.yellow(report.outcome) : pc.red(report.outcome));
+    if (report.install.length > 0 && report.written.length + (report.dry ? 1 : 0) > 0) w(`${report.dry ? 'After applying, run' : 'Now run'} ${report.install.map((c) => pc.bold(c)).join(' or ')} to install the added dependencies; otelify installs nothing itself.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -21,27 +21,59 @@ export class PathError extends Error {}
  * Source files under the given paths, skipping node_modules, build output, declaration files, what
  * .gitignore ignores and the config's `exclude` globs. Explicit file arguments are taken as given.
  */
-export async function findSourceFiles(paths: string[], options: { exclude?: string[]; excludeRoot?: string } = {}): Promise<string[]> {
+export async function findSourceFiles(paths: string[], options: WalkOptions = {}): Promise<string[]> {
   return findSourceFilesSync(paths, options);
 }
 
-/** {@link findSourceFiles}, synchronously: for a bundler plugin that must know its files before the build. */
-export function findSourceFilesSync(paths: string[], options: { exclude?: string[]; excludeRoot?: string } = {}): string[] {
-  const files = new Set<string>();
+export interface WalkOptions {
+  exclude?: string[] | undefined;
+  excludeRoot?: string | undefined;
+  /** Told of each symbolic link the walk resolved or refused. */
+  onLink?: ((note: string) => void) | undefined;
+}
+
+/**
+ * {@link findSourceFiles}, synchronously: for a bundler plugin that must know its files before the build.
+ * Files are returned by their real paths, each once however many links lead to it, and never outside the
+ * given paths: a link out of them is left alone.
+ */
+export function findSourceFilesSync(paths: string[], options: WalkOptions = {}): string[] {
+  const found = new Set<string>();
   const excluded = ignore().add(options.exclude ?? []);
   const isExcluded = (file: string) => {
     const rel = relative(options.excludeRoot ?? process.cwd(), file);
     return !rel.startsWith('..') && rel !== '' && excluded.ignores(rel.split(sep).join('/'));
   };
+  const roots: string[] = [];
   for (const path of paths) {
     const absolute = resolve(path);
     if (!existsSync(absolute)) throw new PathError(`no such file or directory: ${path}`);
+    roots.push(realpathSync(absolute));
     if (statSync(absolute).isFile()) {
-      if (SOURCE.test(absolute) && !DECLARATION.test(absolute)) files.add(absolute);
+      if (SOURCE.test(absolute) && !DECLARATION.test(absolute)) found.add(absolute);
       continue;
     }
-    const found = gitListedFiles(absolute) ?? globbed(absolute);
-    for (const file of found) if (SOURCE.test(file) && !DECLARATION.test(file) && !isExcluded(file)) files.add(file);
+    const listed = gitListedFiles(absolute) ?? globbed(absolute);
+    for (const file of listed) if (SOURCE.test(file) && !DECLARATION.test(file) && !isExcluded(file)) found.add(file);
+  }
+  const inRoots = (real: string) => roots.some((root) => real === root || real.startsWith(root + sep));
+  const files = new Set<string>();
+  for (const file of [...found].sort()) {
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      options.onLink?.(`${file}: a link to nothing, skipped`);
+      continue;
+    }
+    if (real === file) {
+      files.add(file);
+    } else if (!inRoots(real)) {
+      options.onLink?.(`${file}: a link to ${real}, outside the given paths, skipped`);
+    } else {
+      options.onLink?.(files.has(real) || found.has(real) ? `${file}: a link to ${real}, which is processed once under its own path` : `${file}: a link, processed as ${real}`);
+      files.add(real);
+    }
   }
   return [...files].sort();
 }

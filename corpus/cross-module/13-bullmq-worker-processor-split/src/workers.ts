@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { EventEmitter } from 'node:events';
-import { connection, QUEUE } from './connection.js';
+import { connection, QUEUE } from './queues.js';
 import transcode from './processors/transcode.js';
 import { thumbnail } from './processors/thumbnail.js';
 

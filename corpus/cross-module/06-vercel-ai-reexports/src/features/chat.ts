@@ -1,5 +1,5 @@
 import { streamText } from 'ai';
-import type { ModelMessage } from '@/lib/ai';
+import { generateText, type ModelMessage } from '@/lib/ai';
 import { models } from '@/lib/models';
 
 export async function POST(req: Request): Promise<Response> {
@@ -10,4 +10,13 @@ export async function POST(req: Request): Promise<Response> {
     messages,
   });
   return result.toTextStreamResponse();
+}
+
+export async function suggestTitle(cellText: string): Promise<string> {
+  const { text } = await generateText({
+    model: models.fast,
+    system: 'Suggest a title of at most six words. No quotes.',
+    prompt: cellText.slice(0, 2000),
+  });
+  return text.trim();
 }

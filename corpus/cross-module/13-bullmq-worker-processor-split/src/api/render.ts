@@ -1,5 +1,4 @@
-import flows from '../queues.js';
-import { QUEUE } from '../connection.js';
+import flows, { QUEUE } from '../queues.js';
 
 export async function requestRender(videoId: string, source: string): Promise<string | undefined> {
   const tree = await flows.add({

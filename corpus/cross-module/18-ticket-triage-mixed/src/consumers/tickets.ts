@@ -1,6 +1,6 @@
 import { kafka } from '@/lib/kafka';
 import { summaryQueue } from '@/lib/queue';
-import { summarizeTicket } from '@/ai/summarize';
+import { summarizeTicket } from '@/ai/tasks';
 
 const consumer = kafka.consumer({ groupId: 'ticket-triage' });
 const seen = new Set<string>();

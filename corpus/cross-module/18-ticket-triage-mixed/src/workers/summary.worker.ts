@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { redis, type SummaryJob } from '@/lib/queue';
-import { embedSummary } from '@/ai/embed';
+import { embedSummary } from '@/ai/tasks';
 
 const index = new Map<string, number[]>();
 

@@ -1,4 +1,4 @@
-import { anthropic } from '@/lib/llm';
+import { anthropic, openai } from '@/lib/llm';
 
 export async function summarizeTicket(subject: string, body: string): Promise<string> {
   const msg = await anthropic.messages.create({
@@ -9,4 +9,9 @@ export async function summarizeTicket(subject: string, body: string): Promise<st
   });
   const text = msg.content.find((b) => b.type === 'text');
   return text?.type === 'text' ? text.text : '';
+}
+
+export async function embedSummary(summary: string): Promise<number[]> {
+  const { data } = await openai.embeddings.create({ model: 'text-embedding-3-small', input: summary });
+  return data[0]?.embedding ?? [];
 }
