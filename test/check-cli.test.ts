@@ -101,4 +101,29 @@ describe('otelify check', () => {
     expect(check('src', '--format', 'json').stdout).not.toContain("'user.email'");
     rmSync(join(dir, 'otelify.config.json'));
   });
+
+  it('says in one line, exit 2, what is wrong with a corrupt baseline or config, never with a stack trace', () => {
+    const corrupt: [string, (path: string) => void, RegExp][] = [
+      ['truncated.json', (path) => writeFileSync(path, '{ "version": 1, "findings": [{ "file": "src/le'), /is not valid JSON/],
+      ['array.json', (path) => writeFileSync(path, '[]'), /is not an otelify baseline/],
+      ['wrong-shape.json', (path) => writeFileSync(path, '{ "version": 1, "findings": [{ "file": 3 }] }'), /is not an otelify baseline/],
+      ['a-folder', (path) => mkdirSync(path), /is a folder, not a file/],
+    ];
+    for (const [name, make, why] of corrupt) {
+      const path = join(dir, name);
+      make(path);
+      const run = check('src', '--baseline', path);
+      expect(run.code, name).toBe(2);
+      expect(run.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(run.stderr, name).toContain(`baseline ${path}:`);
+      expect(run.stderr, name).toMatch(why);
+      expect(run.stderr, name).not.toMatch(/\n\s+at /);
+    }
+    writeFileSync(join(dir, 'otelify.config.json'), '{ "check": ');
+    const config = check('src');
+    expect(config.code).toBe(2);
+    expect(config.stderr.trim().split('\n')).toHaveLength(1);
+    expect(config.stderr).toContain('otelify.config.json');
+    rmSync(join(dir, 'otelify.config.json'));
+  });
 });

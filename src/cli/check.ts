@@ -72,7 +72,12 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
       out.stderr.write(`error baseline not found: ${options.baseline} (create it with --update-baseline)\n`);
       return EXIT.usage;
     }
-    findings = withoutBaseline(findings, JSON.parse(readFileSync(options.baseline, 'utf8')) as Baseline);
+    const baseline = readBaseline(options.baseline);
+    if (typeof baseline === 'string') {
+      out.stderr.write(`error baseline ${options.baseline}: ${baseline} (write it anew with --update-baseline)\n`);
+      return EXIT.usage;
+    }
+    findings = withoutBaseline(findings, baseline);
   }
 
   const print = { stylish, json, sarif, github }[format as CheckFormat];
@@ -94,6 +99,22 @@ function toBaseline(findings: Finding[]): Baseline {
     counts.set(key, entry);
   }
   return { version: 1, findings: [...counts.values()] };
+}
+
+/** The baseline file's findings, or why it cannot be used. */
+function readBaseline(path: string): Baseline | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EISDIR' ? 'is a folder, not a file' : code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})`;
+  }
+  const findings = (value as Partial<Baseline> | null)?.findings;
+  const valid =
+    Array.isArray(findings) &&
+    findings.every((f) => typeof f === 'object' && f !== null && typeof f.file === 'string' && typeof f.ruleId === 'string' && typeof f.subject === 'string' && Number.isInteger(f.count));
+  return valid ? (value as Baseline) : 'is not an otelify baseline (expected { "version": 1, "findings": [{ file, ruleId, subject, count }] })';
 }
 
 /** Drops findings the baseline knows (by file, rule and key, not line, so moved code stays known). */
