@@ -138,6 +138,21 @@ describe('otelify apply', () => {
     expect(files.map((f) => read(dir, f))).toEqual(snapshot);
   });
 
+  it('says which libraries had no typings to match against, instead of missing call sites silently', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otelify-cli-'));
+    dirs.push(dir);
+    // No node_modules: kafkajs's typings cannot be found, so only import tracking matches.
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', type: 'module' }));
+    writeFileSync(join(dir, 'src/producer.ts'), `import { Kafka } from 'kafkajs';\nconst producer = new Kafka({ brokers: ['b'] }).producer();\nexport const send = () => producer.send({ topic: 't', messages: [] });\n`);
+    const run = otelify(dir, 'apply', 'src', '--dry');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('note the typings of kafkajs were not found from src/producer.ts (run your install first): 1 call site there matched by imports only');
+    expect(JSON.parse(otelify(dir, 'apply', 'src', '--dry', '--json').stdout).notes).toEqual([expect.stringContaining('the typings of kafkajs were not found')]);
+    // With the typings installed, nothing to say.
+    expect(otelify(project({ 'src/producer.ts': PRODUCER }), 'apply', 'src', '--dry').stdout).not.toContain('typings');
+  });
+
   it('reports a file that does not parse with file:line:column, leaves it byte-for-byte untouched, writes the others, exits 1', () => {
     const dir = project({ 'src/broken.ts': BROKEN, 'src/producer.ts': PRODUCER });
     const run = otelify(dir, 'apply', 'src');

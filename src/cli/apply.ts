@@ -4,7 +4,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
 import { selectCandidates } from '../engine/candidates.js';
 import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
+import { escapeRegExp } from '../engine/prefilter.js';
 import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
+import { ts } from '../engine/typescript.cjs';
+import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
 import { readSource, sourceBytes } from '../files/source-text.js';
@@ -160,6 +163,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
   }
   const outcomes = candidates.map((c) => analysed.get(c.path)!);
+  report.notes.push(...untypedLibraries(candidates, outcomes, targets));
 
   report.files.parsed = candidates.length;
   const byPackage = new Map<string, { path: string; text: string }[]>();
@@ -326,6 +330,29 @@ function declareDependencies(packageDir: string, needs: { name: string; range: s
   report.dependencies.push({ file: path, added: edit.added.map((name) => `${name}@${needs.find((n) => n.name === name)?.range ?? ''}`) });
   const manager = packageManagerOf(packageDir);
   if (!report.install.includes(manager.install)) report.install.push(manager.install);
+}
+
+/**
+ * Libraries the files import whose typings do not resolve (no install yet, or a broken one): there the
+ * checker cannot tell a client's calls, only import tracking does, so coverage may be partial. Said per
+ * library, with how many call sites were still found in those files.
+ */
+function untypedLibraries(candidates: { path: string; text: string }[], outcomes: FileOutcome[], targets: Target[]): string[] {
+  const modules = [...new Set(targets.flatMap((t) => t.modules))];
+  const untyped = new Map<string, string[]>();
+  for (const candidate of candidates) {
+    for (const module of modules) {
+      if (!candidate.text.includes(module) || !new RegExp(`['"\`]${escapeRegExp(module)}['"\`/]`).test(candidate.text)) continue;
+      const options = compilerOptionsForFile(candidate.path);
+      if (ts.resolveModuleName(module, candidate.path, options, ts.sys).resolvedModule) continue;
+      untyped.set(module, [...(untyped.get(module) ?? []), candidate.path]);
+    }
+  }
+  return [...untyped].map(([module, files]) => {
+    const sites = outcomes.filter((o) => files.includes(o.path)).flatMap((o) => o.sites).filter((s) => s.action !== 'skipped').length;
+    const where = files.slice(0, 3).map(relativePath).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
+    return `the typings of ${module} were not found from ${where} (run your install first): ${sites} call site${sites === 1 ? '' : 's'} there matched by imports only; a client typed by another module may be missed`;
+  });
 }
 
 /** The TypeScript a package's own type-check would run, if one is installed for it. */
