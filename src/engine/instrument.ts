@@ -601,7 +601,8 @@ class FileInstrumenter {
     const values = rule.parts.map((ref) => this.locate(args, ref)?.value);
     const constants = values.map((value) => value && constantString(this.checker, value));
     if (constants.every((c) => c !== undefined)) {
-      const parts = constants.filter((c) => c).map((c) => (rule.lastSegment ? (c!.split(rule.lastSegment).pop() ?? c!) : c!));
+      if (!rule.lastSegment) return this.constantDestination(values as ts.Expression[], constants as string[], rule.join ?? '');
+      const parts = constants.filter((c) => c).map((c) => c!.split(rule.lastSegment!).pop() ?? c!);
       const text = parts.join(rule.join ?? '');
       return text ? this.style.string(text) : undefined;
     }
@@ -610,6 +611,25 @@ class FileInstrumenter {
     const [only] = values;
     if (values.length === 1 && !rule.lastSegment && only && isStableReference(unwrapExpression(only), this.checker)) return only.getText(this.file);
     return undefined;
+  }
+
+  /**
+   * A destination made of constants, referring to the user's constants rather than copying their values
+   * (`${EXCHANGE}:order.created`), so the span follows when a constant changes. Empty parts (the default
+   * exchange) are left out, as they are of the name.
+   */
+  private constantDestination(values: ts.Expression[], constants: string[], join: string): string | undefined {
+    const pieces = values.flatMap((value, i) => {
+      if (!constants[i]) return [];
+      const node = unwrapExpression(value);
+      const named = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+      return [named ? { reference: node.getText(this.file) } : { text: constants[i]! }];
+    });
+    if (pieces.length === 0) return undefined;
+    if (pieces.every((p) => 'text' in p)) return this.style.string(pieces.map((p) => ('text' in p ? p.text : '')).join(join));
+    if (pieces.length === 1 && 'reference' in pieces[0]!) return pieces[0].reference;
+    const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
+    return `\`${pieces.map((p) => ('reference' in p ? `\${${p.reference}}` : escape(p.text))).join(escape(join))}\``;
   }
 
   private batchSize(carrier: ts.Expression | undefined, path: string): string | undefined {
