@@ -19,6 +19,7 @@ import {
   resolveConstructor,
   resolveMethodCall,
   unwrapExpression,
+  valueDeclarationOf,
 } from './resolve.js';
 
 export type SiteAction = 'instrumented' | 'already-instrumented' | 'skipped';
@@ -609,8 +610,24 @@ class FileInstrumenter {
     // A single variable (a queue name passed in) is read at run time; anything built per message
     // (template strings, calls) would make span names high-cardinality and is left out.
     const [only] = values;
-    if (values.length === 1 && !rule.lastSegment && only && isStableReference(unwrapExpression(only), this.checker)) return only.getText(this.file);
+    if (values.length === 1 && !rule.lastSegment && only && isStableReference(unwrapExpression(only), this.checker) && !this.isPerCallName(only)) return only.getText(this.file);
     return undefined;
+  }
+
+  /**
+   * A variable holding a name made inside a function, per call: a template with substitutions, or a call's
+   * result (a server-named queue from `assertQueue('')`, a `randomUUID()`). As a span name it would be
+   * high-cardinality. A module-level value is made once and stays.
+   */
+  private isPerCallName(node: ts.Expression): boolean {
+    const plain = unwrapExpression(node);
+    if (!ts.isIdentifier(plain)) return false;
+    let declaration: ts.Node | undefined = valueDeclarationOf(this.checker, plain);
+    while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !enclosingFunction(declaration)) return false;
+    const init = unwrapExpression(declaration.initializer);
+    const made = (n: ts.Node): boolean => ts.isTemplateExpression(n) || ts.isCallExpression(n) || ts.isNewExpression(n) || (!ts.isFunctionLike(n) && ts.forEachChild(n, made) === true);
+    return made(init);
   }
 
   /**

@@ -227,7 +227,7 @@ export function creatingCallOf(checker: ts.TypeChecker, receiver: ts.Expression,
 }
 
 /** The declaration behind a name, through imports (`import { queue } from './queues.js'`). */
-function valueDeclarationOf(checker: ts.TypeChecker, node: ts.Node): ts.Declaration | undefined {
+export function valueDeclarationOf(checker: ts.TypeChecker, node: ts.Node): ts.Declaration | undefined {
   let symbol = checker.getSymbolAtLocation(node);
   if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   return symbol?.valueDeclaration;
