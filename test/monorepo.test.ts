@@ -113,7 +113,7 @@ describe('otelify apply packages (the runtime package)', () => {
     expect(publisher).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
     expect(publisher).toContain("otelify.inject({ persistent: true }, 'headers')");
     // The exchange is a module constant and the routing key a literal: both name the destination.
-    expect(publisher).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'shop.events:order.created' }");
+    expect(publisher).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: `${EXCHANGE}:order.created` }");
     expect(publisher).toContain("otelify.inject({ contentType: 'application/json' }, 'headers')");
     expect(read(dir, 'packages/orders/src/consumer.ts')).toContain("otelify.traceProcess({ system: 'rabbitmq', destination: 'orders'");
     expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'answers' }");
@@ -196,7 +196,7 @@ describe('otelify apply packages --runtime vendor', () => {
     // nodenext ESM: a relative import with the `.js` the emitted code needs.
     expect(read(dir, 'packages/orders/src/publisher.ts')).toContain("import * as otelify from './otelify.runtime.js';\n");
     expect(read(dir, 'packages/orders/src/consumer.ts')).toContain("import * as otelify from './otelify.runtime.js';\n");
-    expect(read(dir, 'packages/orders/src/publisher.ts')).toContain("destination: 'shop.events:order.created'");
+    expect(read(dir, 'packages/orders/src/publisher.ts')).toContain("destination: `${EXCHANGE}:order.created`");
     // `@/*` maps src/: the alias, as the package's own imports are written.
     expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("import * as otelify from '@/otelify.runtime';\n");
     for (const file of listFiles(dir)) expect(read(dir, file), file).not.toMatch(/(from|import|require\() ?'@otelify\/runtime/);

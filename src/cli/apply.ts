@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
@@ -11,7 +11,7 @@ import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
 import { readSource, sourceBytes } from '../files/source-text.js';
-import { acquireLock, LockedError, lockPathFor, preflight, writeAll, type PlannedWrite } from '../files/transaction.js';
+import { acquireLock, deadRunOf, LockedError, lockPathFor, preflight, writeAll, type PlannedWrite } from '../files/transaction.js';
 import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from '../runtime/package.js';
 import { runtimePathFor } from '../runtime/placement.js';
 import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
@@ -42,8 +42,8 @@ export const EXIT = { ok: 0, fileFailed: 1, usage: 2 } as const;
 const RUNTIME_PLACEHOLDER = '\0otelify-runtime\0';
 
 export interface ApplyReport {
-  /** Source files: scanned = parsed + ruledOut, and scanned = changed + unchanged + failed. */
-  files: { scanned: number; parsed: number; ruledOut: number; changed: number; unchanged: number; failed: number };
+  /** Source files: scanned = parsed + ruledOut + notRead, and scanned = changed + unchanged + failed. */
+  files: { scanned: number; parsed: number; ruledOut: number; notRead: number; changed: number; unchanged: number; failed: number };
   sites: SiteReport[];
   failures: { file: string; line?: number; column?: number; message: string }[];
   written: string[];
@@ -70,19 +70,48 @@ interface Planned {
 
 /** `otelify apply`: returns the exit code; never calls process.exit. */
 export async function apply(options: ApplyOptions, out: Output): Promise<number> {
-  const inputs = await resolveInputs(options.paths, options.config, (note) => options.verbose && out.note(note));
+  const links: string[] = [];
+  const inputs = await resolveInputs(options.paths, options.config, (note) => links.push(note));
   if ('error' in inputs) {
     out.error(inputs.error);
     return EXIT.usage;
   }
   const { paths, files } = inputs;
   const setup = createSetup({ from: paths[0]!, loaded: inputs.loaded, only: options.only, convention: options.convention, runtime: options.runtime });
-  const { config, loaded, targets } = setup;
+  const { loaded, targets } = setup;
   if (options.only && targets.length === 0) {
     out.error(`--only ${options.only.join(',')} matches no library or target`);
     return EXIT.usage;
   }
   const writing = !options.dry && !options.check;
+  const lockPath = lockPathFor(existingDir(resolve(paths[0]!)), loaded.root);
+  // A writing run holds the tree's lock from the start: a run killed while writing is put back first, before
+  // anything is read, so this run plans on the tree as it was.
+  let lock: Lock | undefined;
+  if (writing) {
+    try {
+      lock = acquireLock(lockPath);
+    } catch (error) {
+      out.error(`${error instanceof LockedError ? error.message : `cannot take the lock ${lockPath}: ${(error as Error).message}`}; nothing was written`);
+      return EXIT.usage;
+    }
+  }
+  try {
+    return await run(options, out, { paths, files, setup, links, writing, lock, lockPath });
+  } finally {
+    lock?.release();
+  }
+}
+
+type Lock = ReturnType<typeof acquireLock>;
+
+async function run(
+  options: ApplyOptions,
+  out: Output,
+  context: { paths: string[]; files: string[]; setup: ReturnType<typeof createSetup>; links: string[]; writing: boolean; lock: Lock | undefined; lockPath: string },
+): Promise<number> {
+  const { paths, files, setup, links, writing, lock, lockPath } = context;
+  const { config, loaded, targets } = setup;
 
   if (writing && !options.force) {
     const dirty = uncommittedChanges(paths);
@@ -97,7 +126,7 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   }
 
   const report: ApplyReport = {
-    files: { scanned: files.length, parsed: 0, ruledOut: 0, changed: 0, unchanged: 0, failed: 0 },
+    files: { scanned: files.length, parsed: 0, ruledOut: 0, notRead: 0, changed: 0, unchanged: 0, failed: 0 },
     sites: [],
     failures: [],
     written: [],
@@ -107,6 +136,10 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     notes: [],
     dry: !writing,
   };
+  if (options.verbose) report.notes.push(...links);
+  for (const path of lock?.recovered ?? []) report.notes.push(`a run that was killed while writing had changed ${relativePath(path)}: put back as it was`);
+  const dead = !writing ? deadRunOf(lockPath) : undefined;
+  if (dead) report.notes.push(`a run (pid ${dead}) was killed while writing and left files changed: run otelify apply without --dry or --check to put them back`);
   const failedSources = new Set<string>();
   const failSource = (file: string, message: string, line?: number, column?: number) => {
     failedSources.add(file);
@@ -130,7 +163,9 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     try {
       read = readSource(file);
     } catch (error) {
-      failSource(file, `cannot read: ${(error as Error).message}`);
+      report.files.notRead++;
+      // Gone since the walk (a runtime file put back after a killed run): nothing to do with it.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') failSource(file, `cannot read: ${(error as Error).message}`);
       continue;
     }
     if (read.ok) {
@@ -138,8 +173,9 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
       if (read.bom) boms.add(file);
       continue;
     }
+    report.files.notRead++;
     // A file otelify cannot take matters only if it may hold a call site (judged on its bytes as Latin-1).
-    if (setup.prefilter(readFileSync(file, 'latin1'))) failSource(file, `${read.reason}; left untouched`, read.line, read.column);
+    if (setup.prefilter(readFileSync(file, 'latin1'))) failSource(file, read.reason, read.line, read.column);
   }
   progress.done();
   const selected = selectCandidates(sources, setup.prefilter).candidates;
@@ -185,11 +221,13 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
     if (vendor) {
       const placement = vendorPlacement(packageDir, changed, vendored.get(packageDir), runtimeFile);
       const path = runtimePathFor(placement.base, placement.flavor);
-      const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-      if (before !== undefined && !before.startsWith(RUNTIME_HEADER)) {
+      const existing = statSync(path, { throwIfNoEntry: false });
+      const before = existing?.isFile() ? readFileSync(path, 'utf8') : undefined;
+      if (existing && (before === undefined || !before.startsWith(RUNTIME_HEADER))) {
         // Its files would import a runtime that is not there: none of them is rewritten.
-        report.failures.push({ file: path, message: 'exists and was not written by otelify, so the runtime cannot go there; set `runtimeFile` in the config to place it elsewhere' });
-        for (const file of changed) failSource(file.path, `not rewritten: its runtime ${relativePath(path)} cannot be written; left untouched`);
+        const what = existing.isFile() ? 'exists and was not written by otelify' : 'is a folder';
+        report.failures.push({ file: path, message: `${what}, so the runtime cannot go there; set \`runtimeFile\` in the config to place it elsewhere` });
+        for (const file of changed) failSource(file.path, `not rewritten: its runtime ${relativePath(path)} cannot be written`);
         continue;
       }
       for (const file of changed) specifiers.set(file.path, vendoredSpecifier(file.path, file.text, placement));
@@ -221,16 +259,25 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   if (!writing) {
     if (!options.json) showDiffs(writes, report, !!options.verbose, out);
     if (options.check && writes.length > 0) report.outcome = `${writes.length} file${writes.length === 1 ? '' : 's'} would change (--check: nothing written)`;
-  } else if (writes.length > 0) {
-    const code = commit(writes, report, { forceReadOnly: options.forceReadonly, lockRoot: existingDir(resolve(paths[0]!)) }, out);
+  } else if (writes.length > 0 && lock) {
+    const code = await commit(writes, report, lock, { forceReadOnly: options.forceReadonly }, out);
     if (code !== undefined) return code;
+    // A source that was not written keeps none of its call sites' rewrites.
+    const written = new Set(report.written);
+    for (const write of writes) if (write.source && !written.has(write.path)) failedSources.add(write.path);
+  }
+  for (const site of report.sites) {
+    if (site.action === 'instrumented' && failedSources.has(site.file)) {
+      site.action = 'skipped';
+      site.reason = 'its file was not written (see the failures)';
+    }
   }
 
   const changedSources = new Set(writes.filter((w) => w.source && !report.failures.some((f) => f.file === w.path)).map((w) => w.path));
   report.files.failed = failedSources.size;
   report.files.changed = writing && report.written.length === 0 && writes.length > 0 ? 0 : changedSources.size;
   report.files.unchanged = report.files.scanned - report.files.changed - report.files.failed;
-  report.files.ruledOut = report.files.scanned - report.files.parsed;
+  report.files.ruledOut = report.files.scanned - report.files.parsed - report.files.notRead;
 
   if (options.json) out.json(toJson(report));
   else out.summary(report, !!options.verbose);
@@ -238,51 +285,38 @@ export async function apply(options: ApplyOptions, out: Output): Promise<number>
   return report.failures.length > 0 ? EXIT.fileFailed : EXIT.ok;
 }
 
-/** Takes the tree's lock, checks every write, then writes all or none. Returns an exit code to end with early. */
-function commit(writes: Planned[], report: ApplyReport, options: { forceReadOnly?: boolean | undefined; lockRoot: string }, out: Output): number | undefined {
-  let lock: ReturnType<typeof acquireLock>;
-  try {
-    lock = acquireLock(lockPathFor(options.lockRoot));
-  } catch (error) {
-    if (!(error instanceof LockedError)) throw error;
-    out.error(`${error.message}; nothing was written`);
-    return EXIT.usage;
-  }
-  try {
-    for (const path of lock.recovered) report.notes.push(`a run that was killed while writing had changed ${relativePath(path)}: put back as it was`);
-    const planned: PlannedWrite[] = writes.map((w) => ({
-      path: w.path,
-      before: w.before === undefined ? undefined : Buffer.from(sourceBytes(w.before, w.bom), 'utf8'),
-      after: Buffer.from(sourceBytes(w.after, w.bom), 'utf8'),
-    }));
-    const refused = planned.flatMap((write) => {
-      const why = preflight(write, options);
-      return why ? [{ file: write.path, message: `cannot be written: ${why}` }] : [];
-    });
-    if (refused.length > 0) {
-      report.failures.push(...refused);
-      report.outcome = 'nothing was written: every file is left as it was';
-      return undefined;
-    }
-    lock.record(planned);
-    const result = writeAll(planned);
-    report.written.push(...result.written);
-    report.failures.push(...result.failures);
-    if (result.interrupted) {
-      lock.release();
-      out.error(`interrupted by ${result.interrupted}: ${result.failures.length === 0 ? 'every file was put back as it was' : 'some files could not be put back (listed above)'}`);
-      for (const failure of result.failures) out.error(`${relativePath(failure.file)}: ${failure.message}`);
-      process.kill(process.pid, result.interrupted);
-      return 128 + (result.interrupted === 'SIGINT' ? 2 : 15);
-    }
-    if (result.failures.length > 0) {
-      const stuck = result.failures.filter((f) => f.message.startsWith('was written'));
-      report.outcome = stuck.length === 0 ? 'a write failed, so every file written before it was put back: the tree is as it was' : `a write failed and ${stuck.length} file(s) could not be put back (listed above)`;
-    }
+/** Checks every write, then writes all or none, under the lock the run holds. Returns an exit code to end with early. */
+async function commit(writes: Planned[], report: ApplyReport, lock: Lock, options: { forceReadOnly?: boolean | undefined }, out: Output): Promise<number | undefined> {
+  const planned: PlannedWrite[] = writes.map((w) => ({
+    path: w.path,
+    before: w.before === undefined ? undefined : Buffer.from(sourceBytes(w.before, w.bom), 'utf8'),
+    after: Buffer.from(sourceBytes(w.after, w.bom), 'utf8'),
+  }));
+  const refused = planned.flatMap((write) => {
+    const why = preflight(write, options);
+    return why ? [{ file: write.path, message: `cannot be written: ${why}` }] : [];
+  });
+  if (refused.length > 0) {
+    report.failures.push(...refused);
+    report.outcome = 'nothing was written: every file is left as it was';
     return undefined;
-  } finally {
-    lock.release();
   }
+  lock.record(planned);
+  const result = await writeAll(planned);
+  report.written.push(...result.written);
+  report.failures.push(...result.failures);
+  if (result.interrupted) {
+    lock.release();
+    out.error(`interrupted by ${result.interrupted}: ${result.failures.length === 0 ? 'every file was put back as it was' : 'some files could not be put back:'}`);
+    for (const failure of result.failures) out.error(`${relativePath(failure.file)}: ${failure.message}`);
+    process.kill(process.pid, result.interrupted);
+    return 128 + (result.interrupted === 'SIGINT' ? 2 : 15);
+  }
+  if (result.failures.length > 0) {
+    const stuck = result.failures.filter((f) => f.message.startsWith('was written'));
+    report.outcome = stuck.length === 0 ? 'a write failed, so every file written before it was put back: the tree is as it was' : `a write failed and ${stuck.length} file(s) could not be put back (listed above)`;
+  }
+  return undefined;
 }
 
 function showDiffs(writes: Planned[], report: ApplyReport, verbose: boolean, out: Output): void {

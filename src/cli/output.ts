@@ -63,7 +63,7 @@ export class Output {
     const verb = report.dry ? 'would change' : 'changed';
     w(
       `${pc.bold('otelify apply')}${report.dry ? pc.dim(' (dry run: nothing written)') : ''}: ` +
-        `${plural(files.scanned, 'file')} scanned (${files.parsed} parsed, ${files.ruledOut} ruled out by the prefilter): ` +
+        `${plural(files.scanned, 'file')} scanned (${files.parsed} parsed, ${files.ruledOut} ruled out by the prefilter${files.notRead > 0 ? `, ${files.notRead} not read` : ''}): ` +
         `${files.changed} ${verb}, ${files.unchanged} unchanged, ${files.failed > 0 ? pc.red(`${files.failed} failed`) : '0 failed'}`,
     );
     const count = (action: string) => report.sites.filter((s) => s.action === action).length;

@@ -110,7 +110,7 @@ export function instrumentSources(sources: SourceInput[], options: InstrumentOpt
 
 function cannotAnalyse(path: string, error: unknown): FileOutcome {
   const why = error instanceof RangeError ? 'its code is nested too deeply to analyse' : `it cannot be analysed (${String((error as Error)?.message ?? error)})`;
-  return { path, sites: [], parseError: { line: 1, column: 1, message: `${why}; left untouched` }, usesRuntime: false };
+  return { path, sites: [], parseError: { line: 1, column: 1, message: why }, usesRuntime: false };
 }
 
 class FileInstrumenter {

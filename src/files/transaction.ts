@@ -9,6 +9,7 @@ import {
   closeSync,
   constants,
   copyFileSync,
+  fchmodSync,
   existsSync,
   fsyncSync,
   linkSync,
@@ -65,9 +66,9 @@ export function preflight(write: PlannedWrite, options: { forceReadOnly?: boolea
 /**
  * Writes every planned file or none. Call after {@link preflight} passed for all of them and with the lock
  * held. A failure midway undoes the writes done so far; so does SIGINT or SIGTERM, once the write in flight
- * is complete, after which the process ends by the same signal.
+ * is complete (the caller then ends the process by that signal).
  */
-export function writeAll(writes: PlannedWrite[]): WriteOutcome {
+export async function writeAll(writes: PlannedWrite[]): Promise<WriteOutcome> {
   const done: PlannedWrite[] = [];
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -77,6 +78,8 @@ export function writeAll(writes: PlannedWrite[]): WriteOutcome {
   process.on('SIGTERM', onSignal);
   try {
     for (const write of writes) {
+      // Signal handlers run only between turns of the event loop: give them one before each write.
+      await new Promise((resolve) => setImmediate(resolve));
       if (interrupted) break;
       try {
         writeOne(write);
@@ -101,6 +104,8 @@ function writeOne(write: PlannedWrite): void {
   try {
     const fd = openSync(temp, 'wx', old ? old.mode & 0o7777 : 0o666);
     try {
+      // The umask trims the mode given to open; the old file's mode is set as it was.
+      if (old) fchmodSync(fd, old.mode & 0o7777);
       writeSync(fd, write.after);
       fsyncSync(fd);
     } finally {
@@ -153,15 +158,25 @@ interface LockRecord {
 
 export class LockedError extends Error {}
 
-/** Where a tree's lock lives: inside `.git` for a git work tree (invisible to `git status`), else at its root. */
-export function lockPathFor(root: string): string {
+/** Where a tree's lock lives: inside `.git` for a git work tree (invisible to `git status`), else at `root`. */
+export function lockPathFor(from: string, root: string): string {
   try {
-    const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], { cwd: from, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (gitDir) return join(gitDir, 'otelify.lock');
   } catch {
     // Not a git work tree.
   }
   return join(resolve(root), '.otelify.lock');
+}
+
+/** The pid of a dead run whose lock is still there: it was killed while writing. */
+export function deadRunOf(lockPath: string): number | undefined {
+  try {
+    const held = JSON.parse(readFileSync(lockPath, 'utf8')) as LockRecord;
+    return held.host === hostname() && !isAlive(held.pid) ? held.pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

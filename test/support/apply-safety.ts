@@ -193,11 +193,11 @@ export function leftovers(dir: string): string[] {
 }
 
 /** The counts of the summary's first line. */
-export function summaryCounts(stdout: string): { scanned: number; parsed: number; ruledOut: number; changed: number; unchanged: number; failed: number } | undefined {
-  const match = /(\d+) files? scanned \((\d+) parsed, (\d+) ruled out by the prefilter\): (\d+) (?:changed|would change), (\d+) unchanged, (\d+) failed/.exec(stdout);
+export function summaryCounts(stdout: string): { scanned: number; parsed: number; ruledOut: number; notRead: number; changed: number; unchanged: number; failed: number } | undefined {
+  const match = /(\d+) files? scanned \((\d+) parsed, (\d+) ruled out by the prefilter(?:, (\d+) not read)?\): (\d+) (?:changed|would change), (\d+) unchanged, (\d+) failed/.exec(stdout);
   if (!match) return undefined;
-  const [scanned, parsed, ruledOut, changed, unchanged, failed] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  return { scanned, parsed, ruledOut, changed, unchanged, failed };
+  const [scanned, parsed, ruledOut, notRead, changed, unchanged, failed] = match.slice(1).map((n) => Number(n ?? 0)) as [number, number, number, number, number, number, number];
+  return { scanned, parsed, ruledOut, notRead, changed, unchanged, failed };
 }
 
 /** mulberry32: a small seeded PRNG, so a fuzz case can be replayed from its seed. */
