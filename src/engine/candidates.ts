@@ -3,7 +3,7 @@
 // '@/lib/openai'`, `getExtractQueue().add(...)`), so a file that imports such a module is a candidate too, and
 // so is a file importing a module that passes the client on (a barrel's `export * from`, `export { openai }`).
 // The checker decides afterwards; this only spares parsing files that cannot hold a call site.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'jsonc-parser';
 
@@ -72,6 +72,7 @@ export function createImportResolver(
   isOnDisk: (path: string) => boolean = () => false,
 ): (from: string, specifier: string) => string | undefined {
   const aliasesByDir = new Map<string, Alias[]>();
+  const workspaces = new Map<string, string | null>();
   const find = (base: string) => {
     const stem = base.replace(/\.[cm]?[jt]sx?$/, '');
     const names = [base, ...EXTENSIONS.map((e) => stem + e), ...EXTENSIONS.map((e) => join(base, `index${e}`))];
@@ -89,8 +90,47 @@ export function createImportResolver(
         if (found) return found;
       }
     }
-    return undefined;
+    const workspace = workspaceEntry(dirname(from), specifier, workspaces);
+    return workspace && find(workspace);
   };
+}
+
+/**
+ * A package of the same workspace imported by its name (`@acme/clients`): npm, pnpm and yarn link it into
+ * node_modules, and its real folder lies outside any node_modules. Its source entry is what the candidate
+ * search follows: the TypeScript source its `main`/`types` are built from (`dist/index.js` → `src/index.ts`),
+ * else `src/index` or `index`. Packages installed from a registry resolve to nothing.
+ */
+function workspaceEntry(dir: string, specifier: string, cache: Map<string, string | null>): string | undefined {
+  const name = /^(@[^/]+\/[^/]+|[^@/][^/]*)/.exec(specifier)?.[1];
+  if (!name) return undefined;
+  const subpath = specifier.slice(name.length);
+  for (let current = dir; ; current = dirname(current)) {
+    const link = join(current, 'node_modules', name);
+    const key = `${link}${subpath}`;
+    if (!cache.has(key)) cache.set(key, existsSync(link) ? sourceEntry(realpathSync(link), subpath) ?? null : null);
+    const found = cache.get(key);
+    if (found) return found;
+    if (existsSync(link) || dirname(current) === current) return undefined;
+  }
+}
+
+function sourceEntry(packageDir: string, subpath: string): string | undefined {
+  if (/[\\/]node_modules[\\/]/.test(packageDir)) return undefined;
+  if (subpath) return join(packageDir, 'src', subpath);
+  let manifest: { main?: unknown; types?: unknown; module?: unknown; source?: unknown } = {};
+  try {
+    manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  for (const entry of [manifest.source, manifest.types, manifest.module, manifest.main]) {
+    if (typeof entry !== 'string') continue;
+    const built = entry.replace(/\.d\.[cm]?ts$/, '').replace(/\.[cm]?js$/, '');
+    const source = built.replace(/^(\.\/)?(dist|build|lib|out)\//, '$1src/');
+    return join(packageDir, source);
+  }
+  return join(packageDir, existsSync(join(packageDir, 'src')) ? 'src/index' : 'index');
 }
 
 interface Alias {
