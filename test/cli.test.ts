@@ -153,6 +153,16 @@ describe('otelify apply', () => {
     expect(otelify(project({ 'src/producer.ts': PRODUCER }), 'apply', 'src', '--dry').stdout).not.toContain('typings');
   });
 
+  it("leaves a library's own sources alone: the repository of amqplib is not instrumented with amqplib spans", () => {
+    const dir = project({ 'lib/channel.ts': PRODUCER, 'lib/consumer.ts': CONSUMER });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'amqplib', version: '9.9.9' }));
+    const run = otelify(dir, 'apply', 'lib', '--dry', '--json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.sites).toEqual([]);
+    expect(report.notes).toEqual(['. is the package amqplib itself: its own sources are left alone']);
+  });
+
   it('reports a file that does not parse with file:line:column, leaves it byte-for-byte untouched, writes the others, exits 1', () => {
     const dir = project({ 'src/broken.ts': BROKEN, 'src/producer.ts': PRODUCER });
     const run = otelify(dir, 'apply', 'src');

@@ -179,7 +179,18 @@ async function run(
   }
   progress.done();
   const selected = selectCandidates(sources, setup.prefilter).candidates;
-  const candidates = sources.filter((source) => selected.has(source.path));
+  // A library's own sources (the repository of amqplib or openai itself) are never rewritten: their calls
+  // are the ones users make, and spans there would nest under every user's own.
+  const libraries = new Set(targets.flatMap((t) => t.modules));
+  const ownSources = new Map<string, string>();
+  const candidates = sources.filter((source) => {
+    if (!selected.has(source.path)) return false;
+    const name = packageNameAt(packageDirOf(source.path, loaded.root));
+    if (!name || !libraries.has(name)) return true;
+    ownSources.set(name, relativePath(packageDirOf(source.path, loaded.root)));
+    return false;
+  });
+  for (const [name, dir] of ownSources) report.notes.push(`${dir} is the package ${name} itself: its own sources are left alone`);
 
   // ---- plan: the engine's rewrite of every candidate, under the tsconfig that compiles it ----
   const runtimeFile = config.runtimeFile ? resolve(loaded.root, config.runtimeFile.replace(/\.[cm]?[jt]s$/, '')) : undefined;
@@ -389,6 +400,21 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
   });
 }
 
+const packageNames = new Map<string, string | undefined>();
+
+function packageNameAt(packageDir: string): string | undefined {
+  if (!packageNames.has(packageDir)) {
+    let name: string | undefined;
+    try {
+      name = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name?: string }).name;
+    } catch {
+      name = undefined;
+    }
+    packageNames.set(packageDir, name);
+  }
+  return packageNames.get(packageDir);
+}
+
 /** The TypeScript a package's own type-check would run, if one is installed for it. */
 function installedTypeScript(packageDir: string): { version: string; major: number; minor: number } | undefined {
   try {
@@ -411,6 +437,7 @@ function partsUsed(sites: SiteReport[]): RuntimePart[] {
 
 export function relativePath(file: string): string {
   const rel = relative(process.cwd(), file);
+  if (rel === '') return '.';
   return rel.startsWith('..') ? file : rel.split(sep).join('/');
 }
 
