@@ -11,7 +11,7 @@ import { parse } from 'jsonc-parser';
 export interface ModuleFacts {
   /** The prefilter keeps it: it names a target's package or type. */
   kept: boolean;
-  /** The project's modules it imports, resolved. */
+  /** The project's modules whose exports it uses itself (imports, requires), resolved. */
   imports: string[];
   /** Of those, the ones whose exports it passes on to its own importers. */
   passesOn: string[];
@@ -41,9 +41,13 @@ export function factsOf(path: string, text: string, kept: boolean, resolveImport
     const specifier = from ?? reexportFrom ?? called;
     const target = specifier ? resolveImport(path, specifier) : undefined;
     if (!target) continue;
+    // `export ... from` hands a module's exports on without using them: only its importers can call them.
+    if (reexported) {
+      passesOn.add(target);
+      continue;
+    }
     imports.add(target);
-    if (reexported) passesOn.add(target);
-    else if (from) namesFrom.set(target, [...(namesFrom.get(target) ?? []), ...localNames(defaultName?.replace(',', '')), ...localNames(clause)]);
+    if (from) namesFrom.set(target, [...(namesFrom.get(target) ?? []), ...localNames(defaultName?.replace(',', '')), ...localNames(clause)]);
   }
   for (const [, binding, specifier] of text.matchAll(REQUIRE_BINDING)) {
     const target = resolveImport(path, specifier!);
@@ -168,7 +172,7 @@ function configAliases(config: string, depth: number): Alias[] {
 
 /**
  * The candidates among `files` (the project's source files a command works on): modules the prefilter keeps,
- * modules that pass a kept module's exports on (at any depth), and modules importing one of those. A module
+ * and modules importing a module that holds a client, or passes one on (a barrel, at any depth). A module
  * imported from outside `files` is read from disk to learn whether it holds a client.
  */
 export function selectCandidates(
@@ -200,7 +204,9 @@ export function selectCandidates(
   };
   const candidates = new Set<string>();
   for (const file of files) {
-    if (bears(file.path, 0) || factsFor(file.path)!.imports.some((target) => bears(target, 0))) candidates.add(file.path);
+    // A module that only passes a client on (a barrel) holds no call of it: its importers do.
+    const own = factsFor(file.path)!;
+    if (own.kept || own.imports.some((target) => bears(target, 0))) candidates.add(file.path);
   }
   return { candidates, facts };
 }

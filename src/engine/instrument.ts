@@ -346,6 +346,8 @@ class FileInstrumenter {
     if (isInsideRuntimeCall(spanned, 'traceLLM')) return this.already(site);
     const body = args[target.request.arg];
     if (!body) return this.skip(site, 'no request argument');
+    const traced = target.ownTelemetry?.find((option) => this.enablesTelemetry(body, option));
+    if (traced) return this.skip(site, `the SDK's own telemetry is enabled for this call ('${traced}.isEnabled'); a second span would double it`);
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     const client = this.llmClient(target, receiver);
     // A chat session's turn: the call that made the session names the model and its settings.
@@ -647,6 +649,15 @@ class FileInstrumenter {
     if (pieces.length === 1 && 'reference' in pieces[0]!) return pieces[0].reference;
     const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
     return `\`${pieces.map((p) => ('reference' in p ? `\${${p.reference}}` : escape(p.text))).join(escape(join))}\``;
+  }
+
+  /** The request sets `option: { isEnabled: true }` (inline or in a const of this file). */
+  private enablesTelemetry(body: ts.Expression, option: string): boolean {
+    const literal = objectLiteralOf(this.checker, body);
+    const property = literal && findProperty(literal, option);
+    const value = property && ts.isPropertyAssignment(property) ? objectLiteralOf(this.checker, property.initializer) : undefined;
+    const enabled = value && findProperty(value, 'isEnabled');
+    return !!enabled && ts.isPropertyAssignment(enabled) && enabled.initializer.kind === ts.SyntaxKind.TrueKeyword;
   }
 
   private batchSize(carrier: ts.Expression | undefined, path: string): string | undefined {

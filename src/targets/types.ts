@@ -148,6 +148,11 @@ export interface LLMTarget extends TargetBase {
   streamUsage?: { property: string; value: string; providers: string[] };
   /** The SDK traces its own calls from this version on; `note` tells the user what that means and how to turn it off. */
   selfTraces?: { since: string; note: string };
+  /**
+   * Request options that turn the SDK's own telemetry on for one call (`experimental_telemetry`): where the
+   * body sets one to `{ isEnabled: true }`, the call is traced already and is left alone.
+   */
+  ownTelemetry?: string[];
   /** What the receiver's `new Client(options)` says of the provider and server. */
   client?: {
     /** The option holding the base URL, or several such options (the first the construction writes counts). */

@@ -32,6 +32,8 @@ function call(name: string, operation: string, api: string): LLMTarget {
     request: { arg: 0 },
     settings: ['temperature', 'maxOutputTokens', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed'],
     model: { property: 'model', factories },
+    // `ai` 6 names it experimental_telemetry, `ai` 7 telemetry.
+    ownTelemetry: ['experimental_telemetry', 'telemetry'],
     selfTraces: {
       since: '7.0.0',
       note: 'also emits its own GenAI spans once a telemetry integration is registered (children of otelify\'s); pass `telemetry: { isEnabled: false }` or register none to keep only otelify\'s',
