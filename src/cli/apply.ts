@@ -16,7 +16,7 @@ import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from '../runtim
 import { runtimePathFor } from '../runtime/placement.js';
 import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
 import { packageDirOf, RUNTIME_BASENAME, vendoredSpecifier, vendorPlacement } from '../runtime/vendor.js';
-import { createSetup, engineOptions } from '../setup.js';
+import { createSetup, engineOptions, type Setup } from '../setup.js';
 import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
@@ -108,7 +108,7 @@ type Lock = ReturnType<typeof acquireLock>;
 async function run(
   options: ApplyOptions,
   out: Output,
-  context: { paths: string[]; files: string[]; setup: ReturnType<typeof createSetup>; links: string[]; writing: boolean; lock: Lock | undefined; lockPath: string },
+  context: { paths: string[]; files: string[]; setup: Setup; links: string[]; writing: boolean; lock: Lock | undefined; lockPath: string },
 ): Promise<number> {
   const { paths, files, setup, links, writing, lock, lockPath } = context;
   const { config, loaded, targets } = setup;

@@ -187,15 +187,16 @@ export function acquireLock(lockPath: string): { release(): void; record(writes:
   const recovered: string[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = openSync(lockPath, 'wx');
       const base: LockRecord = { pid: process.pid, host: hostname(), started: new Date().toISOString(), writes: [] };
-      writeSync(fd, JSON.stringify(base));
-      closeSync(fd);
+      createWhole(lockPath, JSON.stringify(base));
       return {
         recovered,
         record(writes) {
           const record: LockRecord = { ...base, writes: writes.map((w) => ({ path: w.path, created: w.before === undefined })) };
-          writeFileSync(lockPath, JSON.stringify(record));
+          // Replaced whole (a rename), so another run never reads it half-written and takes it for a dead one.
+          const partial = `${lockPath}.${process.pid}.tmp`;
+          writeFileSync(partial, JSON.stringify(record));
+          renameSync(partial, lockPath);
         },
         release() {
           rmSync(lockPath, { force: true });
@@ -215,6 +216,26 @@ export function acquireLock(lockPath: string): { release(): void; record(writes:
     }
     if (held) recovered.push(...recover(held));
     rmSync(lockPath, { force: true });
+  }
+}
+
+/**
+ * Creates `path` with its whole content at once, failing with EEXIST when it exists: written beside it, then
+ * hard-linked into place, so a run that finds the lock never reads it half-written.
+ */
+function createWhole(path: string, text: string): void {
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, text);
+  try {
+    linkSync(partial, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    // A filesystem without hard links: create exclusively, then write.
+    const fd = openSync(path, 'wx');
+    writeSync(fd, text);
+    closeSync(fd);
+  } finally {
+    rmSync(partial, { force: true });
   }
 }
 
