@@ -1,5 +1,6 @@
 import type { SourceMap } from 'magic-string';
 import { ts } from './typescript.cjs';
+import { tracingWrappers, type TracingWrapper } from '../targets/tracing-wrappers.js';
 import type { ArgRef, ConsumeTarget, DestinationRule, LLMTarget, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
 import { EditList } from './edits.js';
 import { providerFromURL } from '../targets/llm-providers.js';
@@ -348,6 +349,8 @@ class FileInstrumenter {
     if (!body) return this.skip(site, 'no request argument');
     const traced = target.ownTelemetry?.find((option) => this.enablesTelemetry(body, option));
     if (traced) return this.skip(site, `the SDK's own telemetry is enabled for this call ('${traced}.isEnabled'); a second span would double it`);
+    const wrapper = receiver && this.tracingWrapperOf(receiver);
+    if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
     const client = this.llmClient(target, receiver);
     // A chat session's turn: the call that made the session names the model and its settings.
@@ -649,6 +652,23 @@ class FileInstrumenter {
     if (pieces.length === 1 && 'reference' in pieces[0]!) return pieces[0].reference;
     const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
     return `\`${pieces.map((p) => ('reference' in p ? `\${${p.reference}}` : escape(p.text))).join(escape(join))}\``;
+  }
+
+  /** A tracing library's wrapper that made the receiver (`observeOpenAI(new OpenAI())`), at any level of its chain. */
+  private tracingWrapperOf(receiver: ts.Expression): TracingWrapper | undefined {
+    for (let node: ts.Expression = unwrapExpression(receiver); ; node = unwrapExpression(node.expression)) {
+      const declaration = valueDeclarationOf(this.checker, ts.isPropertyAccessExpression(node) ? node.name : node);
+      const initializer = declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) ? declaration.initializer : undefined;
+      const made = initializer ? unwrapExpression(initializer) : ts.isCallExpression(node) ? node : undefined;
+      if (made && ts.isCallExpression(made)) {
+        const callee = unwrapExpression(made.expression);
+        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+        const module = importOrigin(this.checker, callee);
+        const found = tracingWrappers.find((w) => w.name === name && w.module === module);
+        if (found) return found;
+      }
+      if (!ts.isPropertyAccessExpression(node)) return undefined;
+    }
   }
 
   /** The request sets `option: { isEnabled: true }` (inline or in a const of this file). */

@@ -1,0 +1,21 @@
+// Functions of other tracing libraries that wrap an LLM client and trace every call made through it: a call
+// on such a client is traced already, and a second span would double it.
+export interface TracingWrapper {
+  module: string;
+  name: string;
+  /** Who traces it, for the report. */
+  by: string;
+}
+
+export const tracingWrappers: readonly TracingWrapper[] = [
+  { module: 'langfuse', name: 'observeOpenAI', by: "Langfuse's observeOpenAI" },
+  { module: '@langfuse/openai', name: 'observeOpenAI', by: "Langfuse's observeOpenAI" },
+  { module: 'langsmith/wrappers', name: 'wrapOpenAI', by: "LangSmith's wrapOpenAI" },
+  { module: 'langsmith/wrappers/openai', name: 'wrapOpenAI', by: "LangSmith's wrapOpenAI" },
+  { module: 'langsmith/wrappers', name: 'wrapSDK', by: "LangSmith's wrapSDK" },
+  { module: 'langsmith/wrappers/anthropic', name: 'wrapAnthropic', by: "LangSmith's wrapAnthropic" },
+  { module: 'braintrust', name: 'wrapOpenAI', by: "Braintrust's wrapOpenAI" },
+  { module: 'braintrust', name: 'wrapAnthropic', by: "Braintrust's wrapAnthropic" },
+  { module: 'braintrust', name: 'wrapAISDK', by: "Braintrust's wrapAISDK" },
+  { module: 'helicone', name: 'HeliconeProxyOpenAI', by: 'Helicone' },
+];
