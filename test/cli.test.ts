@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject } from './support/project.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -44,21 +45,8 @@ afterEach(() => {
 
 /** A throwaway project outside this repository, resolving packages from ours. */
 function project(files: Record<string, string>, options: { git?: boolean; gitignore?: string } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otelify-cli-'));
+  const dir = makeProject('otelify-cli-', files, options);
   dirs.push(dir);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', type: 'module' }));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  if (options.git) {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-    git('init', '-q');
-    writeFileSync(join(dir, '.gitignore'), options.gitignore ?? 'node_modules\n');
-    git('add', '.');
-    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
-  }
   return dir;
 }
 

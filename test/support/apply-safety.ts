@@ -8,7 +8,6 @@ import {
   cpSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -16,10 +15,10 @@ import {
   rmSync,
   statSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
+import { makeProject, type ProjectOptions } from './project.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -75,22 +74,9 @@ export function stableBin(): string {
 export const PACKAGE_JSON = JSON.stringify({ name: 'shop', type: 'module' });
 
 /** A throwaway project in os.tmpdir(), resolving packages from the repository's node_modules. */
-export function project(files: Record<string, string | Buffer>, options: { git?: boolean; packageJson?: string | false } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'otelify-safety-'));
+export function project(files: Record<string, string | Buffer>, options: ProjectOptions = {}): string {
+  const dir = makeProject('otelify-safety-', files, { packageJson: PACKAGE_JSON, ...options });
   made.push(dir);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  if (options.packageJson !== false) writeFileSync(join(dir, 'package.json'), options.packageJson ?? PACKAGE_JSON);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  if (options.git) {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-    git('init', '-q');
-    writeFileSync(join(dir, '.gitignore'), 'node_modules\n');
-    git('add', '.');
-    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'init');
-  }
   return dir;
 }
 
