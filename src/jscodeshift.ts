@@ -7,7 +7,7 @@ import { targetGroup } from './config.js';
 import { addDependencies } from './files/package-json.js';
 import { writeAtomically } from './files/write.js';
 import { transformSource } from './index.js';
-import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from './runtime/package.js';
+import { runtimeDependencies } from './runtime/package.js';
 import { runtimePathFor } from './runtime/placement.js';
 import { llmParts, partsIn, runtimeSource, type RuntimePart } from './runtime/source.js';
 import { packageDirOf, RUNTIME_BASENAME, vendorPlacement } from './runtime/vendor.js';
@@ -42,9 +42,8 @@ export function transformFile(group: 'queues' | 'llm', filePath: string, source:
   }
   const packageJson = join(packageDir, 'package.json');
   if (existsSync(packageJson)) {
-    const needs = [...(placement ? [] : [{ name: RUNTIME_PACKAGE, range: runtimeRange() }]), { name: API_PACKAGE, range: API_RANGE }];
     const before = readFileSync(packageJson, 'utf8');
-    const edit = addDependencies(before, needs);
+    const edit = addDependencies(before, runtimeDependencies(!!placement));
     if (edit.text !== before) writeAtomically(packageJson, edit.text);
   }
   return result.code;

@@ -6,13 +6,14 @@ import { selectCandidates } from '../engine/candidates.js';
 import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { escapeRegExp } from '../engine/prefilter.js';
 import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
+import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
 import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
 import { readSource, sourceBytes } from '../files/source-text.js';
 import { acquireLock, deadRunOf, LockedError, lockPathFor, preflight, writeAll, type PlannedWrite } from '../files/transaction.js';
-import { API_PACKAGE, API_RANGE, RUNTIME_PACKAGE, runtimeRange } from '../runtime/package.js';
+import { API_PACKAGE, RUNTIME_PACKAGE, runtimeDependencies } from '../runtime/package.js';
 import { runtimePathFor } from '../runtime/placement.js';
 import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
 import { packageDirOf, RUNTIME_BASENAME, vendoredSpecifier, vendorPlacement } from '../runtime/vendor.js';
@@ -185,7 +186,7 @@ async function run(
   const ownSources = new Map<string, string>();
   const candidates = sources.filter((source) => {
     if (!selected.has(source.path)) return false;
-    const name = packageNameAt(packageDirOf(source.path, loaded.root));
+    const name = packageNameOf(packageDirOf(source.path, loaded.root));
     if (!name || !libraries.has(name)) return true;
     ownSources.set(name, relativePath(packageDirOf(source.path, loaded.root)));
     return false;
@@ -249,8 +250,7 @@ async function run(
       report.runtime.push(path);
       if (before !== source) writes.push({ path, before, after: source, bom: false, source: false });
     }
-    const needs = vendor ? [{ name: API_PACKAGE, range: API_RANGE }] : [{ name: RUNTIME_PACKAGE, range: runtimeRange() }, { name: API_PACKAGE, range: API_RANGE }];
-    declareDependencies(packageDir, needs, writes, report);
+    declareDependencies(packageDir, runtimeDependencies(vendor), writes, report);
   }
   if (setup.runtime === 'package' && (config.tracerName || config.prices || config.promptHash)) {
     report.notes.push(
@@ -398,21 +398,6 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
     const where = files.slice(0, 3).map(relativePath).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
     return `the typings of ${module} were not found from ${where} (run your install first): ${sites} call site${sites === 1 ? '' : 's'} there matched by imports only; a client typed by another module may be missed`;
   });
-}
-
-const packageNames = new Map<string, string | undefined>();
-
-function packageNameAt(packageDir: string): string | undefined {
-  if (!packageNames.has(packageDir)) {
-    let name: string | undefined;
-    try {
-      name = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name?: string }).name;
-    } catch {
-      name = undefined;
-    }
-    packageNames.set(packageDir, name);
-  }
-  return packageNames.get(packageDir);
 }
 
 /** The TypeScript a package's own type-check would run, if one is installed for it. */

@@ -29,16 +29,23 @@ const filesByConfig = new Map<string, Set<string> | undefined>();
  * the referenced project that includes the file. Undefined when no tsconfig is found.
  */
 export function tsconfigOf(file: string): string | undefined {
+  const target = resolve(file);
+  if (!configByFile.has(target)) configByFile.set(target, findTsconfigOf(target));
+  return configByFile.get(target);
+}
+
+const configByFile = new Map<string, string | undefined>();
+
+function findTsconfigOf(file: string): string | undefined {
   const nearest = ts.findConfigFile(dirname(file), ts.sys.fileExists, 'tsconfig.json');
   if (!nearest) return undefined;
   const read = ts.readConfigFile(nearest, ts.sys.readFile);
   const references = (read.config?.references as { path?: string }[] | undefined) ?? [];
   if (read.error || references.length === 0) return nearest;
-  const target = resolve(file);
   for (const reference of references) {
     if (typeof reference.path !== 'string') continue;
     const path = ts.resolveProjectReferencePath({ path: resolve(dirname(nearest), reference.path) });
-    if (includedFiles(path)?.has(target)) return path;
+    if (includedFiles(path)?.has(file)) return path;
   }
   return nearest;
 }

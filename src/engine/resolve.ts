@@ -15,7 +15,8 @@ export function isInModules(fileName: string, modules: string[]): boolean {
 
 const packageNames = new Map<string, string | undefined>();
 
-function packageNameOf(dir: string): string | undefined {
+/** The name in the package.json nearest to `dir` (at or above it). */
+export function packageNameOf(dir: string): string | undefined {
   if (packageNames.has(dir)) return packageNames.get(dir);
   let name: string | undefined;
   const manifest = join(dir, 'package.json');

@@ -22,3 +22,8 @@ export function runtimeRange(): string {
   version ??= (JSON.parse(readFileSync(createRequire(import.meta.url).resolve(`${RUNTIME_PACKAGE}/package.json`), 'utf8')) as { version: string }).version;
   return `^${version}`;
 }
+
+/** What a package whose files were rewritten must declare: the runtime package (unless vendored) and the API. */
+export function runtimeDependencies(vendored: boolean): { name: string; range: string }[] {
+  return [...(vendored ? [] : [{ name: RUNTIME_PACKAGE, range: runtimeRange() }]), { name: API_PACKAGE, range: API_RANGE }];
+}
