@@ -95,4 +95,31 @@ describe('AWS SQS/SNS and sqs-consumer, rewritten, against an in-memory SQS', ()
     const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
     expect(producer.attributes['messaging.system']).toBe('aws.sns');
   });
+
+  it('a command built before its send: the PRODUCER span lasts as long as the send, and the message carries it', async () => {
+    otel.reset();
+    const url = aws.createQueue('orders-prepared');
+    aws.latencyMs = 60;
+    try {
+      await inRootSpan(() => program.sendPrepared(sqs, url, 'prepared')).result;
+    } finally {
+      aws.latencyMs = 0;
+    }
+    const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
+    expect(producer.attributes).toMatchObject({ 'messaging.system': 'aws_sqs', 'messaging.operation.name': 'send' });
+    const [seconds, nanos] = producer.duration;
+    expect(seconds * 1000 + nanos / 1e6).toBeGreaterThanOrEqual(55);
+    const [wire] = aws.sent.filter((m) => m.queue === 'orders-prepared');
+    expect(wire!.MessageAttributes.traceparent!.StringValue).toContain(producer.spanContext().spanId);
+  });
+
+  it('a failing send of a prepared command ends its PRODUCER span with ERROR and the error type', async () => {
+    otel.reset();
+    const missing = 'https://sqs.us-east-1.amazonaws.com/000000000000/no-such-queue';
+    await expect(inRootSpan(() => program.sendPrepared(sqs, missing, 'lost')).result).rejects.toThrow(/no such queue/);
+    const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
+    expect(producer.status.code).toBe(SpanStatusCode.ERROR);
+    // The SDK names an unmodelled service error by its service's base exception.
+    expect(producer.attributes['error.type']).toBe('SQSServiceException');
+  });
 });

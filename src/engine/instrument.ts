@@ -79,7 +79,7 @@ export interface InstrumentOptions {
 export type LLMConvention = 'llm' | 'genai' | 'both';
 
 const OPT_OUT = /otelify-ignore(?!-)/;
-const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'requestFields', 'traceLLM', 'llmRequest']);
+const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'injectCommand', 'requestFields', 'traceLLM', 'llmRequest']);
 
 /** Rewrites every matched call site of the given files; returns one outcome per file, in order. */
 export function instrumentSources(sources: SourceInput[], options: InstrumentOptions): FileOutcome[] {
@@ -123,7 +123,12 @@ class FileInstrumenter {
   private readonly byClass = new Map<string, Target[]>();
   private readonly byFunction = new Map<string, Target[]>();
   private readonly loops: LoopTarget[];
+  /** Targets whose call site is `new Command(...)` sent by a method (`client.send`), by that method's name. */
+  private readonly commandsBySend = new Map<string, (ProduceTarget | LLMTarget)[]>();
   private readonly requestFieldsWrapped = new Set<ts.Node>();
+  /** LLM commands built in this file and not sent where they are built, and the targets this file sends. */
+  private readonly unsentCommands: SiteReport[] = [];
+  private readonly sentTargets = new Set<string>();
   private readonly convention: LLMConvention;
   private readonly streamUsage: boolean;
   private readonly compilerOptions: ts.CompilerOptions;
@@ -149,6 +154,9 @@ class FileInstrumenter {
       const key = match.kind === 'method' ? match.method : match.kind === 'new' ? match.class : match.name;
       const map = match.kind === 'method' ? this.byMethod : match.kind === 'new' ? this.byClass : this.byFunction;
       map.set(key, [...(map.get(key) ?? []), target]);
+      if ((target.role === 'produce' || target.role === 'llm') && target.sendMethod && match.kind === 'new') {
+        this.commandsBySend.set(target.sendMethod, [...(this.commandsBySend.get(target.sendMethod) ?? []), target]);
+      }
     }
     this.loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
     this.convention = options.convention ?? 'llm';
@@ -163,6 +171,9 @@ class FileInstrumenter {
       ts.forEachChild(node, visit);
     };
     visit(this.file);
+    // A command built by a helper and sent in this file is reported once, at its send.
+    const sentHere = new Set(this.unsentCommands.filter((site) => this.sentTargets.has(site.target)));
+    if (sentHere.size > 0) this.sites.splice(0, this.sites.length, ...this.sites.filter((site) => !sentHere.has(site)));
     const path = this.file.fileName;
     for (const site of this.sites) if (site.role === 'llm' && site.action !== 'skipped') this.imports.adapter(site.library);
     if (this.edits.isEmpty && !this.imports.addsAdapters) return { path, sites: this.sites, usesRuntime: this.imports.hasRuntimeImport };
@@ -177,6 +188,7 @@ class FileInstrumenter {
     const callee = call.expression;
     if (this.visitFunctionCall(call)) return;
     if (!ts.isPropertyAccessExpression(callee)) return;
+    if (this.visitCommandSend(call, callee)) return;
     let matched = false;
     for (const target of this.byMethod.get(callee.name.text) ?? []) {
       if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
@@ -196,6 +208,100 @@ class FileInstrumenter {
       }
     }
     if (!matched) this.visitMessageCallback(call);
+  }
+
+  /**
+   * `client.send(command)` where the command was built before (a variable, a helper's return value): the span
+   * goes around the send, which is what takes time and fails. A command built inline is matched by its `new`.
+   */
+  private visitCommandSend(call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+    const candidates = this.commandsBySend.get(callee.name.text);
+    const arg = call.arguments[0];
+    if (!candidates || !arg || call.arguments.length !== 1) return false;
+    const plain = unwrapExpression(arg);
+    if (ts.isNewExpression(plain)) return false;
+    const wrapped = isRuntimeCall(plain, 'injectCommand') || isRuntimeCall(plain, 'llmRequest');
+    const command = wrapped ? (plain as ts.CallExpression).arguments[0] : arg;
+    if (!command || !this.isLibrarySend(call)) return false;
+    const target = this.commandTargetOf(command, candidates);
+    if (!target) return false;
+    this.sentTargets.add(target.id);
+    const site = this.site(target, call);
+    if (!site) return true;
+    if (wrapped || isInsideRuntimeCall(call, target.role === 'llm' ? 'traceLLM' : 'traceSend')) {
+      this.already(site);
+      return true;
+    }
+    if (containsAwait(command) || containsYield(command)) {
+      this.skip(site, 'the command argument uses await or yield; move it to a variable first');
+      return true;
+    }
+    const construction = constructionOf(this.checker, command);
+    if (target.role === 'llm') this.instrumentLLMSend(target, call, command, construction, site);
+    else this.instrumentCommandSend(target, call, command, construction, site);
+    return true;
+  }
+
+  /** `client.send(node)`: the SDK's send method called with `node` as its command. */
+  private enclosingSendCall(node: ts.Node, method: string): ts.CallExpression | undefined {
+    const parent = node.parent;
+    if (!parent || !ts.isCallExpression(parent) || parent.arguments[0] !== node) return undefined;
+    const callee = parent.expression;
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === method && this.isLibrarySend(parent) ? parent : undefined;
+  }
+
+  /** The send method is the SDK's (or the receiver is untyped), not a project's own wrapper of it. */
+  private isLibrarySend(call: ts.CallExpression): boolean {
+    const declaration = this.checker.getResolvedSignature(call)?.getDeclaration();
+    if (!declaration || ts.isJSDocSignature(declaration)) return true;
+    const file = declaration.getSourceFile();
+    return file.isDeclarationFile && /[\\/]node_modules[\\/]/.test(file.fileName);
+  }
+
+  /** The target whose command class `command` is an instance of: by its type, or without types by its `new`. */
+  private commandTargetOf(command: ts.Expression, candidates: (ProduceTarget | LLMTarget)[]): ProduceTarget | LLMTarget | undefined {
+    const type = this.checker.getTypeAtLocation(command);
+    const symbol = type.flags & ts.TypeFlags.Any ? undefined : type.getSymbol();
+    if (symbol) {
+      const files = (symbol.declarations ?? []).map((d) => d.getSourceFile().fileName);
+      return candidates.find((t) => t.match.kind === 'new' && t.match.class === symbol.getName() && files.some((f) => isInModules(f, t.modules)));
+    }
+    const construction = constructionOf(this.checker, command);
+    if (!construction) return undefined;
+    const name = ts.isIdentifier(construction.expression) ? construction.expression.text : ts.isPropertyAccessExpression(construction.expression) ? construction.expression.name.text : undefined;
+    const origin = importOrigin(this.checker, construction.expression);
+    return candidates.find((t) => t.match.kind === 'new' && t.match.class === name && isFromModules(origin, t.modules));
+  }
+
+  /**
+   * A `const` holding a command whose every use is as the argument of `send` in the same scope: each send
+   * is instrumented (spanned, and the context injected there), so the construction itself stays as it is.
+   */
+  private isSentThroughVariable(node: ts.NewExpression, sendMethod: string): boolean {
+    let holder: ts.Node = node;
+    while (holder.parent && (ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent) || ts.isSatisfiesExpression(holder.parent) || ts.isNonNullExpression(holder.parent))) holder = holder.parent;
+    const declaration = holder.parent;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.initializer !== holder || !ts.isIdentifier(declaration.name)) return false;
+    if (!(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return false;
+    const symbol = this.checker.getSymbolAtLocation(declaration.name);
+    if (!symbol) return false;
+    const scope = enclosingFunction(declaration) ?? this.file;
+    let sends = 0;
+    let other = false;
+    const visit = (n: ts.Node): void => {
+      if (other) return;
+      if (ts.isIdentifier(n) && n !== declaration.name && this.checker.getSymbolAtLocation(n) === symbol) {
+        // A send that an earlier run instrumented passes the command through the runtime first.
+        const argument = (isRuntimeCall(n.parent, 'injectCommand') || isRuntimeCall(n.parent, 'llmRequest')) && (n.parent as ts.CallExpression).arguments[0] === n ? n.parent : n;
+        const call = argument.parent;
+        const isSend = ts.isCallExpression(call) && call.arguments.length === 1 && call.arguments[0] === argument && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === sendMethod && this.isLibrarySend(call);
+        if (isSend) sends++;
+        else other = true;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope);
+    return !other && sends > 0;
   }
 
   /** `generateText(...)` or `ai.generateText(...)`: a function the library exports. */
@@ -257,6 +363,9 @@ class FileInstrumenter {
         resolution = isFromModules(importOrigin(this.checker, node.expression), target.modules) ? 'match' : 'no-match';
       }
       if (resolution === 'match') {
+        // Built into a const that is only ever sent: the sends are the call sites.
+        const sendMethod = 'sendMethod' in target ? target.sendMethod : undefined;
+        if (sendMethod && !this.enclosingSendCall(node, sendMethod) && this.isSentThroughVariable(node, sendMethod)) return;
         this.instrument(target, node, undefined);
         return;
       }
@@ -341,8 +450,11 @@ class FileInstrumenter {
    */
   private instrumentLLM(target: LLMTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
     const args = node.arguments ?? ts.factory.createNodeArray();
-    const sendCall = target.sendMethod ? enclosingSendCall(node, target.sendMethod) : undefined;
-    if (target.sendMethod && !sendCall) return this.skip(site, `the command is not passed straight to '${target.sendMethod}()'; span that call by hand`);
+    const sendCall = target.sendMethod ? this.enclosingSendCall(node, target.sendMethod) : undefined;
+    if (target.sendMethod && !sendCall) {
+      this.unsentCommands.push(site);
+      return this.skip(site, `the command is sent elsewhere: otelify spans a '${target.sendMethod}(command)' in the files it rewrites`);
+    }
     const spanned = sendCall ?? node;
     if (isInsideRuntimeCall(spanned, 'traceLLM')) return this.already(site);
     const body = args[target.request.arg];
@@ -352,22 +464,11 @@ class FileInstrumenter {
     const wrapper = receiver && this.tracingWrapperOf(receiver);
     if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
-    const client = this.llmClient(target, receiver);
     // A chat session's turn: the call that made the session names the model and its settings.
     const createdWith = target.model?.createdBy && receiver ? creatingCallOf(this.checker, receiver, target.model.createdBy)?.arguments[0] : undefined;
-    const model = this.llmModel(target, body) ?? (createdWith ? this.llmModel(target, createdWith) : undefined);
+    const client = this.llmClient(target, receiver);
     const askForUsage = this.streamUsageAnchor(target, body, client.provider);
-    const spec = this.style.object([
-      ['provider', this.style.string(model?.provider ?? client.provider)],
-      ['operation', this.style.string(target.operation)],
-      ['api', this.style.string(target.api)],
-      ['model', model?.name],
-      ['server', client.server ? this.style.string(client.server) : undefined],
-      ['port', client.port],
-      ['params', target.settings ? (this.literalSettings(body, target.settings) ?? (createdWith ? this.literalSettings(createdWith, target.settings) : undefined)) : undefined],
-      ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
-      ['streamUsage', askForUsage ? 'true' : undefined],
-    ]);
+    const spec = this.llmSpec(target, client, body, createdWith, !!askForUsage);
     this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
     if (askForUsage && target.streamUsage) this.edits.insert(askForUsage.getEnd(), `, ${target.streamUsage.property}: ${target.streamUsage.value}`);
     // A command object (not a literal) can pass through a generic identity without changing any type check.
@@ -377,6 +478,55 @@ class FileInstrumenter {
     if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
       site.note = `${target.modules[0]} ${version} ${target.selfTraces.note}`;
     }
+  }
+
+  /** What is known of the call before it runs: provider, model and server, and settings written as literals. */
+  private llmSpec(target: LLMTarget, client: { provider: string; server?: string; port?: string }, body: ts.Expression | undefined, createdWith: ts.Expression | undefined, askForUsage: boolean): string {
+    const model = (body && this.llmModel(target, body)) ?? (createdWith ? this.llmModel(target, createdWith) : undefined);
+    const settings = target.settings;
+    return this.style.object([
+      ['provider', this.style.string(model?.provider ?? client.provider)],
+      ['operation', this.style.string(target.operation)],
+      ['api', this.style.string(target.api)],
+      ['model', model?.name],
+      ['server', client.server ? this.style.string(client.server) : undefined],
+      ['port', client.port],
+      ['params', settings ? ((body && this.literalSettings(body, settings)) ?? (createdWith ? this.literalSettings(createdWith, settings) : undefined)) : undefined],
+      ['convention', this.convention === 'llm' ? undefined : this.style.string(this.convention)],
+      ['streamUsage', askForUsage ? 'true' : undefined],
+    ]);
+  }
+
+  /** `client.send(command)` of an LLM command built before: the span covers the send, and the runtime reads the command. */
+  private instrumentLLMSend(target: LLMTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
+    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+    const wrapper = this.tracingWrapperOf(receiver);
+    if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
+    const body = construction?.arguments?.[target.request.arg];
+    const spec = this.llmSpec(target, { provider: target.provider }, body, undefined, false);
+    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
+    this.edits.wrap(command.getStart(this.file), command.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
+    this.done(site);
+  }
+
+  /**
+   * `client.send(command)` of a message command built before: a PRODUCER span around the send, and the
+   * context injected into the command's input there, so the message carries the send's span.
+   */
+  private instrumentCommandSend(target: ProduceTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
+    if (this.hasManualInject(call)) return this.already(site, 'propagation.inject is already called here');
+    const args = construction?.arguments ?? ts.factory.createNodeArray();
+    const spec = this.style.object([
+      ['system', this.style.string(target.system)],
+      ['operation', this.style.string(target.operation)],
+      ['destination', this.destination(target.destination, args, undefined)],
+      ['batch', target.batch ? this.batchSize(args[target.carrier.arg], target.batch) : undefined],
+    ]);
+    const { path, format } = target.carrier;
+    const extra = [this.style.string(path), ...(format && format !== 'record' ? [this.style.string(format)] : [])];
+    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
+    this.edits.wrap(command.getStart(this.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
+    this.done(site);
   }
 
   /**
@@ -466,7 +616,7 @@ class FileInstrumenter {
   private instrumentProduce(target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
     const args = node.arguments ?? ts.factory.createNodeArray();
     // With `client.send(new Command(...))` the span covers the send, not just building the command.
-    const sendCall = target.sendMethod ? enclosingSendCall(node, target.sendMethod) : undefined;
+    const sendCall = target.sendMethod ? this.enclosingSendCall(node, target.sendMethod) : undefined;
     const spanned = sendCall ?? node;
     if (isInsideRuntimeCall(spanned, 'traceSend')) return this.already(site);
     if (this.hasManualInject(node)) return this.already(site, 'propagation.inject is already called here');
@@ -865,14 +1015,6 @@ function isInsideRuntimeCall(node: ts.Node, name: string): boolean {
   return !!arrow && ts.isArrowFunction(arrow) && arrow.body === node && isRuntimeCall(arrow.parent, name);
 }
 
-function enclosingSendCall(node: ts.Node, method: string): ts.CallExpression | undefined {
-  const parent = node.parent;
-  if (parent && ts.isCallExpression(parent) && parent.arguments[0] === node) {
-    const callee = parent.expression;
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === method) return parent;
-  }
-  return undefined;
-}
 
 function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
   let current = node.parent;

@@ -37,6 +37,8 @@ export class AwsFake {
   /** Every message ever accepted, as it arrived: what went over the wire. */
   readonly sent: { queue: string; Body: string; MessageAttributes: Record<string, Attribute> }[] = [];
   readonly errors: string[] = [];
+  /** How long each request takes to answer, as a slow network would. */
+  latencyMs = 0;
 
   createQueue(name: string): string {
     this.queues.set(name, []);
@@ -59,6 +61,7 @@ export class AwsFake {
   private async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
     const body = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body ?? '');
     const target = request.headers['x-amz-target'];
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     try {
       if (target?.startsWith('AmazonSQS.')) return json(200, this.sqs(target.slice('AmazonSQS.'.length), JSON.parse(body || '{}')));
       return xml(200, this.sns(new URLSearchParams(body)));

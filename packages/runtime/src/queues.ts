@@ -259,6 +259,20 @@ export function inject<T>(host: T, path: string, format: CarrierFormat = 'record
   return result as T;
 }
 
+/**
+ * Injects the active context into a command object's `input` at `path` (AWS SDK v3 commands keep their input
+ * there and serialize it when sent): for a command built earlier and sent inside a PRODUCER span, so the
+ * message carries that span. The input is replaced by a copy; a field already set (by the user, or by the
+ * `create` span of the place that built the command) is kept. Anything without an object `input` is left alone.
+ */
+export function injectCommand<T>(command: T, path: string, format: CarrierFormat = 'record'): T {
+  if (command !== null && typeof command === 'object') {
+    const holder = command as { input?: unknown };
+    if (isPlainObject(holder.input)) holder.input = inject(holder.input, path, format);
+  }
+  return command;
+}
+
 /** Wraps a send: a PRODUCER span whose context the call injects into its messages. */
 export function traceSend<T>(spec: SendSpec, send: () => T): T {
   const attributes: Attributes = {
