@@ -1,6 +1,7 @@
 import { ts } from '../engine/typescript.cjs';
 import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
+import { flowParts, isMessageMetadata, referencePath, ValueTracer } from './flow.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
 export type RuleId = 'pii-attribute' | 'pii-error-message';
@@ -47,10 +48,17 @@ const WRITES: Record<string, string[]> = {
   startActiveSpan: ['Tracer'],
   setEntry: ['Baggage'],
   createBaggage: ['PropagationAPI'],
+  setBaggage: ['PropagationAPI'],
+  recordException: ['Span'],
+  setStatus: ['Span'],
+  // Metric attributes are exported with every data point.
+  add: ['Counter', 'UpDownCounter'],
+  record: ['Histogram', 'Gauge'],
+  observe: ['ObservableResult', 'BatchObservableResult'],
 };
 /** The text prefilter: only files that may write through the OpenTelemetry API are analysed. */
 export function mayWriteTelemetry(text: string): boolean {
-  return /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry/.test(text);
+  return /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry|recordException|setStatus\s*\(/.test(text);
 }
 
 const IGNORE_NEXT_LINE = /otelify-ignore-next-line\s+pii\s*:\s*\S/;
@@ -68,12 +76,18 @@ export function findPii(sources: SourceInput[], options: { compilerOptions: ts.C
   });
   const program = suspects.length > 0 ? createProgram(suspects, options.compilerOptions) : undefined;
   const checker = program?.getTypeChecker();
+  // Callers of a helper may sit in any file at hand, suspect or not: those outside the program are read
+  // syntactically when a parameter is followed to its arguments.
+  let files: ts.SourceFile[] | undefined;
+  const allFiles = () =>
+    (files ??= sources.map((source) => program?.getSourceFile(source.path) ?? ts.createSourceFile(source.path, source.text, ts.ScriptTarget.Latest, true, scriptKindOf(source.path))));
+  const tracer = checker && new ValueTracer(checker, allFiles);
   return sources.map((source) => {
     const file = program?.getSourceFile(source.path);
-    if (!file || !checker) return { path: source.path, findings: [] };
+    if (!file || !checker || !tracer) return { path: source.path, findings: [] };
     const parseError = parseErrorOf(file);
     if (parseError) return { path: source.path, findings: [], parseError };
-    return { path: source.path, findings: new FileChecker(file, checker, policy).run() };
+    return { path: source.path, findings: new FileChecker(file, checker, policy, tracer).run() };
   });
 }
 
@@ -90,13 +104,8 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
   };
   const keyTextIsSuspect = (key: string) =>
     classifyKey(key) !== undefined || policy.deny.some((r) => r.test(key)) || policy.patterns.some((r) => r.test(key));
-  const valueIsSuspect = (value: ts.Expression | undefined): boolean =>
-    !!value &&
-    valueParts(value).some((part) => {
-      if (ts.isPropertyAccessExpression(part) && ['message', 'stack'].includes(part.name.text)) return true;
-      const path = referencePath(part);
-      return path !== undefined && classifyPath(path) !== undefined;
-    });
+  // Any value that is not a literal may come from personal data: the checked pass follows it to its source.
+  const valueIsSuspect = (value: ts.Expression | undefined): boolean => !!value && flowParts(value).some((part) => !isLiteral(part));
   const objectIsSuspect = (node: ts.Expression | undefined, nested?: string): boolean => {
     if (!node) return false;
     const object = unwrapExpression(node);
@@ -144,12 +153,29 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
         case 'createBaggage':
           suspect = objectIsSuspect(first, 'value');
           break;
+        case 'recordException':
+          suspect = true;
+          break;
+        case 'setStatus':
+          suspect = !!first && (!ts.isObjectLiteralExpression(unwrapExpression(first)) || valueIsSuspect(objectValue(first, 'message')));
+          break;
+        case 'add':
+        case 'record':
+          suspect = objectIsSuspect(second);
+          break;
+        case 'observe':
+          suspect = objectIsSuspect(node.arguments.length > 2 ? node.arguments[2] : second);
+          break;
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(file);
   return suspect;
+}
+
+function isLiteral(node: ts.Expression): boolean {
+  return ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword;
 }
 
 /** `{ name: X }` of an inline object literal. */
@@ -181,6 +207,7 @@ class FileChecker {
     private readonly file: ts.SourceFile,
     private readonly checker: ts.TypeChecker,
     private readonly policy: CompiledPolicy,
+    private readonly tracer: ValueTracer,
   ) {}
 
   run(): Finding[] {
@@ -240,6 +267,24 @@ class FileChecker {
         }
         break;
       }
+      case 'recordException':
+        if (first) this.checkException(first);
+        break;
+      case 'setBaggage':
+        if (second) this.checkBaggagePut(call, second);
+        break;
+      case 'setStatus': {
+        const message = propertyValue(this.checker, first, 'message');
+        if (message) this.checkValue(message, 'the status message', 'status.message');
+        break;
+      }
+      case 'add':
+      case 'record':
+        this.checkAttributes(second, 'metric attribute');
+        break;
+      case 'observe':
+        this.checkAttributes(call.arguments.length > 2 ? call.arguments[2] : second, 'metric attribute');
+        break;
     }
   }
 
@@ -247,12 +292,21 @@ class FileChecker {
   private checkAttributes(expression: ts.Expression | undefined, what: string): void {
     if (!expression) return;
     const literal = objectLiteralOf(this.checker, expression);
-    if (!literal) return this.checkObjectType(expression, what);
+    if (!literal) return this.checkSpread(expression, what);
     for (const property of literal.properties) {
       if (ts.isPropertyAssignment(property)) this.checkPair(property.name, property.initializer, what);
       else if (ts.isShorthandPropertyAssignment(property)) this.checkPair(property.name, property.name, what);
-      else if (ts.isSpreadAssignment(property)) this.checkObjectType(property.expression, what);
+      else if (ts.isSpreadAssignment(property)) this.checkSpread(property.expression, what);
     }
+  }
+
+  /** `{ ...rest }`: the fields of its type, or, untyped, where the spread object comes from. */
+  private checkSpread(expression: ts.Expression, what: string): void {
+    const before = this.findings.length;
+    this.checkObjectType(expression, what);
+    if (this.findings.length > before) return;
+    const origin = this.tracer.origin(expression);
+    if (origin) this.report(expression, 'pii-attribute', origin.match, `${what}s spread from ${expression.getText(this.file)} come from ${origin.via}, which is ${CATEGORY_LABELS[origin.match.category]}`, `spread<-${origin.via}`);
   }
 
   /** `{ ...customer }`, `setAttributes(user)`: the fields of its type become attribute keys. */
@@ -272,8 +326,9 @@ class FileChecker {
       const match = this.classifyKeyText(key);
       if (match) return this.report(keyNode, 'pii-attribute', match, `${what} '${key}' carries ${CATEGORY_LABELS[match.category]}`, key);
     }
-    // Under a key that names a reduction (`transfer.iban_country`), the value was reduced on purpose.
-    if (key !== undefined && isDerivedKey(key)) return;
+    // Under a key that names a reduction (`transfer.iban_country`), the value was reduced on purpose; an id
+    // key (`user.id`, `enduser.id`) names no reduction, so what is written under it is still looked at.
+    if (key !== undefined && isDerivedKey(key) && !/(^|[._-])(id|ids)$/i.test(key)) return;
     if (value) this.checkValue(value, key === undefined ? `a ${what}` : `${what} '${key}'`, key ?? keyNode.getText(this.file));
   }
 
@@ -286,17 +341,98 @@ class FileChecker {
 
   /** A value is personal data when its own name says so: `order.customer.email`, `req.body`, `prompt`. */
   private checkValue(expression: ts.Expression, where: string, subject: string): void {
-    for (const part of valueParts(expression)) {
+    for (const part of flowParts(expression)) {
       if (isErrorMessage(this.checker, part)) {
         this.add(part, 'pii-error-message', 'error-message',
           `${capitalize(where)} is set from an error message, which often embeds user data: record the error's class (error.type) or a code instead.`, `${subject}<-error.message`);
         continue;
       }
-      const path = referencePath(part);
-      if (!path) continue;
-      const match = classifyPath(path);
-      if (match) this.report(part, 'pii-attribute', match, `${where} is set from '${path}', which is ${CATEGORY_LABELS[match.category]}`, `${subject}<-${path}`);
+      const path = isMessageMetadata(part) ? undefined : referencePath(part);
+      const match = path !== undefined ? classifyPath(path) : undefined;
+      if (match) {
+        this.report(part, 'pii-attribute', match, `${where} is set from '${path}', which is ${CATEGORY_LABELS[match.category]}`, `${subject}<-${path}`);
+        continue;
+      }
+      if (isErrorText(this.checker, part)) {
+        this.add(part, 'pii-error-message', 'error-message', `${capitalize(where)} is set from an error's text, which often embeds user data: record the error's class (error.type) or a code instead.`, `${subject}<-error`);
+        continue;
+      }
+      const origin = this.tracer.origin(part);
+      if (origin) this.report(part, 'pii-attribute', origin.match, `${where} is set from ${origin.via}, which is ${CATEGORY_LABELS[origin.match.category]}`, `${subject}<-${origin.via}`);
     }
+  }
+
+  /**
+   * `propagation.setBaggage(ctx, bag)`: the baggage goes out with every request made in that context. Where
+   * `bag` was built (`createBaggage(...)`, `.setEntry(...)`) with a personal entry, this is where it leaves.
+   */
+  private checkBaggagePut(call: ts.CallExpression, bag: ts.Expression): void {
+    let built: ts.Expression | undefined = unwrapExpression(bag);
+    for (let i = 0; built && ts.isIdentifier(built) && i < 4; i++) {
+      const declaration: ts.Declaration | undefined = this.checker.getSymbolAtLocation(built)?.valueDeclaration;
+      built = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
+    }
+    const entries: { key: ts.Node; value: ts.Expression | undefined }[] = [];
+    for (let node = built; node && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression); node = unwrapExpression(node.expression.expression)) {
+      const method = node.expression.name.text;
+      if (method === 'setEntry' && node.arguments[0]) entries.push({ key: node.arguments[0], value: propertyValue(this.checker, node.arguments[1], 'value') });
+      if (method === 'createBaggage') {
+        for (const property of objectLiteralOf(this.checker, node.arguments[0])?.properties ?? []) {
+          if (ts.isPropertyAssignment(property)) entries.push({ key: property.name, value: propertyValue(this.checker, property.initializer, 'value') });
+        }
+      }
+    }
+    const before = this.findings.length;
+    for (const { key, value } of entries) this.checkPair(key, value, 'baggage entry');
+    const found = this.findings.splice(before);
+    // Reported where the entry is written already; here it is said once more, where the baggage leaves.
+    if (found.length > 0) this.add(call, 'pii-attribute', found[0]!.category, `The baggage set here carries personal data (${found[0]!.subject}): baggage goes out with every outgoing request in this context. ${found[0]!.message}`, `baggage<-${found[0]!.subject}`);
+  }
+
+  /**
+   * `span.recordException(error)` exports the error's message and stack. An error made here with a literal
+   * message carries nothing of the user's; a caught error, or one whose message is built from data, may.
+   */
+  private checkException(exception: ts.Expression): void {
+    const made = this.constructionOf(exception);
+    if (made) {
+      const [message] = made.arguments ?? [];
+      if (!message || isLiteral(unwrapExpression(message)) || ts.isNoSubstitutionTemplateLiteral(unwrapExpression(message))) return;
+      const origin = nameOriginOf(message) ?? this.tracer.origin(message);
+      if (!origin) return;
+      this.add(exception, 'pii-error-message', 'error-message', `The exception recorded is built from ${origin.via}, which is ${CATEGORY_LABELS[origin.match.category]}: its message and stack are exported. Record its class (error.type) or a code instead.`, `exception<-${origin.via}`);
+      return;
+    }
+    if (this.isCaught(exception)) {
+      this.add(exception, 'pii-error-message', 'error-message', 'recordException exports the error\'s message and stack, which often embed user data (`User jane@example.com not found`): set error.type to its class, or record it only where messages are known to be free of user data.', 'exception<-caught');
+    }
+  }
+
+  /** `new Error(...)` that the expression is, or that the const it names holds. */
+  private constructionOf(expression: ts.Expression): ts.NewExpression | undefined {
+    const node = unwrapExpression(expression);
+    if (ts.isNewExpression(node)) return node;
+    if (!ts.isIdentifier(node)) return undefined;
+    const declaration = this.checker.getSymbolAtLocation(node)?.valueDeclaration;
+    const init = declaration && ts.isVariableDeclaration(declaration) && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
+    return init && ts.isNewExpression(init) ? init : undefined;
+  }
+
+  /** A `catch (err)` binding or a rejection handler's parameter: an error thrown by code that may have put anything in it. */
+  private isCaught(expression: ts.Expression, depth = 0): boolean {
+    const node = unwrapExpression(expression);
+    if (!ts.isIdentifier(node)) return false;
+    const declaration = this.checker.getSymbolAtLocation(node)?.valueDeclaration;
+    // `const e = err as TransferHeld`: the caught error under another name.
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && depth < 4 && !ts.isCatchClause(declaration.parent)) {
+      const made = this.constructionOf(declaration.initializer);
+      if (made) return false;
+      return this.isCaught(declaration.initializer, depth + 1);
+    }
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.parent && ts.isCatchClause(declaration.parent)) return true;
+    if (declaration && ts.isParameter(declaration)) return true;
+    // Untyped plain JavaScript: a name that reads as an error.
+    return !declaration && /^(e|err|error|ex|exception|cause|reason)$/i.test(node.text);
   }
 
   private classifyKeyText(key: string): PiiMatch | undefined {
@@ -388,43 +524,25 @@ function propertyValue(checker: ts.TypeChecker, node: ts.Expression | undefined,
   return undefined;
 }
 
-/**
- * The parts of a value expression that can carry data: the expression itself, template parts, string
- * concatenations, and the arguments of `JSON.stringify`/`String` (but not of hashing or counting calls).
- */
-function valueParts(expression: ts.Expression): ts.Expression[] {
-  const node = unwrapExpression(expression);
-  if (ts.isTemplateExpression(node)) return node.templateSpans.flatMap((span) => valueParts(span.expression));
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return [...valueParts(node.left), ...valueParts(node.right)];
-  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
-    return [...valueParts(node.left), ...valueParts(node.right)];
-  }
-  if (ts.isConditionalExpression(node)) return [...valueParts(node.whenTrue), ...valueParts(node.whenFalse)];
-  if (ts.isCallExpression(node)) {
-    const name = node.expression.getText();
-    // Calls that pass the data through: serialising it, or taking a piece of a string.
-    if (/^(JSON\.stringify|String|encodeURIComponent|Buffer\.from|[\w.]*\.(toString|trim|toLowerCase|toUpperCase|slice|substring|substr|padEnd|normalize))$/.test(name)) {
-      const target = ts.isPropertyAccessExpression(node.expression) && /\.(toString|trim|toLowerCase|toUpperCase|slice|substring|substr|padEnd|normalize)$/.test(name) ? [node.expression.expression] : node.arguments.slice(0, 1);
-      return target.flatMap(valueParts);
-    }
-    return [];
-  }
-  if (ts.isPrefixUnaryExpression(node) || ts.isTypeOfExpression(node)) return [];
-  return [node];
-}
-
-/** `order.customer.email` → 'order.customer.email'; anything else (calls, literals) → undefined. */
-function referencePath(node: ts.Expression): string | undefined {
-  if (ts.isIdentifier(node)) return node.text;
-  if (ts.isPropertyAccessExpression(node)) {
-    const left = referencePath(node.expression) ?? (node.expression.kind === ts.SyntaxKind.ThisKeyword ? 'this' : undefined);
-    return left === undefined ? node.name.text : `${left}.${node.name.text}`;
-  }
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
-    const left = referencePath(node.expression);
-    return left === undefined ? node.argumentExpression.text : `${left}.${node.argumentExpression.text}`;
+function nameOriginOf(expression: ts.Expression): { match: PiiMatch; via: string } | undefined {
+  for (const part of flowParts(expression)) {
+    const path = referencePath(part);
+    const match = path !== undefined ? classifyPath(path) : undefined;
+    if (match) return { match, via: `'${path}'` };
   }
   return undefined;
+}
+
+/** `String(err)`, `err.toString()`, `${err}`: an error's text (message included). */
+function isErrorText(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  const plain = unwrapExpression(node);
+  if (!ts.isIdentifier(plain)) return false;
+  const type = checker.getTypeAtLocation(plain);
+  const name = type.getSymbol()?.getName() ?? '';
+  if (/Error$|Exception$/.test(name)) return true;
+  const declaration = checker.getSymbolAtLocation(plain)?.valueDeclaration;
+  const caught = !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.parent && ts.isCatchClause(declaration.parent);
+  return caught || (!!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && /^(e|err|error|ex|exception|cause)$/i.test(plain.text));
 }
 
 /** `err.message` / `error.stack` of an Error (or an untyped `err`/`error`/`e`). */
