@@ -126,4 +126,28 @@ describe('otelify check', () => {
     expect(config.stderr).toContain('otelify.config.json');
     rmSync(join(dir, 'otelify.config.json'));
   });
+
+  it('names files from the repository root whatever the working directory: SARIF URIs percent-encoded, a baseline written at the root matches from a subfolder', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'otelify-check-repo-'));
+    try {
+      symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
+      mkdirSync(join(repo, 'services/shop/src'), { recursive: true });
+      writeFileSync(join(repo, 'services/shop/package.json'), JSON.stringify({ name: 'shop', type: 'module' }));
+      writeFileSync(join(repo, 'services/shop/src/check out.ts'), LEAKY);
+      spawnSync('git', ['init', '-q'], { cwd: repo });
+      const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [BIN, 'check', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const sub = join(repo, 'services/shop/src');
+      const log = JSON.parse(run(sub, '.', '--format', 'sarif').stdout);
+      expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('services/shop/src/check%20out.ts');
+      expect(run(sub, '.', '--format', 'github').stdout).toContain('file=services/shop/src/check out.ts,');
+      const baseline = join(repo, 'otelify-baseline.json');
+      expect(run(repo, 'services', '--baseline', baseline, '--update-baseline').status).toBe(0);
+      expect(JSON.parse(readFileSync(baseline, 'utf8')).findings[0].file).toBe('services/shop/src/check out.ts');
+      const fromSub = run(sub, '.', '--baseline', baseline);
+      expect(fromSub.stdout).toBe('');
+      expect(fromSub.status).toBe(0);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
 import { findPii, mayWriteTelemetry, type Finding } from '../check/find.js';
 import { compilerOptionsFor } from '../engine/program.js';
@@ -30,8 +30,8 @@ interface Baseline {
 
 const SEVERITY: Record<string, 'error' | 'warning'> = { 'pii-attribute': 'error', 'pii-error-message': 'warning', 'parse-error': 'error' };
 const RULES = [
-  { id: 'pii-attribute', description: 'Span attributes, span names, events and baggage must not carry personal data.' },
-  { id: 'pii-error-message', description: 'Span attributes should not be set from raw error messages, which often embed user data.' },
+  { id: 'pii-attribute', description: 'Span attributes, span names, events, baggage and metric attributes must not carry personal data.' },
+  { id: 'pii-error-message', description: 'Telemetry should not carry raw error messages or recorded exceptions that may embed user data.' },
   { id: 'parse-error', description: 'The file could not be parsed.' },
 ];
 
@@ -48,6 +48,9 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
     return EXIT.usage;
   }
   const { paths, loaded, files } = inputs;
+  // Reports name files from the repository's root, wherever the check runs, so a baseline written at the
+  // root matches from a subfolder and code scanning finds the files.
+  rel = relativeTo(repositoryRoot(resolve(paths[0]!)) ?? loaded.root);
   const sources = files.map((path) => ({ path, text: readFileSync(path, 'utf8') })).filter((s) => mayWriteTelemetry(s.text));
   const results = findPii(sources, { compilerOptions: compilerOptionsFor(resolve(paths[0]!)), policy: loaded.config.check });
   let findings: Finding[] = results.flatMap((r) => r.findings);
@@ -85,9 +88,24 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
   return findings.some((f) => SEVERITY[f.ruleId] === 'error') ? EXIT.fileFailed : EXIT.ok;
 }
 
-/** Repository-relative, `/`-separated: stable across machines (SARIF, baselines). */
-function rel(file: string): string {
-  return relative(process.cwd(), file).split(sep).join('/');
+/** Repository-relative, `/`-separated: stable across machines and working directories (SARIF, baselines). */
+let rel = relativeTo(process.cwd());
+
+function relativeTo(root: string): (file: string) => string {
+  return (file) => relative(root, file).split(sep).join('/');
+}
+
+/** The top of the git work tree holding `path`, if any. */
+function repositoryRoot(path: string): string | undefined {
+  for (let dir = existsSync(path) && !path.endsWith(sep) ? path : dirname(path); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A path as a SARIF URI reference: each segment percent-encoded (spaces, `#`, `%`, non-ASCII). */
+function uriOf(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 function toBaseline(findings: Finding[]): Baseline {
@@ -175,7 +193,7 @@ function sarif(findings: Finding[]): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: rel(f.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: uriOf(rel(f.file)), uriBaseId: '%SRCROOT%' },
                 region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
               },
             },
