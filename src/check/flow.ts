@@ -34,6 +34,11 @@ export interface Origin {
   match: PiiMatch;
   /** How the value got there, for the message: `req.body`, `process.argv`. Never a value. */
   via: string;
+  /**
+   * A record that holds personal data among other fields (a database row, an ORM entity): personal as a
+   * whole (serialised, spread), while each field is judged by its own name.
+   */
+  wholeOnly?: boolean;
 }
 
 /** A value's origin, when it is personal data; undefined when nothing it comes from is. */
@@ -124,6 +129,8 @@ export class ValueTracer {
     // `cols[2]` of a split line, `args[0]` of argv: an element of a list of user data.
     const record = this.recordOrigin(owner, depth + 1, seen);
     if (!record) return undefined;
+    // A row's element (`rows[0]`) is a row; a row's field is what its name says.
+    if (record.wholeOnly) return field === undefined ? record : undefined;
     return field !== undefined ? { match: { category: record.match.category, evidence: field }, via: `${record.via}.${field}` } : record;
   }
 
@@ -480,6 +487,14 @@ export function sourceOf(node: ts.Expression): Origin | undefined {
     if (/(^|\.)(remoteAddress|x-forwarded-for|xForwardedFor)$/.test(path)) return { match: { category: 'ip-address', evidence: 'remoteAddress' }, via: path };
     // An input element's value (`input.value`, `event.target.value`, `form.email.value`).
     if (/(^|\.)(target|currentTarget|input|field|el|element|textarea|searchBox|\w*Input|\w*Field)\.value$/.test(path)) return { match: { category: 'user-content', evidence: 'input value' }, via: path };
+  }
+  // Rows and entities a database returns: `result.rows`, `prisma.user.findUnique(...)`, `repo.findOneBy(...)`.
+  if (path !== undefined && /(^|\.)rows$/.test(path)) return { match: { category: 'body', evidence: 'database rows' }, via: path, wholeOnly: true };
+  if (ts.isCallExpression(plain) && ts.isPropertyAccessExpression(plain.expression) && /^(find(One|First|Unique|Many|All|ByPk|ById|OneBy|OneOrFail|UniqueOrThrow|FirstOrThrow)?|query|queryRaw|\$queryRaw|one|oneOrNone|many|any|manyOrNone)$/.test(plain.expression.name.text)) {
+    const owner = plain.expression.expression.getText();
+    if (/^(db|pool|client|sql|knex|prisma(\.\w+)?|this\.(db|pool|prisma(\.\w+)?|repo\w*|\w+Repository)|repo\w*|\w+Repository|\w+Model|tx|trx|conn|connection)$/.test(owner)) {
+      return { match: { category: 'body', evidence: 'database rows' }, via: `${owner}.${plain.expression.name.text}()`, wholeOnly: true };
+    }
   }
   if (ts.isCallExpression(plain) && ts.isIdentifier(plain.expression) && /^(readFileSync|readFile|createReadStream|createInterface)$/.test(plain.expression.text)) {
     return { match: { category: 'user-content', evidence: 'file contents' }, via: `${plain.expression.text}()` };
