@@ -28,6 +28,8 @@ export interface OtelifyConfig {
   prices?: PriceTable;
   /** Record `llm.prompt_hash`, the SHA-256 of each LLM call's prompt (default: false). */
   promptHash?: boolean;
+  /** Record exceptions' messages and stacks on spans (default: false, only their class: messages often quote user data). */
+  errorMessages?: boolean;
   /** Ask OpenAI for token usage on streams where the code does not (default: false). */
   streamUsage?: boolean;
   /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
@@ -93,7 +95,7 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtime', 'runtimeFile', 'convention', 'prices', 'promptHash', 'streamUsage', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtime', 'runtimeFile', 'convention', 'prices', 'promptHash', 'errorMessages', 'streamUsage', 'check']);
 export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
 export type RuntimeMode = 'package' | 'vendor';
 export const RUNTIME_MODES: readonly RuntimeMode[] = ['package', 'vendor'];
@@ -119,7 +121,7 @@ function validate(value: unknown, source: string): OtelifyConfig {
   if (config.convention !== undefined && !CONVENTIONS.includes(config.convention as LLMConvention)) {
     throw new ConfigError(`${source}: 'convention' must be one of ${CONVENTIONS.join(', ')}`);
   }
-  for (const key of ['promptHash', 'streamUsage']) {
+  for (const key of ['promptHash', 'errorMessages', 'streamUsage']) {
     if (config[key] !== undefined && typeof config[key] !== 'boolean') throw new ConfigError(`${source}: '${key}' must be true or false`);
   }
   if (config.prices !== undefined) {

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { SourceMap } from 'magic-string';
 import { compilerOptionsFor } from './engine/program.js';
 import { instrumentSources, type LLMConvention, type SiteReport } from './engine/instrument.js';
+import type { FormatSettingsLookup } from './engine/format-settings.js';
 import { createPrefilter } from './engine/prefilter.js';
 import { builtinTargets, type Target } from './targets/index.js';
 import { flavorFor, runtimePathFor } from './runtime/placement.js';
@@ -10,6 +11,7 @@ import { engineOptions } from './setup.js';
 
 export { instrumentSources, type FileOutcome, type SiteReport, type SiteAction } from './engine/instrument.js';
 export { createPrefilter } from './engine/prefilter.js';
+export { createFormatSettingsLookup, type FormatSettings, type FormatSettingsLookup } from './engine/format-settings.js';
 export { builtinTargets, targetModules, type Target, type TargetModule } from './targets/index.js';
 export { loadConfig, targetGroup, targetsFor, type OtelifyConfig } from './config.js';
 export { runtimeSource, type RuntimeFlavor } from './runtime/source.js';
@@ -28,6 +30,8 @@ export interface TransformOptions {
   convention?: LLMConvention;
   /** Ask OpenAI for token usage on streams where the code does not. */
   streamUsage?: boolean;
+  /** The project's formatter settings per file (a setup's); by default looked up for this call. */
+  formatSettings?: FormatSettingsLookup;
 }
 
 export interface TransformResult {
@@ -58,7 +62,7 @@ export function transformSource(code: string, id: string, options: TransformOpti
   const [outcome] = instrumentSources(
     [{ path: id, text: code }],
     engineOptions(
-      { targets, convention: options.convention, streamUsage: options.streamUsage },
+      { targets, convention: options.convention, streamUsage: options.streamUsage, formatSettings: options.formatSettings },
       compilerOptionsFor(dirname(id)),
       runtimeBase ? { runtimeSpecifier: (file) => relativeSpecifier(file, code, runtimePathFor(runtimeBase, flavorFor(file, code))) } : {},
     ),

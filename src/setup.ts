@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, targetsFor, type LoadedConfig, type OtelifyConfig, type RuntimeMode } from './config.js';
 import type { InstrumentOptions, LLMConvention } from './engine/instrument.js';
+import { createFormatSettingsLookup, type FormatSettingsLookup } from './engine/format-settings.js';
 import { createPrefilter } from './engine/prefilter.js';
 import { adapterModule, RUNTIME_PACKAGE } from './runtime/package.js';
 import type { Target } from './targets/types.js';
@@ -35,6 +36,8 @@ export interface Setup extends RewriteSettings {
   prefilter: (text: string) => boolean;
   /** Whether rewritten code imports the runtime package or a copy written into the project. */
   runtime: RuntimeMode;
+  /** The project's formatter settings per file (Prettier, Biome, EditorConfig), read once per folder. */
+  formatSettings: FormatSettingsLookup;
 }
 
 /** Throws ConfigError for a config that cannot be read or is invalid. */
@@ -50,17 +53,21 @@ export function createSetup(options: SetupOptions): Setup {
     convention: options.convention ?? config.convention,
     streamUsage: options.streamUsage ?? config.streamUsage,
     runtime: options.runtime ?? config.runtime ?? (config.runtimeFile ? 'vendor' : 'package'),
+    formatSettings: createFormatSettingsLookup(),
   };
 }
 
 /**
  * The engine's options for these settings. Rewritten code imports the runtime package (and the adapter of
  * each LLM library it calls) unless `runtimeSpecifier` names a vendored copy, which holds its adapters.
+ * Inserted code follows the project's formatter settings, looked up as every front door does: the setup's
+ * lookup when given (read once per folder for the run), else a new one. With `keepLineNumbers` (tsc) it
+ * takes their quotes and semicolons but never breaks a line.
  */
 export function engineOptions(
-  settings: RewriteSettings,
+  settings: RewriteSettings & { formatSettings?: FormatSettingsLookup | undefined },
   compilerOptions: InstrumentOptions['compilerOptions'],
-  overrides: Partial<Pick<InstrumentOptions, 'runtimeSpecifier' | 'keepLineNumbers' | 'onProgram'>> = {},
+  overrides: Partial<Pick<InstrumentOptions, 'runtimeSpecifier' | 'keepLineNumbers' | 'onProgram' | 'formatSettings' | 'tracedElsewhere'>> = {},
 ): InstrumentOptions {
   return {
     targets: settings.targets,
@@ -72,5 +79,7 @@ export function engineOptions(
     adapterSpecifier: (library, runtime) => (runtime === RUNTIME_PACKAGE ? adapterModule(library) : undefined),
     keepLineNumbers: overrides.keepLineNumbers,
     onProgram: overrides.onProgram,
+    tracedElsewhere: overrides.tracedElsewhere,
+    formatSettings: overrides.formatSettings ?? settings.formatSettings ?? createFormatSettingsLookup(),
   };
 }

@@ -36,7 +36,12 @@ const rewritten = (name = 'publishOrder', eol = '\n', runtime = '@otelify/runtim
     "import type { Channel } from 'amqplib';",
     `import * as otelify from '${runtime}';`,
     `export function ${name}(channel: Channel, id: string) {`,
-    "  otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }, () => channel.sendToQueue('orders', Buffer.from(id), otelify.inject({}, 'headers')));",
+    // The file keeps to 80 columns: the inserted spec breaks across lines.
+    '  otelify.traceSend({',
+    "    system: 'rabbitmq',",
+    "    operation: 'publish',",
+    "    destination: 'orders',",
+    "  }, () => channel.sendToQueue('orders', Buffer.from(id), otelify.inject({}, 'headers')));",
     '}',
     '',
   ].join(eol);
@@ -182,8 +187,15 @@ describe('2. line endings', () => {
     for (const [path, lines, dominant] of [['src/crlf-mostly.ts', mostlyCrlf, '\r\n'], ['src/lf-mostly.ts', mostlyLf, '\n']] as const) {
       const after = file(dir, path);
       const text = after.toString('utf8');
-      // One line inserted (the import), right after the first; every original line keeps its own ending.
-      const expectedEndings = [lines[0]![1], dominant, ...lines.slice(1).map(([, e]) => e)];
+      // The import's line, right after the first, and the lines of the spec inserted on the consume line (it
+      // breaks across lines where the line would be too long) end with the dominant ending; every original line
+      // keeps its own.
+      const consume = lines.findIndex(([t]) => t.includes('channel.consume'));
+      const broken = endings(after).length - lines.length - 1;
+      expect(broken).toBeGreaterThanOrEqual(0);
+      const own = lines.slice(1).map(([, e]) => e);
+      own.splice(consume - 1, 0, ...Array<string>(broken).fill(dominant));
+      const expectedEndings = [lines[0]![1], dominant, ...own];
       expect({ path, endings: endings(after) }).toEqual({ path, endings: expectedEndings });
       expect(text.startsWith(`${lines[0]![0]}${lines[0]![1]}import * as otelify from '@otelify/runtime';${dominant}`)).toBe(true);
       expect(text).toContain("await channel.consume('orders', otelify.traceProcess(");

@@ -65,7 +65,8 @@ describe('otelify apply', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--- a/src/producer.ts');
     expect(run.stdout).toContain("+import * as otelify from '@otelify/runtime';");
-    expect(run.stdout).toContain("+  otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
+    // The file keeps to 80 columns, so the inserted spec breaks across lines.
+    expect(run.stdout).toContain("+  otelify.traceSend({\n+    system: 'rabbitmq',\n+    operation: 'publish',\n+    destination: 'orders',\n+  }, () => ");
     expect(run.stdout).toContain('--- a/package.json');
     expect(run.stdout).toMatch(/\+.*"@opentelemetry\/api": ?"\^1\.9\.0"/);
     expect(run.stdout).toMatch(/\+.*"@otelify\/runtime": ?"\^\d+\.\d+\.\d+"/);
@@ -312,8 +313,9 @@ describe('otelify apply', () => {
     ].join('\n');
     const dir = project({ 'src/streams.ts': streams, 'otelify.config.json': JSON.stringify({ streamUsage: true }) });
     expect(otelify(dir, 'apply', 'src').code).toBe(0);
-    const lines = read(dir, 'src/streams.ts').split('\n');
-    const line = (name: string) => lines.find((l) => l.startsWith(`export const ${name}`))!;
+    // Each statement whole: inserted specs may break across lines.
+    const statements = read(dir, 'src/streams.ts').split(/\n(?=export const )/);
+    const line = (name: string) => statements.find((l) => l.startsWith(`export const ${name}`))!;
     expect(line('plain')).toContain("stream: true, stream_options: { include_usage: true } }))");
     expect(line('plain')).toContain('streamUsage: true');
     expect(line('asked')).toContain('stream_options: { include_usage: false } }))');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FIXTURES } from './support/fixtures.js';
 import { parentSpanId, setupOtel, waitFor } from './support/otel.js';
 import { importRewritten } from './support/rewrite.js';
+import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
 import { RABBITMQ, serviceAvailable } from './support/services.js';
 
 type Program = typeof import('../fixtures/amqplib/exec-roundtrip.input.js');
@@ -66,14 +67,14 @@ describe.runIf(available)('amqplib, rewritten, against RabbitMQ', () => {
     }
   });
 
-  it('marks the consumer span as ERROR when the handler rejects, and still ends it', async () => {
+  it('marks the consumer span as ERROR when the handler rejects, and still ends it; the error message never reaches the span', async () => {
     otel.reset();
     const queue = `otelify-test-err-${process.pid}-${Date.now()}`;
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on('unhandledRejection', onRejection);
     const consumer = await program.startOrderConsumer(URL, queue, () => {
-      throw new RangeError('expected by test');
+      throw new RangeError(`User ${PROMPT_SENTINEL} not found`);
     });
     try {
       await program.publishOrders(URL, queue, ['poison']);
@@ -83,11 +84,34 @@ describe.runIf(available)('amqplib, rewritten, against RabbitMQ', () => {
       });
       expect(span!.status.code).toBe(SpanStatusCode.ERROR);
       expect(span!.attributes['error.type']).toBe('RangeError');
-      expect(span!.events.map((e) => e.name)).toContain('exception');
+      expect(span!.events.map((e) => e.attributes)).toEqual([{ 'exception.type': 'RangeError' }]);
+      expectNoContent([span!], [PROMPT_SENTINEL]);
       await waitFor(() => failures.length === 1, 2000, 'the rejection to reach the application');
     } finally {
       process.off('unhandledRejection', onRejection);
       await consumer.close();
     }
+  });
+
+  it('never names a span after a broker-named reply queue or a per-call queue name', async () => {
+    otel.reset();
+    const rpcQueue = `otelify-rpc-${process.pid}-${Date.now()}`;
+    const { answer, replyTo, scratch } = await program.askForQuote(URL, rpcQueue, `otelify-scratch-${process.pid}`);
+    expect(answer).toBe('42');
+    expect(replyTo).toMatch(/^amq\.gen-/);
+    const producers = await waitFor(() => {
+      const done = otel.spans().filter((s) => s.kind === SpanKind.PRODUCER);
+      return done.length === 3 && done;
+    });
+    const byDestination = new Map(producers.map((s) => [s.attributes['messaging.destination.name'], s]));
+    // The reply, sent to the requester's broker-named queue: temporary and anonymous, named by its operation only.
+    expect(byDestination.get(replyTo)!.name).toBe('publish');
+    expect(byDestination.get(replyTo)!.attributes).toMatchObject({ 'messaging.destination.temporary': true, 'messaging.destination.anonymous': true });
+    // The per-call scratch queue: named by its template.
+    expect(byDestination.get(scratch)!.name).toBe('publish {scratchPrefix}-{Date.now()}');
+    expect(byDestination.get(scratch)!.attributes['messaging.destination.template']).toBe('{scratchPrefix}-{Date.now()}');
+    expect(byDestination.get(rpcQueue)!.name).toBe(`publish ${rpcQueue}`);
+    const consumers = otel.spans().filter((s) => s.kind === SpanKind.CONSUMER);
+    expect(consumers.map((s) => s.name)).not.toContain(`process ${replyTo}`);
   });
 });

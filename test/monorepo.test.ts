@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { specsOnOneLine } from './support/one-line.js';
 import { API_RANGE, runtimeRange } from '../src/runtime/package.js';
 import {
   ASSISTANT_PACKAGE_JSON,
@@ -109,14 +110,14 @@ describe('otelify apply packages (the runtime package)', () => {
       // Queue call sites need no LLM adapter.
       expect(read(dir, file)).not.toContain("'@otelify/runtime/");
     }
-    const publisher = read(dir, 'packages/orders/src/publisher.ts');
+    const publisher = specsOnOneLine(read(dir, 'packages/orders/src/publisher.ts'));
     expect(publisher).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'orders' }");
     expect(publisher).toContain("otelify.inject({ persistent: true }, 'headers')");
     // The exchange is a module constant and the routing key a literal: both name the destination.
     expect(publisher).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: `${EXCHANGE}:order.created` }");
     expect(publisher).toContain("otelify.inject({ contentType: 'application/json' }, 'headers')");
-    expect(read(dir, 'packages/orders/src/consumer.ts')).toContain("otelify.traceProcess({ system: 'rabbitmq', destination: 'orders'");
-    expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'answers' }");
+    expect(specsOnOneLine(read(dir, 'packages/orders/src/consumer.ts'))).toContain("otelify.traceProcess({ system: 'rabbitmq', destination: 'orders'");
+    expect(specsOnOneLine(read(dir, 'packages/assistant/src/features/notify.ts'))).toContain("otelify.traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'answers' }");
     expect(utilFiles(applied)).toEqual(utilFiles(pristineFiles));
     expect(runtimeFiles(dir)).toEqual([]);
     expect(run.stdout).toMatch(/\bNow run npm install\b/);
@@ -169,7 +170,7 @@ describe('otelify apply packages (the runtime package)', () => {
     expect(run.stdout).toMatch(/openai +1 instrumented/);
     const answer = read(dir, ANSWER);
     expect(answer).toContain("import { client } from '@/lib/client';\nimport * as otelify from '@otelify/runtime';\nimport '@otelify/runtime/openai';\n");
-    expect(answer).toContain("otelify.traceLLM({ provider: 'openai', operation: 'chat', api: 'openai.chat' }, () => client.chat.completions.create(");
+    expect(specsOnOneLine(answer)).toContain("otelify.traceLLM({ provider: 'openai', operation: 'chat', api: 'openai.chat' }, () => client.chat.completions.create(");
   });
 });
 
@@ -198,7 +199,7 @@ describe('otelify apply packages --runtime vendor', () => {
     expect(read(dir, 'packages/orders/src/consumer.ts')).toContain("import * as otelify from './otelify.runtime.js';\n");
     expect(read(dir, 'packages/orders/src/publisher.ts')).toContain("destination: `${EXCHANGE}:order.created`");
     // `@/*` maps src/: the alias, as the package's own imports are written.
-    expect(read(dir, 'packages/assistant/src/features/notify.ts')).toContain("import * as otelify from '@/otelify.runtime';\n");
+    expect(specsOnOneLine(read(dir, 'packages/assistant/src/features/notify.ts'))).toContain("import * as otelify from '@/otelify.runtime';\n");
     for (const file of listFiles(dir)) expect(read(dir, file), file).not.toMatch(/(from|import|require\() ?'@otelify\/runtime/);
 
     const ordersRuntime = read(dir, ORDERS_RUNTIME);
@@ -251,7 +252,7 @@ describe('otelify apply packages --runtime vendor', () => {
     expect(run.stdout).toMatch(/openai +1 instrumented/);
     const answer = read(dir, ANSWER);
     expect(answer).toContain("import { client } from '@/lib/client';\nimport * as otelify from '@/otelify.runtime';\n");
-    expect(answer).toContain("otelify.traceLLM({ provider: 'openai', operation: 'chat', api: 'openai.chat' }, () => client.chat.completions.create(");
+    expect(specsOnOneLine(answer)).toContain("otelify.traceLLM({ provider: 'openai', operation: 'chat', api: 'openai.chat' }, () => client.chat.completions.create(");
     const runtime = read(dir, ASSISTANT_RUNTIME);
     expect(runtime).toContain('export function traceLLM');
     expect(runtime).toContain("adapters['openai.chat']");

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ts } from '../engine/typescript.cjs';
 import { instrumentSources } from '../engine/instrument.js';
+import { createFormatSettingsLookup } from '../engine/format-settings.js';
 import { compilerOptionsFor, isBundledLib } from '../engine/program.js';
 import { engineOptions, type RewriteSettings } from '../setup.js';
 import { analysisCache, type Candidate } from './cache.js';
@@ -36,9 +37,11 @@ export function analyse(request: AnalysisRequest): Analysis {
   const dependencies: string[] = [];
   const tsconfig = ts.findConfigFile(request.root, ts.sys.fileExists, 'tsconfig.json');
   if (tsconfig) dependencies.push(resolve(tsconfig));
+  const formatSettings = createFormatSettingsLookup();
   const outcomes = instrumentSources(
     sources,
     engineOptions(request, compilerOptionsFor(request.root), {
+      formatSettings,
       onProgram: (program) => {
         for (const file of program.getSourceFiles()) {
           if (!isBundledLib(file.fileName) && !analysed.has(resolve(file.fileName))) dependencies.push(resolve(file.fileName));
@@ -46,6 +49,8 @@ export function analyse(request: AnalysisRequest): Analysis {
       },
     }),
   );
+  // The formatter configs read decide how inserted code is laid out: a kept analysis is stale when one changes.
+  dependencies.push(...formatSettings.configFiles);
   const modules = outcomes.flatMap((outcome, i) =>
     outcome.parseError ? [] : [{ path: outcome.path, text: sources[i]!.text, ...(outcome.output !== undefined && outcome.map ? { code: outcome.output, map: JSON.parse(outcome.map.toString()) } : {}) }],
   );

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
 import { selectCandidates } from '../engine/candidates.js';
-import { instrumentSources, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
+import { instrumentSources, POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { escapeRegExp } from '../engine/prefilter.js';
 import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
+import { findGlobalTracers } from '../targets/global-tracers.js';
 import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
@@ -206,12 +207,18 @@ async function run(
     byConfig.set(config, [...(byConfig.get(config) ?? []), candidate]);
   }
   const analysed = new Map<string, FileOutcome>();
+  const tracedElsewhere = findGlobalTracers(sources, relativePath);
   for (const group of byConfig.values()) {
-    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE) });
+    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere });
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
   }
   const outcomes = candidates.map((c) => analysed.get(c.path)!);
-  report.notes.push(...untypedLibraries(candidates, outcomes, targets));
+  const untypedNotes = untypedLibraries(candidates, outcomes, targets);
+  report.notes.push(...untypedNotes);
+  const possible = outcomes.flatMap((o) => o.sites).filter((s) => s.reason?.startsWith(POSSIBLE_SITE));
+  if (possible.length > 0 && untypedNotes.length === 0) {
+    report.notes.push(`${possible.length} possible call site${possible.length === 1 ? '' : 's'} not rewritten: a receiver without a type (a project import that does not resolve under its tsconfig?) that does not trace back to a library import (listed with --verbose and in --json)`);
+  }
 
   report.files.parsed = candidates.length;
   const byPackage = new Map<string, { path: string; text: string }[]>();
@@ -246,15 +253,15 @@ async function run(
       const sites = report.sites.filter((s) => changed.some((file) => file.path === s.file));
       // The parts this run's call sites use, and those an earlier run wrote for files outside these paths.
       const parts = [...new Set([...partsUsed(sites), ...partsIn(before ?? '')])];
-      const source = runtimeSource(placement.flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, parts });
+      const source = runtimeSource(placement.flavor, { tracerName: config.tracerName, prices: config.prices, promptHash: config.promptHash, errorMessages: config.errorMessages, parts });
       report.runtime.push(path);
       if (before !== source) writes.push({ path, before, after: source, bom: false, source: false });
     }
     declareDependencies(packageDir, runtimeDependencies(vendor), writes, report);
   }
-  if (setup.runtime === 'package' && (config.tracerName || config.prices || config.promptHash)) {
+  if (setup.runtime === 'package' && (config.tracerName || config.prices || config.promptHash || config.errorMessages)) {
     report.notes.push(
-      `the config's ${['tracerName', 'prices', 'promptHash'].filter((k) => config[k as keyof typeof config] !== undefined).join(', ')} apply at run time: ` +
+      `the config's ${['tracerName', 'prices', 'promptHash', 'errorMessages'].filter((k) => config[k as keyof typeof config] !== undefined).join(', ')} apply at run time: ` +
         `call configure() from ${RUNTIME_PACKAGE} at start-up with them (or set "runtime": "vendor" to have them written into a vendored runtime)`,
     );
   }
@@ -394,9 +401,13 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
     }
   }
   return [...untyped].map(([module, files]) => {
-    const sites = outcomes.filter((o) => files.includes(o.path)).flatMap((o) => o.sites).filter((s) => s.action !== 'skipped').length;
+    const libraries = new Set(targets.filter((t) => t.modules.includes(module)).map((t) => t.library));
+    const ofLibrary = outcomes.flatMap((o) => o.sites).filter((s) => libraries.has(s.library));
+    const sites = ofLibrary.filter((s) => files.includes(s.file) && s.action !== 'skipped').length;
+    const possible = ofLibrary.filter((s) => s.reason?.startsWith(POSSIBLE_SITE)).length;
     const where = files.slice(0, 3).map(relativePath).join(', ') + (files.length > 3 ? `, and ${files.length - 3} more` : '');
-    return `the typings of ${module} were not found from ${where} (run your install first): ${sites} call site${sites === 1 ? '' : 's'} there matched by imports only; a client typed by another module may be missed`;
+    const unsure = possible > 0 ? `, ${possible} possible site${possible === 1 ? '' : 's'} skipped (listed with --verbose and in --json)` : '';
+    return `the typings of ${module} were not found from ${where} (run your install first): ${sites} call site${sites === 1 ? '' : 's'} there matched by imports only${unsure}`;
   });
 }
 

@@ -1,42 +1,143 @@
 import { ts } from './typescript.cjs';
 import type { EditList } from './edits.js';
+import type { FormatSettings, TrailingComma } from './format-settings.js';
+import { lineWidth, OBJECT_CLOSE, OBJECT_OPEN, OBJECT_SEPARATOR, type Layout } from './layout.js';
 
 /** The local name rewritten code uses for the otelify runtime. */
 export const RUNTIME_NAMESPACE = 'otelify';
 
-/** The user's quoting and semicolon habits, so inserted code reads like theirs. */
+/**
+ * The user's quoting, semicolon and indentation habits and line width, so inserted code reads like theirs:
+ * the project's formatter settings where it has them (see format-settings.ts), else what the file does.
+ */
 export class CodeStyle {
   readonly quote: string;
   readonly semi: string;
+  private readonly settings: FormatSettings | undefined;
+  private computedLayout: Layout | undefined;
 
-  constructor(private readonly file: ts.SourceFile) {
+  constructor(
+    private readonly file: ts.SourceFile,
+    settings?: FormatSettings,
+    /** Break inserted objects that would make a line too long (not where every line must keep its number). */
+    private readonly breakLines = true,
+  ) {
+    this.settings = settings;
     const text = file.text;
-    const singles = (text.match(/'/g) ?? []).length;
-    const doubles = (text.match(/"/g) ?? []).length;
-    this.quote = doubles > singles ? '"' : "'";
-    // Only statements that take a semicolon say whether the file writes them.
-    const statements = file.statements
-      .filter((s) => ts.isImportDeclaration(s) || ts.isVariableStatement(s) || ts.isExpressionStatement(s) || ts.isExportDeclaration(s))
-      .slice(0, 20);
-    const withSemi = statements.filter((s) => text.slice(s.getStart(file), s.getEnd()).trimEnd().endsWith(';')).length;
-    this.semi = statements.length > 0 && withSemi * 2 < statements.length ? '' : ';';
+    if (settings?.singleQuote !== undefined) {
+      this.quote = settings.singleQuote ? "'" : '"';
+    } else {
+      const singles = (text.match(/'/g) ?? []).length;
+      const doubles = (text.match(/"/g) ?? []).length;
+      this.quote = doubles > singles ? '"' : "'";
+    }
+    if (settings?.semi !== undefined) {
+      this.semi = settings.semi ? ';' : '';
+    } else {
+      // Only statements that take a semicolon say whether the file writes them.
+      const statements = file.statements
+        .filter((s) => ts.isImportDeclaration(s) || ts.isVariableStatement(s) || ts.isExpressionStatement(s) || ts.isExportDeclaration(s))
+        .slice(0, 20);
+      const withSemi = statements.filter((s) => text.slice(s.getStart(file), s.getEnd()).trimEnd().endsWith(';')).length;
+      this.semi = statements.length > 0 && withSemi * 2 < statements.length ? '' : ';';
+    }
   }
 
+  /** A string literal in the file's quotes, or in the other ones when that needs fewer escapes (as Prettier does). */
   string(value: string): string {
-    const escaped = value.replace(/\\/g, '\\\\').replace(new RegExp(this.quote, 'g'), `\\${this.quote}`).replace(/\n/g, '\\n');
-    return `${this.quote}${escaped}${this.quote}`;
+    const other = this.quote === "'" ? '"' : "'";
+    const count = (quote: string) => value.split(quote).length - 1;
+    const quote = count(this.quote) > count(other) ? other : this.quote;
+    const escaped = value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
+    return `${quote}${escaped}${quote}`;
   }
 
-  /** `{ a: 1, b: 'x' }`, leaving out undefined entries. */
+  /**
+   * `{ a: 1, b: 'x' }`, leaving out undefined entries. Its break points (layout.ts) let it break across lines
+   * where the line it ends up on is too long.
+   */
   object(entries: [string, string | undefined][]): string {
     const body = entries.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`);
-    return `{ ${body.join(', ')} }`;
+    if (!this.breakLines || body.length === 0) return `{ ${body.join(', ')} }`;
+    return `{${OBJECT_OPEN}${body.join(OBJECT_SEPARATOR)}${OBJECT_CLOSE}}`;
   }
 
   indentOf(pos: number): string {
     const lineStart = this.file.text.lastIndexOf('\n', pos - 1) + 1;
     return /^[ \t]*/.exec(this.file.text.slice(lineStart))?.[0] ?? '';
   }
+
+  /** How inserted objects break: undefined where lines must not break. Worked out once, when first asked. */
+  get layout(): Layout | undefined {
+    if (!this.breakLines) return undefined;
+    if (this.computedLayout) return this.computedLayout;
+    const { settings } = this;
+    const text = this.file.text;
+    const inferred = settings?.useTabs !== undefined && settings.indentWidth !== undefined ? undefined : inferIndentation(text);
+    const width = settings?.indentWidth ?? (inferred && inferred !== '\t' ? inferred.length : 2);
+    const indentUnit = (settings?.useTabs ?? inferred === '\t') ? '\t' : ' '.repeat(width);
+    const trailingComma = (settings?.trailingComma ?? inferTrailingComma(this.file)) !== 'none';
+    this.computedLayout = { printWidth: settings?.printWidth ?? widthOfFile(text, width), indentUnit, tabWidth: width, trailingComma };
+    return this.computedLayout;
+  }
+}
+
+/**
+ * The width a file without formatter settings keeps: 80 when every line fits in 80 columns, else 100 when
+ * every line fits in 100, else 120 (a file formatted to a width keeps it).
+ */
+export function widthOfFile(text: string, tabWidth: number): number {
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, lineWidth(line.replace(/\r$/, ''), tabWidth));
+  return widest <= 80 ? 80 : widest <= 100 ? 100 : 120;
+}
+
+/** The file's indentation step: a tab when most indented lines start with one, else the most common step in spaces. */
+export function inferIndentation(text: string): string | undefined {
+  let tabs = 0;
+  let spaced = 0;
+  const steps = new Map<number, number>();
+  let previous = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || /^\s*\*/.test(line)) continue; // blank, or inside a block comment
+    const indent = /^[ \t]*/.exec(line)![0];
+    if (indent.startsWith('\t')) {
+      tabs++;
+      continue;
+    }
+    if (indent.length > 0) spaced++;
+    if (indent.length > previous) steps.set(indent.length - previous, (steps.get(indent.length - previous) ?? 0) + 1);
+    previous = indent.length;
+  }
+  if (tabs === 0 && spaced === 0) return undefined;
+  if (tabs > spaced) return '\t';
+  const [step] = [...steps].filter(([n]) => n >= 2 && n <= 8).sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [2];
+  return ' '.repeat(step);
+}
+
+/**
+ * Whether the file's multi-line object and array literals end with a comma: `none` when most do not, else
+ * `all` (Prettier 3's default, also for a file that has none).
+ */
+function inferTrailingComma(file: ts.SourceFile): TrailingComma {
+  let withComma = 0;
+  let without = 0;
+  const visit = (node: ts.Node): void => {
+    if (withComma + without >= 20) return;
+    const elements = ts.isObjectLiteralExpression(node) ? node.properties : ts.isArrayLiteralExpression(node) ? node.elements : undefined;
+    const last = elements?.[elements.length - 1];
+    if (elements && last) {
+      const lastLine = file.getLineAndCharacterOfPosition(last.getEnd()).line;
+      const closeLine = file.getLineAndCharacterOfPosition(node.getEnd() - 1).line;
+      if (closeLine > lastLine) {
+        if (elements.hasTrailingComma) withComma++;
+        else without++;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return without > withComma ? 'none' : 'all';
 }
 
 /** Adds the runtime import (and any named import an edit needs) once per file, after existing imports. */

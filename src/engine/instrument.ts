@@ -2,7 +2,9 @@ import type { SourceMap } from 'magic-string';
 import { ts } from './typescript.cjs';
 import { tracingWrappers, type TracingWrapper } from '../targets/tracing-wrappers.js';
 import type { ArgRef, ConsumeTarget, DestinationRule, LLMTarget, LoopTarget, ProduceTarget, RequestFieldsTarget, Target } from '../targets/types.js';
+import { createImportResolver } from './candidates.js';
 import { EditList } from './edits.js';
+import type { FormatSettings } from './format-settings.js';
 import { providerFromURL } from '../targets/llm-providers.js';
 import { CodeStyle, ImportPlan, RUNTIME_NAMESPACE } from './imports.js';
 import { createProgram, parseErrorOf, type ParseError, type SourceInput } from './program.js';
@@ -17,6 +19,7 @@ import {
   isFunctionFromModules,
   isInModules,
   objectLiteralOf,
+  projectImports,
   resolveConstructor,
   resolveMethodCall,
   unwrapExpression,
@@ -71,14 +74,27 @@ export interface InstrumentOptions {
    * runtime keeps the extra usage-only chunk from the code.
    */
   streamUsage?: boolean;
+  /**
+   * Libraries another tracer set up elsewhere in the project traces at every call (Traceloop, Sentry's AI
+   * integrations, OpenTelemetry's auto-instrumentations), with who and where: such LLM sites are skipped,
+   * such queue sites are instrumented with a note.
+   */
+  tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: 'skip' | 'note' }>;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */
   onProgram?: (program: ts.Program) => void;
+  /**
+   * The project's formatter settings for a file (format-settings.ts): inserted code follows them and breaks
+   * where a line would be too long. Without it, quotes, semicolons, indentation and width follow the file.
+   */
+  formatSettings?: (file: string) => FormatSettings | undefined;
 }
 
 /** `llm`: otelify's `llm.*` names; `genai`: the OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
 
 const OPT_OUT = /otelify-ignore(?!-)/;
+/** How the reason of a call site the checker could not judge begins (reports count them by it). */
+export const POSSIBLE_SITE = 'possible call site not rewritten';
 const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'injectCommand', 'requestFields', 'traceLLM', 'llmRequest']);
 
 /** Rewrites every matched call site of the given files; returns one outcome per file, in order. */
@@ -95,6 +111,11 @@ export function instrumentSources(sources: SourceInput[], options: InstrumentOpt
   }
   options.onProgram?.(program);
   const checker = program.getTypeChecker();
+  const resolveImport = createImportResolver((path) => program.getSourceFile(path) !== undefined);
+  projectImports.set(checker, (from, specifier) => {
+    const path = resolveImport(from, specifier);
+    return path === undefined ? undefined : program.getSourceFile(path);
+  });
   return sources.map((source) => {
     const sourceFile = program.getSourceFile(source.path);
     if (!sourceFile) throw new Error(`otelify: ${source.path} was not loaded`);
@@ -136,10 +157,10 @@ class FileInstrumenter {
   constructor(
     private readonly file: ts.SourceFile,
     private readonly checker: ts.TypeChecker,
-    options: InstrumentOptions,
+    private readonly options: InstrumentOptions,
   ) {
     this.compilerOptions = options.compilerOptions;
-    this.style = new CodeStyle(file);
+    this.style = new CodeStyle(file, options.formatSettings?.(file.fileName), !options.keepLineNumbers);
     this.imports = new ImportPlan(
       file,
       this.style,
@@ -178,7 +199,7 @@ class FileInstrumenter {
     for (const site of this.sites) if (site.role === 'llm' && site.action !== 'skipped') this.imports.adapter(site.library);
     if (this.edits.isEmpty && !this.imports.addsAdapters) return { path, sites: this.sites, usesRuntime: this.imports.hasRuntimeImport };
     this.imports.apply(this.edits);
-    const { code, map } = this.edits.apply(this.file.text, path);
+    const { code, map } = this.edits.apply(this.file.text, path, this.style.layout);
     return { path, output: code === this.file.text ? undefined : code, map, sites: this.sites, usesRuntime: true };
   }
 
@@ -190,6 +211,7 @@ class FileInstrumenter {
     if (!ts.isPropertyAccessExpression(callee)) return;
     if (this.visitCommandSend(call, callee)) return;
     let matched = false;
+    let possible: Target | undefined;
     for (const target of this.byMethod.get(callee.name.text) ?? []) {
       if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
       // Several targets can share a method (kafkajs `run` with eachMessage or eachBatch): each applies only
@@ -199,15 +221,42 @@ class FileInstrumenter {
       const { types, declaredIn, via } = target.match;
       let resolution = resolveMethodCall(this.checker, call, callee.expression, target.modules, types, declaredIn);
       if (resolution === 'unknown') {
-        const fromLibrary = isFromModules(importOrigin(this.checker, callee.expression), target.modules);
+        const origin = importOrigin(this.checker, callee.expression);
+        const fromLibrary = isFromModules(origin, target.modules);
         resolution = fromLibrary && (!via || endsWithChain(callee.expression, via)) ? 'match' : 'no-match';
+        if (!fromLibrary && (!via || endsWithChain(callee.expression, via)) && this.mayBeUntypedSite(target, call, origin)) possible ??= target;
       }
       if (resolution === 'match') {
         this.instrument(target, call, callee.expression);
         matched = true;
       }
     }
+    if (!matched && possible) {
+      const site = this.site(possible, call);
+      const wrapper = this.tracingWrapperOf(callee.expression);
+      if (site && wrapper) this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
+      else if (site) this.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (typings or a project import did not resolve) and does not trace back to an import of ${possible.modules[0]}`);
+      return;
+    }
     if (!matched) this.visitMessageCallback(call);
+  }
+
+  /**
+   * A call the checker cannot judge (its receiver is `any`) that has the target's shape, in a file that names
+   * the library or whose receiver comes from another module of the project: reported, never rewritten, so
+   * that partial coverage is said rather than silent.
+   */
+  private mayBeUntypedSite(target: Target, call: ts.CallExpression, origin: string | undefined): boolean {
+    if (target.role === 'consume-loop') return false;
+    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+    if (!(this.checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any)) return false;
+    const args = call.arguments;
+    if (args.length === 0) return false;
+    if (target.role === 'produce' && args.length < Math.min(Math.max(target.carrier.arg, 1), 2)) return false;
+    if (target.role === 'llm' && !args[target.request.arg]) return false;
+    const namesLibrary = target.modules.some((module) => this.file.text.includes(`'${module}`) || this.file.text.includes(`"${module}`));
+    const fromProject = origin !== undefined && (origin.startsWith('.') || origin.startsWith('@/') || origin.startsWith('~/') || origin.startsWith('#'));
+    return namesLibrary || fromProject;
   }
 
   /**
@@ -429,6 +478,9 @@ class FileInstrumenter {
   private instrument(target: Exclude<Target, LoopTarget>, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined): void {
     const site = this.site(target, node);
     if (!site) return;
+    const elsewhere = this.options.tracedElsewhere?.get(target.library);
+    if (elsewhere?.effect === 'skip' && target.role === 'llm') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
+    if (elsewhere?.effect === 'note') site.note = `${elsewhere.by} (set up at ${elsewhere.where}) also spans ${target.library} calls: turn it off for ${target.library} there, or each message gets two spans`;
     switch (target.role) {
       case 'produce':
         return this.instrumentProduce(target, node, receiver, site);
@@ -499,6 +551,8 @@ class FileInstrumenter {
 
   /** `client.send(command)` of an LLM command built before: the span covers the send, and the runtime reads the command. */
   private instrumentLLMSend(target: LLMTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
+    const elsewhere = this.options.tracedElsewhere?.get(target.library);
+    if (elsewhere?.effect === 'skip') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
     const receiver = (call.expression as ts.PropertyAccessExpression).expression;
     const wrapper = this.tracingWrapperOf(receiver);
     if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
@@ -519,7 +573,7 @@ class FileInstrumenter {
     const spec = this.style.object([
       ['system', this.style.string(target.system)],
       ['operation', this.style.string(target.operation)],
-      ['destination', this.destination(target.destination, args, undefined)],
+      ...this.destinationEntries(this.destination(target.destination, args, undefined)),
       ['batch', target.batch ? this.batchSize(args[target.carrier.arg], target.batch) : undefined],
     ]);
     const { path, format } = target.carrier;
@@ -563,7 +617,8 @@ class FileInstrumenter {
         const value = unwrapExpression(property.initializer);
         if (ts.isObjectLiteralExpression(value) && paths.some((p) => p.startsWith(`${path}.`))) {
           entries.push([property.name.text, render(value, `${path}.`)]);
-        } else if (paths.includes(path) && isPlainLiteral(value)) {
+        } else if (paths.includes(path) && (isPlainLiteral(value) || (isSideEffectFree(value) && this.typeIsOnly(value, ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)))) {
+          // A literal written in the body, or a reference to the user's setting (never its copied value).
           entries.push([property.name.text, value.getText(this.file)]);
         }
       }
@@ -605,12 +660,30 @@ class FileInstrumenter {
     if (target.model.factories) {
       if (!ts.isCallExpression(value)) return undefined;
       const provider = Object.entries(target.model.factories).find(([module]) => isFromModules(importOrigin(this.checker, value.expression), [module]))?.[1];
-      const name = constantString(this.checker, value.arguments[0]);
-      return { ...(provider ? { provider } : {}), ...(name ? { name: this.style.string(name) } : {}) };
+      const argument = value.arguments[0];
+      const name = argument && this.modelCode(unwrapExpression(argument));
+      return { ...(provider ? { provider } : {}), ...(name ? { name } : {}) };
     }
-    const name = constantString(this.checker, value);
-    if (name !== undefined) return { name: this.style.string(name) };
-    return isSideEffectFree(value) ? { name: value.getText(this.file) } : undefined;
+    const name = this.modelCode(value);
+    return name ? { name } : undefined;
+  }
+
+  /**
+   * The model as code: a literal written in place, else a reference to the user's constant or variable (so
+   * the span follows when it changes), else the value of constants combined in place.
+   */
+  private modelCode(value: ts.Expression): string | undefined {
+    if (ts.isStringLiteralLike(value)) return this.style.string(value.text);
+    if (isSideEffectFree(value) && this.typeIsOnly(value, ts.TypeFlags.StringLike)) return value.getText(this.file);
+    const constant = constantString(this.checker, value);
+    return constant !== undefined ? this.style.string(constant) : undefined;
+  }
+
+  /** Every member of the expression's type is of `flags` (no undefined, null or any): it fits the spec's field. */
+  private typeIsOnly(node: ts.Expression, flags: ts.TypeFlags): boolean {
+    const type = this.checker.getTypeAtLocation(node);
+    const members = type.isUnion() ? type.types : [type];
+    return members.every((member) => (member.flags & flags) !== 0);
   }
 
   private instrumentProduce(target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
@@ -635,7 +708,7 @@ class FileInstrumenter {
     const spec = this.style.object([
       ['system', this.style.string(target.system)],
       ['operation', this.style.string(operation)],
-      ['destination', destination],
+      ...this.destinationEntries(destination),
       ['batch', batch],
     ]);
     const { path, format, createHeaders } = target.carrier;
@@ -730,13 +803,14 @@ class FileInstrumenter {
 
   // ---- helpers ----------------------------------------------------------------------------------------
 
-  private specText(target: ConsumeTarget | LoopTarget, known: { destination?: string }): string {
+  private specText(target: ConsumeTarget | LoopTarget, known: { destination?: DestinationCode }): string {
     const spec = target.spec;
+    const name = known.destination?.name;
     return this.style.object([
       ['system', this.style.string(target.system)],
       ['operation', target.operation === 'process' ? undefined : this.style.string(target.operation)],
-      ['destination', known.destination],
-      ['destinationFrom', known.destination || !spec.destinationFrom ? undefined : this.style.string(spec.destinationFrom)],
+      ...this.destinationEntries(known.destination),
+      ['destinationFrom', name || !spec.destinationFrom ? undefined : this.style.string(spec.destinationFrom)],
       ['messages', target.role === 'consume' && target.batch ? this.style.string(target.batch.messages) : undefined],
       ['message', 'message' in spec && spec.message ? this.style.string(spec.message) : undefined],
       ['payloadArg', 'payloadArg' in spec && spec.payloadArg ? String(spec.payloadArg) : undefined],
@@ -746,43 +820,70 @@ class FileInstrumenter {
     ]);
   }
 
-  /** Destination as code: a string literal when constant, a receiver property read, or undefined. */
-  private destination(rule: DestinationRule | undefined, args: ts.NodeArray<ts.Expression>, receiver: ts.Expression | undefined): string | undefined {
+  /** The spec entries of a destination: its name, and what makes it unfit for a span name. */
+  private destinationEntries(destination: DestinationCode | undefined): [string, string | undefined][] {
+    return [
+      ['destination', destination?.name],
+      ['destinationTemplate', destination?.template !== undefined ? this.style.string(destination.template) : undefined],
+      ['temporary', destination?.temporary ? 'true' : undefined],
+    ];
+  }
+
+  /**
+   * The destination as code. Constants and names that stay the same from call to call name the span; a name
+   * built per call is passed with its template (`orders-{region}`) or marked temporary, so it is recorded
+   * without making span names high-cardinality.
+   */
+  private destination(rule: DestinationRule | undefined, args: ts.NodeArray<ts.Expression>, receiver: ts.Expression | undefined): DestinationCode | undefined {
     if (!rule) return undefined;
     if (rule.from === 'receiver') {
       if (!receiver) return undefined;
       const plain = unwrapExpression(receiver);
-      return isStableReference(plain, this.checker) ? `${plain.getText(this.file)}.${rule.property}` : undefined;
+      return isStableReference(plain, this.checker) ? { name: `${plain.getText(this.file)}.${rule.property}` } : undefined;
     }
     const values = rule.parts.map((ref) => this.locate(args, ref)?.value);
     const constants = values.map((value) => value && constantString(this.checker, value));
     if (constants.every((c) => c !== undefined)) {
-      if (!rule.lastSegment) return this.constantDestination(values as ts.Expression[], constants as string[], rule.join ?? '');
+      if (!rule.lastSegment) {
+        const name = this.constantDestination(values as ts.Expression[], constants as string[], rule.join ?? '');
+        return name ? { name } : undefined;
+      }
       const parts = constants.filter((c) => c).map((c) => c!.split(rule.lastSegment!).pop() ?? c!);
       const text = parts.join(rule.join ?? '');
-      return text ? this.style.string(text) : undefined;
+      return text ? { name: this.style.string(text) } : undefined;
     }
-    // A single variable (a queue name passed in) is read at run time; anything built per message
-    // (template strings, calls) would make span names high-cardinality and is left out.
     const [only] = values;
-    if (values.length === 1 && !rule.lastSegment && only && isStableReference(unwrapExpression(only), this.checker) && !this.isPerCallName(only)) return only.getText(this.file);
+    if (values.length !== 1 || rule.lastSegment || !only) return undefined;
+    const plain = unwrapExpression(only);
+    // A template built in place: its text is evaluated again in the spec only when that has no side effects.
+    if (ts.isTemplateExpression(plain)) {
+      return plain.templateSpans.every((span) => isSideEffectFree(unwrapExpression(span.expression))) ? { name: plain.getText(this.file), template: templateOf(plain, this.file) } : undefined;
+    }
+    if (isStableReference(plain, this.checker)) {
+      const made = this.perCallName(plain);
+      if (!made) return { name: only.getText(this.file) };
+      return made.template !== undefined ? { name: only.getText(this.file), template: made.template } : { name: only.getText(this.file), temporary: true };
+    }
+    // A reply address read from the message being answered: a queue made for one requester.
+    if (ts.isPropertyAccessExpression(plain) && /^reply_?to$/i.test(plain.name.text) && isSideEffectFree(plain)) return { name: plain.getText(this.file), temporary: true };
     return undefined;
   }
 
   /**
-   * A variable holding a name made inside a function, per call: a template with substitutions, or a call's
-   * result (a server-named queue from `assertQueue('')`, a `randomUUID()`). As a span name it would be
-   * high-cardinality. A module-level value is made once and stays.
+   * A variable holding a name made inside a function, per call: a template with substitutions (its template
+   * is returned), or a call's result (a server-named queue from `assertQueue('')`, a `randomUUID()`). A
+   * module-level value is made once and stays.
    */
-  private isPerCallName(node: ts.Expression): boolean {
+  private perCallName(node: ts.Expression): { template?: string } | undefined {
     const plain = unwrapExpression(node);
-    if (!ts.isIdentifier(plain)) return false;
+    if (!ts.isIdentifier(plain)) return undefined;
     let declaration: ts.Node | undefined = valueDeclarationOf(this.checker, plain);
     while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
-    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !enclosingFunction(declaration)) return false;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !enclosingFunction(declaration)) return undefined;
     const init = unwrapExpression(declaration.initializer);
+    if (ts.isTemplateExpression(init) && ts.isIdentifier(declaration.name)) return { template: templateOf(init, this.file) };
     const made = (n: ts.Node): boolean => ts.isTemplateExpression(n) || ts.isCallExpression(n) || ts.isNewExpression(n) || (!ts.isFunctionLike(n) && ts.forEachChild(n, made) === true);
-    return made(init);
+    return made(init) ? {} : undefined;
   }
 
   /**
@@ -934,6 +1035,19 @@ class FileInstrumenter {
     site.action = 'skipped';
     site.reason = reason;
   }
+}
+
+/** A destination as code for the spec. */
+interface DestinationCode {
+  name?: string;
+  /** `messaging.destination.template`: the name with each substitution as `{expression}`. */
+  template?: string;
+  temporary?: boolean;
+}
+
+/** `` `orders-${region}` `` as the template `orders-{region}`. */
+function templateOf(template: ts.TemplateExpression, file: ts.SourceFile): string {
+  return template.head.text + template.templateSpans.map((span) => `{${span.expression.getText(file)}}${span.literal.text}`).join('');
 }
 
 /** `version >= minimum`, comparing the numeric parts of two semver versions. */

@@ -143,21 +143,89 @@ export function importOrigin(checker: ts.TypeChecker, expression: ts.Expression,
     }
     return importOrigin(checker, node.expression, depth + 1);
   }
-  if (ts.isNewExpression(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+  if (ts.isPropertyAccessExpression(node)) {
+    // `this.channel`: the class member says where its value comes from (its initializer or declared type).
+    const member = node.expression.kind === ts.SyntaxKind.ThisKeyword ? checker.getSymbolAtLocation(node.name)?.declarations?.[0] : undefined;
+    return member ? declarationOrigin(checker, member, depth) : importOrigin(checker, node.expression, depth + 1);
+  }
+  if (ts.isNewExpression(node) || ts.isElementAccessExpression(node)) {
     return importOrigin(checker, node.expression, depth + 1);
   }
   if (!ts.isIdentifier(node)) return undefined;
   const symbol = checker.getSymbolAtLocation(node);
   const declaration = symbol?.declarations?.[0];
-  if (!declaration) return undefined;
+  if (!symbol || !declaration) return undefined;
+  // A client exported by another module of the project (`import { queue } from './queues.js'`): where its
+  // value comes from there, when that module is part of the program.
+  if (symbol.flags & ts.SymbolFlags.Alias) {
+    const exported = checker.getAliasedSymbol(symbol).declarations?.[0] ?? unresolvedExport(checker, declaration);
+    if (exported && !exported.getSourceFile().isDeclarationFile && exported.getSourceFile() !== node.getSourceFile()) {
+      const origin = declarationOrigin(checker, exported, depth + 1);
+      if (origin) return origin;
+    }
+  }
+  return declarationOrigin(checker, declaration, depth);
+}
+
+/**
+ * How the files of a program resolve project imports that TypeScript does not (an extension-less import
+ * under NodeNext in a project built by a bundler): set by whoever made the program.
+ */
+export const projectImports = new WeakMap<ts.TypeChecker, (from: string, specifier: string) => ts.SourceFile | undefined>();
+
+/** The declaration an import names in a project module TypeScript could not resolve, found by its export. */
+function unresolvedExport(checker: ts.TypeChecker, declaration: ts.Declaration): ts.Declaration | undefined {
+  if (!ts.isImportSpecifier(declaration) && !ts.isImportClause(declaration)) return undefined;
+  let importNode: ts.Node = declaration;
+  while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
+  const specifier = importNode.moduleSpecifier;
+  if (!ts.isStringLiteral(specifier)) return undefined;
+  const module = projectImports.get(checker)?.(declaration.getSourceFile().fileName, specifier.text);
+  if (!module) return undefined;
+  const name = ts.isImportClause(declaration) ? 'default' : (declaration.propertyName ?? declaration.name).text;
+  return exportedDeclaration(module, name);
+}
+
+/** A module's top-level declaration exported as `name` (`export const`, `export function`, `export { x as name }`, `export default x`). */
+function exportedDeclaration(module: ts.SourceFile, name: string): ts.Declaration | undefined {
+  const local = (text: string): ts.Declaration | undefined => {
+    for (const statement of module.statements) {
+      if (ts.isVariableStatement(statement)) {
+        const found = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === text);
+        if (found) return found;
+      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === text) {
+        return statement;
+      }
+    }
+    return undefined;
+  };
+  for (const statement of module.statements) {
+    const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (name === 'default' && ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) return local(statement.expression.text);
+    if (exported && name !== 'default') {
+      const found = local(name);
+      if (found && (found === statement || (ts.isVariableStatement(statement) && statement.declarationList.declarations.includes(found as ts.VariableDeclaration)))) return found;
+    }
+    if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      const element = statement.exportClause.elements.find((e) => e.name.text === name);
+      if (element) return local((element.propertyName ?? element.name).text);
+    }
+  }
+  return undefined;
+}
+
+/** Where the value a declaration names comes from: an import, an initializer, or the import its declared type names. */
+function declarationOrigin(checker: ts.TypeChecker, declaration: ts.Declaration, depth: number): string | undefined {
   if (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration)) {
     let importNode: ts.Node = declaration;
     while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
     const specifier = importNode.moduleSpecifier;
     return ts.isStringLiteral(specifier) ? specifier.text : undefined;
   }
-  if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) {
-    return declaration.initializer ? importOrigin(checker, declaration.initializer, depth + 1) : undefined;
+  if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration)) {
+    const fromValue = declaration.initializer ? importOrigin(checker, declaration.initializer, depth + 1) : undefined;
+    // Without typings the declared type is all there is: `private channel: Channel` with Channel imported from amqplib.
+    return fromValue ?? (declaration.type ? typeOrigin(checker, declaration.type) : undefined);
   }
   if (ts.isBindingElement(declaration)) {
     let parent: ts.Node = declaration.parent;
@@ -165,6 +233,29 @@ export function importOrigin(checker: ts.TypeChecker, expression: ts.Expression,
     return ts.isVariableDeclaration(parent) && parent.initializer ? importOrigin(checker, parent.initializer, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** The module a type annotation's name is imported from (`Channel`, `amqp.Channel`, `import('amqplib').Channel`, `Channel | undefined`). */
+function typeOrigin(checker: ts.TypeChecker, type: ts.TypeNode): string | undefined {
+  if (ts.isUnionTypeNode(type)) {
+    for (const member of type.types) {
+      const origin = typeOrigin(checker, member);
+      if (origin) return origin;
+    }
+    return undefined;
+  }
+  if (ts.isImportTypeNode(type)) {
+    const argument = type.argument;
+    return ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal) ? argument.literal.text : undefined;
+  }
+  if (!ts.isTypeReferenceNode(type)) return undefined;
+  let name: ts.EntityName = type.typeName;
+  while (ts.isQualifiedName(name)) name = name.left;
+  const declaration = checker.getSymbolAtLocation(name)?.declarations?.[0];
+  if (!declaration || !(ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration))) return undefined;
+  let importNode: ts.Node = declaration;
+  while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
+  return ts.isStringLiteral(importNode.moduleSpecifier) ? importNode.moduleSpecifier.text : undefined;
 }
 
 export function isFromModules(origin: string | undefined, modules: string[]): boolean {

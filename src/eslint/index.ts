@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
+import { parser } from './parser.js';
 import { noErrorMessageAttributes, noPiiAttributes } from './rules/no-pii-attributes.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** The otelify ESLint plugin (flat config): `import otelify from 'otelify/eslint'`. */
-const plugin: ESLint.Plugin & { configs: Record<string, Linter.Config> } = {
+const plugin: ESLint.Plugin & { configs: Record<string, Linter.Config[]> } = {
   meta: { name: 'otelify', version, namespace: 'otelify' },
   rules: {
     'no-pii-attributes': noPiiAttributes,
@@ -14,13 +15,26 @@ const plugin: ESLint.Plugin & { configs: Record<string, Linter.Config> } = {
   configs: {},
 };
 
-plugin.configs.recommended = {
-  name: 'otelify/recommended',
-  plugins: { otelify: plugin },
-  rules: {
-    'otelify/no-pii-attributes': 'error',
-    'otelify/no-error-message-attributes': 'warn',
+/**
+ * Both rules on every JavaScript and TypeScript file, with nothing else to install: TypeScript files get a
+ * parser (typescript-eslint's where the project has it, else a text-only one, since the rules read the
+ * source themselves). JavaScript files keep whatever parser the project uses.
+ */
+plugin.configs.recommended = [
+  {
+    name: 'otelify/recommended',
+    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+    plugins: { otelify: plugin },
+    rules: {
+      'otelify/no-pii-attributes': 'error',
+      'otelify/no-error-message-attributes': 'warn',
+    },
   },
-};
+  {
+    name: 'otelify/recommended/typescript-files',
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    languageOptions: { parser },
+  },
+];
 
 export default plugin;

@@ -51,6 +51,8 @@ const DEFAULT_TRACER = "let tracerName = 'otelify';";
 const DEFAULT_PRICES = 'let priceOverrides: PriceTable = {};';
 /** The config's `promptHash: true` replaces this one. */
 const DEFAULT_PROMPT_HASHING = 'let promptHashing = false;';
+/** The config's `errorMessages: true` replaces this one. */
+const DEFAULT_ERROR_MESSAGES = 'let errorMessages = false;';
 const API = '@opentelemetry/api';
 
 /** The TypeScript sources the runtime package ships, which a vendored runtime is made of. */
@@ -59,7 +61,7 @@ const RUNTIME_SOURCES = join(dirname(createRequire(import.meta.url).resolve(`${R
 /** The runtime as written into a user's tree: TypeScript, or JavaScript as ESM or CommonJS. */
 export function runtimeSource(
   flavor: RuntimeFlavor,
-  settings: { tracerName?: string | undefined; prices?: PriceTable | undefined; promptHash?: boolean | undefined; parts?: RuntimePart[] } = {},
+  settings: { tracerName?: string | undefined; prices?: PriceTable | undefined; promptHash?: boolean | undefined; errorMessages?: boolean | undefined; parts?: RuntimePart[] } = {},
 ): string {
   const parts = settings.parts ?? ALL_PARTS;
   const chosen = ALL_PARTS.filter((part) => parts.includes(part));
@@ -68,11 +70,12 @@ export function runtimeSource(
     read('shared'),
     ...chosen.flatMap((part) => modulesOf(part).map((name) => (part.startsWith('llm:') ? `// otelify runtime part: ${part}\n${read(name)}` : read(name)))),
   ]);
-  if (!source.includes(DEFAULT_TRACER)) throw new Error('otelify: the runtime no longer declares its tracer name');
+  if (!source.includes(DEFAULT_TRACER) || !source.includes(DEFAULT_ERROR_MESSAGES)) throw new Error('otelify: the runtime no longer declares its tracer name and error messages setting');
   if (parts.includes('llm') && !(source.includes(DEFAULT_PRICES) && source.includes(DEFAULT_PROMPT_HASHING))) {
     throw new Error('otelify: the runtime no longer declares its price overrides and prompt hashing');
   }
-  const { tracerName, prices, promptHash } = settings;
+  const { tracerName, prices, promptHash, errorMessages } = settings;
+  if (errorMessages) source = source.replace(DEFAULT_ERROR_MESSAGES, 'let errorMessages = true;');
   if (tracerName) source = source.replace(DEFAULT_TRACER, `let tracerName = ${JSON.stringify(tracerName)};`);
   if (prices && Object.keys(prices).length > 0) source = source.replace(DEFAULT_PRICES, `let priceOverrides: PriceTable = ${JSON.stringify(prices)};`);
   if (promptHash) source = source.replace(DEFAULT_PROMPT_HASHING, 'let promptHashing = true;');

@@ -18,4 +18,9 @@ export const tracingWrappers: readonly TracingWrapper[] = [
   { module: 'braintrust', name: 'wrapAnthropic', by: "Braintrust's wrapAnthropic" },
   { module: 'braintrust', name: 'wrapAISDK', by: "Braintrust's wrapAISDK" },
   { module: 'helicone', name: 'HeliconeProxyOpenAI', by: 'Helicone' },
+  ...['@sentry/core', '@sentry/node', '@sentry/nextjs', '@sentry/bun', '@sentry/deno', '@sentry/cloudflare', '@sentry/vercel-edge'].flatMap((module) => [
+    { module, name: 'instrumentOpenAiClient', by: "Sentry's instrumentOpenAiClient" },
+    { module, name: 'instrumentAnthropicAiClient', by: "Sentry's instrumentAnthropicAiClient" },
+    { module, name: 'instrumentGoogleGenAIClient', by: "Sentry's instrumentGoogleGenAIClient" },
+  ]),
 ];

@@ -72,6 +72,9 @@ ruleTester.run('no-error-message-attributes', noErrorMessageAttributes as never,
 });
 
 vitest.it('exports a flat recommended config that enables both rules', () => {
-  vitest.expect(plugin.configs.recommended?.plugins?.otelify).toBe(plugin);
-  vitest.expect(plugin.configs.recommended?.rules).toEqual({ 'otelify/no-pii-attributes': 'error', 'otelify/no-error-message-attributes': 'warn' });
+  const [rules, typescript] = plugin.configs.recommended!;
+  vitest.expect(rules?.plugins?.otelify).toBe(plugin);
+  vitest.expect(rules?.rules).toEqual({ 'otelify/no-pii-attributes': 'error', 'otelify/no-error-message-attributes': 'warn' });
+  vitest.expect(rules?.files).toEqual(['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
+  vitest.expect(typescript?.languageOptions?.parser).toBeDefined();
 });

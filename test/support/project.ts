@@ -12,6 +12,8 @@ export interface ProjectOptions {
   gitignore?: string;
   /** The package.json text, or false for none (default: an ES module package named shop). */
   packageJson?: string | false;
+  /** Link this repository's node_modules (default), or leave the project without any, as before an install. */
+  nodeModules?: boolean;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface ProjectOptions {
  */
 export function makeProject(prefix: string, files: Record<string, string | Buffer>, options: ProjectOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  if (options.nodeModules !== false) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   if (options.packageJson !== false) writeFileSync(join(dir, 'package.json'), options.packageJson ?? JSON.stringify({ name: 'shop', type: 'module' }));
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });

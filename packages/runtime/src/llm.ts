@@ -18,7 +18,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { costOf, priceOf, type LLMUsage, type PriceTable } from './llm-prices.js';
-import { errorType, instrumentationName, isThenable, later, shared, tracer } from './shared.js';
+import { errorType, instrumentationName, isThenable, later, recordError, shared, tracer } from './shared.js';
 
 /** `llm`: otelify's `llm.*` names; `genai`: OpenTelemetry GenAI semantic conventions v1.41; `both`. */
 export type LLMConvention = 'llm' | 'genai' | 'both';
@@ -371,8 +371,8 @@ export class LLMCall {
     if (this.ended || this.failure !== undefined) return;
     const type = (this.failure = errorType(error));
     this.set({ errorType: type, errorTypeGeneric: type, httpStatus: httpStatus(error) });
-    // The exception's class only: provider error messages can quote the request.
-    this.span.addEvent('exception', { 'exception.type': type });
+    // The exception's class only unless the project asked for more: provider error messages can quote the request.
+    recordError(this.span, error);
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: type });
   }
 

@@ -10,6 +10,11 @@ export interface RuntimeSettings {
   prices?: PriceTable | undefined;
   /** Record `llm.prompt_hash` (default false). */
   promptHash?: boolean | undefined;
+  /**
+   * Record the message and stack of exceptions (default false: only their class, as `exception.type` and
+   * `error.type`). Messages often quote user data; turn this on only where they do not.
+   */
+  errorMessages?: boolean | undefined;
 }
 
 /** Applies the settings of `otelify.config.*` that matter at run time; call it before the first span. */
@@ -17,4 +22,5 @@ export function configure(settings: RuntimeSettings): void {
   if (settings.tracerName !== undefined) shared.tracerName = settings.tracerName;
   if (settings.prices !== undefined) setLLMPrices(settings.prices);
   if (settings.promptHash !== undefined) recordPromptHash(settings.promptHash);
+  if (settings.errorMessages !== undefined) shared.errorMessages = settings.errorMessages;
 }

@@ -1,8 +1,10 @@
 // What the queue and LLM parts of the runtime share.
-import { trace, type Tracer } from '@opentelemetry/api';
+import { trace, type Span, type Tracer } from '@opentelemetry/api';
 
 /** The tracer's and meter's name: `configure({ tracerName })`, or the config's `tracerName` in a vendored runtime. */
 let tracerName = 'otelify';
+/** Whether exceptions keep their message and stack: `configure({ errorMessages })`, or the config's in a vendored runtime. */
+let errorMessages = false;
 
 /**
  * What `configure()` set, shared by every copy of the runtime in the process: an application whose files
@@ -13,6 +15,7 @@ export interface SharedSettings {
   tracerName?: string;
   prices?: Record<string, unknown>;
   promptHash?: boolean;
+  errorMessages?: boolean;
 }
 
 const SETTINGS_KEY = Symbol.for('@otelify/runtime settings');
@@ -32,6 +35,15 @@ export function tracer(): Tracer {
   const name = instrumentationName();
   if (cached?.name !== name) cached = { name, tracer: trace.getTracer(name) };
   return cached.tracer;
+}
+
+/**
+ * The `exception` event of a failed operation: the error's class only, since messages and stacks often
+ * quote user data (`User jane@example.com not found`); its message and stack too where the project asked.
+ */
+export function recordError(span: Span, error: unknown): void {
+  if ((shared.errorMessages ?? errorMessages) && error instanceof Error) span.recordException(error);
+  else span.addEvent('exception', { 'exception.type': errorType(error) });
 }
 
 /** A low-cardinality name for an error: its class, never its message (messages often embed user data). */
