@@ -67,7 +67,7 @@ export function createSetup(options: SetupOptions): Setup {
 export function engineOptions(
   settings: RewriteSettings & { formatSettings?: FormatSettingsLookup | undefined },
   compilerOptions: InstrumentOptions['compilerOptions'],
-  overrides: Partial<Pick<InstrumentOptions, 'runtimeSpecifier' | 'keepLineNumbers' | 'onProgram' | 'formatSettings' | 'tracedElsewhere'>> = {},
+  overrides: Partial<Pick<InstrumentOptions, 'runtimeSpecifier' | 'keepLineNumbers' | 'onProgram' | 'formatSettings' | 'tracedElsewhere' | 'importedLibraries'>> = {},
 ): InstrumentOptions {
   return {
     targets: settings.targets,
@@ -80,6 +80,7 @@ export function engineOptions(
     keepLineNumbers: overrides.keepLineNumbers,
     onProgram: overrides.onProgram,
     tracedElsewhere: overrides.tracedElsewhere,
+    importedLibraries: overrides.importedLibraries,
     formatSettings: overrides.formatSettings ?? settings.formatSettings ?? createFormatSettingsLookup(),
   };
 }

@@ -159,6 +159,19 @@ export async function title(text: string) {
     expect(lines(report)).toContain('src/bus.ts:8 amqplib.sendToQueue instrumented');
   });
 
+  it('names in the untyped note only the files that import the library, and lists possible sites only of libraries the project imports', () => {
+    const report = dryRun(
+      {
+        'src/bus.ts': UNTYPED['src/bus.ts'],
+        'src/labels.ts': `import { registry } from './registry';\n\nexport const kind = 'ai';\nexport const consumer = registry.consumer.create({ queueUrl: kind });\n`,
+        'src/registry.js': `export const registry = globalThis.registry;\n`,
+      },
+      { nodeModules: false },
+    );
+    expect(report.notes.filter((n) => n.startsWith('the typings of')).map((n) => n.split(' were')[0])).toEqual(['the typings of amqplib', 'the typings of kafkajs']);
+    expect(report.sites.map((s) => s.file)).not.toContain('src/labels.ts');
+  });
+
   it('a receiver that nothing ties to the library is reported as a possible site, never rewritten or dropped silently', () => {
     const report = dryRun(
       {
@@ -211,6 +224,25 @@ export async function handle(channel: Channel, text: string) {
     expect(queue.action).toBe('instrumented');
     expect(queue.note).toBe("OpenTelemetry's Node auto-instrumentations (set up at src/otel.ts:3) also spans amqplib calls: turn it off for amqplib there, or each message gets two spans");
     expect(report.sites.find((s) => s.line === 7)?.action).toBe('instrumented');
+  });
+
+  it("BullMQ's own telemetry given to the project's queues: their calls are left to it", () => {
+    const report = dryRun({
+      'src/queues.ts': `import { Queue } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+
+export const exports = new Queue('exports', { connection: { host: '127.0.0.1' }, telemetry: new BullMQOtel('shop') });
+`,
+      'src/jobs.ts': `import { exports } from './queues.js';
+
+export async function enqueue(id: string) {
+  await exports.add('export', { id });
+}
+`,
+    });
+    expect(report.sites).toEqual([
+      expect.objectContaining({ file: 'src/jobs.ts', line: 4, action: 'skipped', reason: "BullMQ's own telemetry (BullMQOtel) (set up at src/queues.ts:4) traces every bullmq call; a second span would double it" }),
+    ]);
   });
 
   it("a client wrapped by Sentry's instrumentOpenAiClient is traced already", () => {

@@ -208,8 +208,11 @@ async function run(
   }
   const analysed = new Map<string, FileOutcome>();
   const tracedElsewhere = findGlobalTracers(sources, relativePath);
+  // Which libraries the project imports at all: an untyped call is a possible site only of those.
+  const allModules = [...new Set(targets.flatMap((t) => t.modules))];
+  const importedLibraries = new Set(allModules.filter((module) => sources.some((source) => importsModule(source.text, module))));
   for (const group of byConfig.values()) {
-    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere });
+    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
   }
   const outcomes = candidates.map((c) => analysed.get(c.path)!);
@@ -217,7 +220,7 @@ async function run(
   report.notes.push(...untypedNotes);
   const possible = outcomes.flatMap((o) => o.sites).filter((s) => s.reason?.startsWith(POSSIBLE_SITE));
   if (possible.length > 0 && untypedNotes.length === 0) {
-    report.notes.push(`${possible.length} possible call site${possible.length === 1 ? '' : 's'} not rewritten: a receiver without a type (a project import that does not resolve under its tsconfig?) that does not trace back to a library import (listed with --verbose and in --json)`);
+    report.notes.push(`${possible.length} possible call site${possible.length === 1 ? '' : 's'} not rewritten: a receiver without a type (a library without typings, or a project import that does not resolve under its tsconfig) that does not trace back to a library import (listed with --verbose and in --json)`);
   }
 
   report.files.parsed = candidates.length;
@@ -394,7 +397,7 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
   const untyped = new Map<string, string[]>();
   for (const candidate of candidates) {
     for (const module of modules) {
-      if (!candidate.text.includes(module) || !new RegExp(`['"\`]${escapeRegExp(module)}['"\`/]`).test(candidate.text)) continue;
+      if (!importsModule(candidate.text, module)) continue;
       const options = compilerOptionsForFile(candidate.path);
       if (ts.resolveModuleName(module, candidate.path, options, ts.sys).resolvedModule) continue;
       untyped.set(module, [...(untyped.get(module) ?? []), candidate.path]);
@@ -409,6 +412,12 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
     const unsure = possible > 0 ? `, ${possible} possible site${possible === 1 ? '' : 's'} skipped (listed with --verbose and in --json)` : '';
     return `the typings of ${module} were not found from ${where} (run your install first): ${sites} call site${sites === 1 ? '' : 's'} there matched by imports only${unsure}`;
   });
+}
+
+/** The text imports or requires `module` (or one of its subpaths), not merely names it in a string. */
+function importsModule(text: string, module: string): boolean {
+  if (!text.includes(module)) return false;
+  return new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['"\`]${escapeRegExp(module)}(?:/[^'"\`]*)?['"\`]`).test(text);
 }
 
 /** The TypeScript a package's own type-check would run, if one is installed for it. */

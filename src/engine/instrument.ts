@@ -80,6 +80,8 @@ export interface InstrumentOptions {
    * such queue sites are instrumented with a note.
    */
   tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: 'skip' | 'note' }>;
+  /** The target modules the project imports anywhere; an untyped call is reported as a possible site only of those. */
+  importedLibraries?: ReadonlySet<string>;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */
   onProgram?: (program: ts.Program) => void;
   /**
@@ -93,6 +95,9 @@ export interface InstrumentOptions {
 export type LLMConvention = 'llm' | 'genai' | 'both';
 
 const OPT_OUT = /otelify-ignore(?!-)/;
+/** Calls that make a fresh name each time they run. */
+const FRESH_NAME = /uuid|random|nanoid|cuid|ulid|generate|unique|tmp|temp|now\b|hrtime|assertQueue|assertExchange|createInbox|inbox/i;
+const AWAITED_RECEIVER = "the receiver is awaited and the call's result is not known to be a promise; move the awaited value to a variable first";
 /** How the reason of a call site the checker could not judge begins (reports count them by it). */
 export const POSSIBLE_SITE = 'possible call site not rewritten';
 const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'injectCommand', 'requestFields', 'traceLLM', 'llmRequest']);
@@ -256,7 +261,8 @@ class FileInstrumenter {
     if (target.role === 'llm' && !args[target.request.arg]) return false;
     const namesLibrary = target.modules.some((module) => this.file.text.includes(`'${module}`) || this.file.text.includes(`"${module}`));
     const fromProject = origin !== undefined && (origin.startsWith('.') || origin.startsWith('@/') || origin.startsWith('~/') || origin.startsWith('#'));
-    return namesLibrary || fromProject;
+    const imported = this.options.importedLibraries;
+    return namesLibrary || (fromProject && (!imported || target.modules.some((module) => imported.has(module))));
   }
 
   /**
@@ -289,6 +295,20 @@ class FileInstrumenter {
     if (target.role === 'llm') this.instrumentLLMSend(target, call, command, construction, site);
     else this.instrumentCommandSend(target, call, command, construction, site);
     return true;
+  }
+
+  /**
+   * The arrow the wrapped call goes in: `async` when the call's receiver is awaited (`(await getQueue()).add(...)`)
+   * and the call returns a promise anyway, so its type stays as it was; undefined when it cannot go in one.
+   */
+  private arrowFor(spanned: ts.Expression): string | undefined {
+    const receiver = ts.isCallExpression(spanned) ? spanned.expression : undefined;
+    if (!receiver || !containsAwait(receiver)) return '() => ';
+    if (containsYield(receiver)) return undefined;
+    const type = this.checker.getTypeAtLocation(spanned);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+    const members = type.isUnion() ? type.types : [type];
+    return members.every((member) => this.checker.getPropertyOfType(member, 'then') !== undefined) ? 'async () => ' : undefined;
   }
 
   /** `client.send(node)`: the SDK's send method called with `node` as its command. */
@@ -479,7 +499,7 @@ class FileInstrumenter {
     const site = this.site(target, node);
     if (!site) return;
     const elsewhere = this.options.tracedElsewhere?.get(target.library);
-    if (elsewhere?.effect === 'skip' && target.role === 'llm') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
+    if (elsewhere?.effect === 'skip') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
     if (elsewhere?.effect === 'note') site.note = `${elsewhere.by} (set up at ${elsewhere.where}) also spans ${target.library} calls: turn it off for ${target.library} there, or each message gets two spans`;
     switch (target.role) {
       case 'produce':
@@ -521,7 +541,9 @@ class FileInstrumenter {
     const client = this.llmClient(target, receiver);
     const askForUsage = this.streamUsageAnchor(target, body, client.provider);
     const spec = this.llmSpec(target, client, body, createdWith, !!askForUsage);
-    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
+    const arrow = this.arrowFor(spanned);
+    if (!arrow) return this.skip(site, AWAITED_RECEIVER);
+    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
     if (askForUsage && target.streamUsage) this.edits.insert(askForUsage.getEnd(), `, ${target.streamUsage.property}: ${target.streamUsage.value}`);
     // A command object (not a literal) can pass through a generic identity without changing any type check.
     if (target.commandRequest) this.edits.wrap(node.getStart(this.file), node.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
@@ -558,7 +580,9 @@ class FileInstrumenter {
     if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
     const body = construction?.arguments?.[target.request.arg];
     const spec = this.llmSpec(target, { provider: target.provider }, body, undefined, false);
-    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, () => `, ')');
+    const arrow = this.arrowFor(call);
+    if (!arrow) return this.skip(site, AWAITED_RECEIVER);
+    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
     this.edits.wrap(command.getStart(this.file), command.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
     this.done(site);
   }
@@ -578,7 +602,9 @@ class FileInstrumenter {
     ]);
     const { path, format } = target.carrier;
     const extra = [this.style.string(path), ...(format && format !== 'record' ? [this.style.string(format)] : [])];
-    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
+    const arrow = this.arrowFor(call);
+    if (!arrow) return this.skip(site, AWAITED_RECEIVER);
+    this.edits.wrap(call.getStart(this.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
     this.edits.wrap(command.getStart(this.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
     this.done(site);
   }
@@ -699,6 +725,8 @@ class FileInstrumenter {
       return this.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
     }
     if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return this.skip(site, 'an argument uses await or yield; move it to a variable first');
+    const arrow = this.arrowFor(spanned);
+    if (!arrow) return this.skip(site, AWAITED_RECEIVER);
     const native = target.nativeTelemetry && this.nativeTelemetryIn(target.nativeTelemetry, carrierArg, receiver);
     if (native === 'call') return this.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
     if (native) return this.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
@@ -720,7 +748,7 @@ class FileInstrumenter {
       if (extra.length === 1) extra.push(this.style.string('record'));
       extra.push(factory);
     }
-    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, () => `, ')');
+    this.edits.wrap(spanned.getStart(this.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
     if (carrierArg) {
       this.edits.wrap(carrierArg.getStart(this.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
     } else {
@@ -871,8 +899,8 @@ class FileInstrumenter {
 
   /**
    * A variable holding a name made inside a function, per call: a template with substitutions (its template
-   * is returned), or a call's result (a server-named queue from `assertQueue('')`, a `randomUUID()`). A
-   * module-level value is made once and stays.
+   * is returned), or what a call that makes fresh names returns (a server-named queue from `assertQueue('')`,
+   * a `randomUUID()`). A module-level value is made once and stays.
    */
   private perCallName(node: ts.Expression): { template?: string } | undefined {
     const plain = unwrapExpression(node);
@@ -882,7 +910,10 @@ class FileInstrumenter {
     if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !enclosingFunction(declaration)) return undefined;
     const init = unwrapExpression(declaration.initializer);
     if (ts.isTemplateExpression(init) && ts.isIdentifier(declaration.name)) return { template: templateOf(init, this.file) };
-    const made = (n: ts.Node): boolean => ts.isTemplateExpression(n) || ts.isCallExpression(n) || ts.isNewExpression(n) || (!ts.isFunctionLike(n) && ts.forEachChild(n, made) === true);
+    // Made per call: a template, or what generates a fresh name (`randomUUID()`, `assertQueue('')`, `Date.now()`).
+    // A value read from configuration (`const { topic } = config()`) stays the same from call to call.
+    const made = (n: ts.Node): boolean =>
+      ts.isTemplateExpression(n) || (ts.isCallExpression(n) && FRESH_NAME.test(n.expression.getText(this.file))) || (!ts.isFunctionLike(n) && ts.forEachChild(n, made) === true);
     return made(init) ? {} : undefined;
   }
 
@@ -922,9 +953,15 @@ class FileInstrumenter {
     }
   }
 
-  /** The request sets `option: { isEnabled: true }` (inline or in a const of this file). */
-  private enablesTelemetry(body: ts.Expression, option: string): boolean {
+  /**
+   * The request sets `option: { isEnabled: true }`: inline, in a const of this file, or in an object spread into
+   * it (`{ ...baseConfig, model }`).
+   */
+  private enablesTelemetry(body: ts.Expression, option: string, depth = 0): boolean {
     const literal = objectLiteralOf(this.checker, body);
+    if (literal && depth < 4 && !findProperty(literal, option)) {
+      return literal.properties.some((p) => ts.isSpreadAssignment(p) && this.enablesTelemetry(p.expression, option, depth + 1));
+    }
     const property = literal && findProperty(literal, option);
     const value = property && ts.isPropertyAssignment(property) ? objectLiteralOf(this.checker, property.initializer) : undefined;
     const enabled = value && findProperty(value, 'isEnabled');

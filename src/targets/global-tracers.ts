@@ -8,7 +8,8 @@ export interface GlobalTracer {
   /** The otelify libraries (targets' `library`) whose calls it traces. */
   libraries: string[];
   /**
-   * `skip`: otelify leaves those call sites alone (an LLM span twice would double cost and token counts);
+   * `skip`: otelify leaves those call sites alone (an LLM span twice would double cost and token counts; a
+   * queue library's own telemetry already carries the context);
    * `note`: the sites are instrumented and the report says where the other instrumentation is, since its
    * spans break under ESM and bundlers, which is often why otelify is brought in.
    */
@@ -44,6 +45,8 @@ export const globalTracers: readonly GlobalTracer[] = [
   // dd-trace patches every library it supports as soon as it is initialised (in code or by `dd-trace/init`).
   { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai'], effect: 'skip' },
   { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
+  // BullMQ's own telemetry, given to its Queues and Workers: it spans their calls and carries the context itself.
+  { by: "BullMQ's own telemetry (BullMQOtel)", marker: /\bnew\s+BullMQOtel\s*\(/, libraries: ['bullmq'], effect: 'skip' },
   { by: "OpenTelemetry's Node auto-instrumentations", marker: /\bgetNodeAutoInstrumentations\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'], effect: 'note' },
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
   { by: "OpenTelemetry's kafkajs instrumentation", marker: /\bnew\s+KafkaJsInstrumentation\s*\(/, libraries: ['kafkajs'], effect: 'note' },
