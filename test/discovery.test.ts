@@ -226,22 +226,29 @@ export async function handle(channel: Channel, text: string) {
     expect(report.sites.find((s) => s.line === 7)?.action).toBe('instrumented');
   });
 
-  it("BullMQ's own telemetry given to the project's queues: their calls are left to it", () => {
+  it("BullMQ's own telemetry given to a queue (built on first use by a factory in another module): its calls are left to it, other queues are not", () => {
     const report = dryRun({
       'src/queues.ts': `import { Queue } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 
-export const exports = new Queue('exports', { connection: { host: '127.0.0.1' }, telemetry: new BullMQOtel('shop') });
+let exportsQueue: Queue | undefined;
+export function getExportsQueue(): Queue {
+  if (!exportsQueue) exportsQueue = new Queue('exports', { connection: { host: '127.0.0.1' }, telemetry: new BullMQOtel('shop') });
+  return exportsQueue;
+}
+export const mails = new Queue('mails', { connection: { host: '127.0.0.1' } });
 `,
-      'src/jobs.ts': `import { exports } from './queues.js';
+      'src/jobs.ts': `import { getExportsQueue, mails } from './queues.js';
 
 export async function enqueue(id: string) {
-  await exports.add('export', { id });
+  await getExportsQueue().add('export', { id });
+  await mails.add('mail', { id });
 }
 `,
     });
     expect(report.sites).toEqual([
-      expect.objectContaining({ file: 'src/jobs.ts', line: 4, action: 'skipped', reason: "BullMQ's own telemetry (BullMQOtel) (set up at src/queues.ts:4) traces every bullmq call; a second span would double it" }),
+      expect.objectContaining({ file: 'src/jobs.ts', line: 4, action: 'skipped', reason: "the library's own telemetry is configured ('telemetry')" }),
+      expect.objectContaining({ file: 'src/jobs.ts', line: 5, action: 'instrumented' }),
     ]);
   });
 
@@ -268,6 +275,7 @@ it('finds the tracers a project sets up, with the line, and only when they are o
       { path: 'sentry.ts', text: `import * as Sentry from '@sentry/node';\n\nSentry.init({ dsn: process.env.DSN, tracesSampleRate: 0.1 });\n` },
       { path: 'dd.cjs', text: `const tracer = require('dd-trace');\ntracer.init({ llmobs: { mlApp: 'shop' } });\n` },
       { path: 'plain.ts', text: `export const openAIIntegrationDocs = 'see openAIIntegration docs';\n` },
+      { path: 'off.ts', text: `// traceloop.initialize() from '@traceloop/node-server-sdk' is off for now\n/* registerInstrumentations({ instrumentations: [new AmqplibInstrumentation()] }) */\n` },
     ],
     (path) => path,
   );

@@ -11,6 +11,7 @@ import { createProgram, parseErrorOf, type ParseError, type SourceInput } from '
 import {
   constantString,
   constructionOf,
+  constructionsOf,
   creatingCallOf,
   constValueOf,
   findProperty,
@@ -1002,8 +1003,8 @@ class FileInstrumenter {
       return !!literal && !!findProperty(literal, property);
     };
     if (sets(options)) return 'call';
-    const construction = receiver && constructionOf(this.checker, receiver);
-    return construction?.arguments?.some(sets) ? 'receiver' : undefined;
+    const constructions = receiver ? constructionsOf(this.checker, receiver) : [];
+    return constructions.some((construction) => construction.arguments?.some(sets)) ? 'receiver' : undefined;
   }
 
   /**

@@ -84,6 +84,23 @@ export function resolveMethodCall(
   types: string[],
   declaredIn?: string,
 ): Resolution {
+  // The method's own declaration, from the receiver's type: resolving the call's signature would infer its
+  // arguments too, which on heavily generic code (schema builders, agent graphs) costs minutes and gigabytes.
+  const callee = call.expression;
+  const member = ts.isPropertyAccessExpression(callee) ? checker.getSymbolAtLocation(callee.name) : undefined;
+  // A property holding a method (`chat: typeof V2Client.prototype.chat`) is declared where its signatures are.
+  const memberDeclarations = (member?.declarations ?? []).flatMap((d): ts.Declaration[] => {
+    if (!ts.isPropertyDeclaration(d) && !ts.isPropertySignature(d)) return [d];
+    const signatures = checker.getTypeOfSymbolAtLocation(member!, callee).getCallSignatures();
+    return signatures.map((signature) => signature.getDeclaration()).filter((declaration): declaration is ts.SignatureDeclaration => !!declaration && !ts.isJSDocSignature(declaration));
+  });
+  if (memberDeclarations.length > 0) {
+    const inLibrary = memberDeclarations.filter((d) => isInModules(d.getSourceFile().fileName, modules) && (!declaredIn || d.getSourceFile().fileName.replace(/\\/g, '/').includes(declaredIn)));
+    if (inLibrary.length === 0) return 'no-match';
+    const receiverNames = typeNames(checker.getTypeAtLocation(receiver));
+    const names = [...receiverNames, ...inLibrary.map(containerName).filter((n): n is string => n !== undefined)];
+    return names.some((name) => types.includes(name)) ? 'match' : 'no-match';
+  }
   const declaration = checker.getResolvedSignature(call)?.getDeclaration();
   if (declaration && !ts.isJSDocSignature(declaration)) {
     const fileName = declaration.getSourceFile().fileName;
@@ -306,6 +323,60 @@ export function constructionOf(checker: ts.TypeChecker, receiver: ts.Expression)
     return ts.isNewExpression(initializer) ? initializer : undefined;
   }
   return undefined;
+}
+
+/**
+ * Every `new` a value can come from: through variables and fields (their initializer and every assignment to
+ * them in their file), awaits, and the return statements of the functions that make it (`getQueue()` that
+ * builds the queue on first use).
+ */
+export function constructionsOf(checker: ts.TypeChecker, expression: ts.Expression, depth = 0, seen = new Set<ts.Node>()): ts.NewExpression[] {
+  const node = unwrapExpression(expression);
+  if (depth > 6 || seen.has(node)) return [];
+  seen.add(node);
+  if (ts.isNewExpression(node)) return [node];
+  if (ts.isAwaitExpression(node)) return constructionsOf(checker, node.expression, depth + 1, seen);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) return constructionsOf(checker, node.right, depth + 1, seen);
+  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    return [...constructionsOf(checker, node.left, depth + 1, seen), ...constructionsOf(checker, node.right, depth + 1, seen)];
+  }
+  if (ts.isCallExpression(node)) {
+    const declaration = valueDeclarationOf(checker, ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node.expression);
+    const fn = declaration && (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) ? declaration
+      : declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && (ts.isArrowFunction(declaration.initializer) || ts.isFunctionExpression(declaration.initializer)) ? declaration.initializer : undefined;
+    if (!fn?.body) return [];
+    if (!ts.isBlock(fn.body)) return constructionsOf(checker, fn.body, depth + 1, seen);
+    const found: ts.NewExpression[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return;
+      if (ts.isReturnStatement(n) && n.expression) found.push(...constructionsOf(checker, n.expression, depth + 1, seen));
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(fn.body, visit);
+    return found;
+  }
+  if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return [];
+  const name = ts.isPropertyAccessExpression(node) ? node.name : node;
+  const symbol = checker.getSymbolAtLocation(name);
+  const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = target?.valueDeclaration;
+  if (!declaration) return [];
+  const found: ts.NewExpression[] = [];
+  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) found.push(...constructionsOf(checker, declaration.initializer, depth + 1, seen));
+  // `queue = new Queue(...)` anywhere in the file that declares it (built on first use).
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrapExpression(n.left);
+      const leftName = ts.isPropertyAccessExpression(left) ? left.name : left;
+      if (ts.isIdentifier(leftName) && leftName.text === name.text) {
+        const assigned = checker.getSymbolAtLocation(leftName);
+        if (assigned === target || assigned === symbol) found.push(...constructionsOf(checker, n.right, depth + 1, seen));
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(declaration.getSourceFile());
+  return found;
 }
 
 /** The `const` a receiver names, when it holds the result of a call of `method` (`ai.chats.create(...)`). */

@@ -45,8 +45,6 @@ export const globalTracers: readonly GlobalTracer[] = [
   // dd-trace patches every library it supports as soon as it is initialised (in code or by `dd-trace/init`).
   { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai'], effect: 'skip' },
   { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
-  // BullMQ's own telemetry, given to its Queues and Workers: it spans their calls and carries the context itself.
-  { by: "BullMQ's own telemetry (BullMQOtel)", marker: /\bnew\s+BullMQOtel\s*\(/, libraries: ['bullmq'], effect: 'skip' },
   { by: "OpenTelemetry's Node auto-instrumentations", marker: /\bgetNodeAutoInstrumentations\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'], effect: 'note' },
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
   { by: "OpenTelemetry's kafkajs instrumentation", marker: /\bnew\s+KafkaJsInstrumentation\s*\(/, libraries: ['kafkajs'], effect: 'note' },
@@ -58,7 +56,7 @@ export function findGlobalTracers(sources: { path: string; text: string }[], des
   const found = new Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }>();
   for (const tracer of globalTracers) {
     for (const source of sources) {
-      const match = tracer.marker.exec(source.text);
+      const match = tracer.marker.exec(withoutComments(source.text));
       if (!match) continue;
       const line = source.text.slice(0, match.index).split('\n').length;
       for (const library of tracer.libraries) if (!found.has(library)) found.set(library, { by: tracer.by, where: `${describe(source.path)}:${line}`, effect: tracer.effect });
@@ -66,4 +64,9 @@ export function findGlobalTracers(sources: { path: string; text: string }[], des
     }
   }
   return found;
+}
+
+/** The text with its comments blanked (same length, so offsets and lines stay): a commented-out set-up is off. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, (comment, lead: string | undefined) => (lead ?? '') + comment.slice((lead ?? '').length).replace(/[^\n]/g, ' '));
 }
