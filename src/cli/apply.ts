@@ -5,7 +5,7 @@ import type { RuntimeMode } from '../config.js';
 import { selectCandidates } from '../engine/candidates.js';
 import { instrumentSources, POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
 import { escapeRegExp } from '../engine/prefilter.js';
-import { compilerOptionsForFile, tsconfigOf } from '../engine/program.js';
+import { compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
 import { findGlobalTracers } from '../targets/global-tracers.js';
@@ -214,6 +214,7 @@ async function run(
   for (const group of byConfig.values()) {
     const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
+    releaseDeclarationsIfLarge();
   }
   const outcomes = candidates.map((c) => analysed.get(c.path)!);
   const untypedNotes = untypedLibraries(candidates, outcomes, targets);

@@ -185,7 +185,10 @@ class FileInstrumenter {
         this.commandsBySend.set(target.sendMethod, [...(this.commandsBySend.get(target.sendMethod) ?? []), target]);
       }
     }
-    this.loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
+    // Typing every `for … of` and `.map` of a file is costly on generic-heavy code (it can infer the whole
+    // call that makes the list): loops are looked at only in files that name a message library or type.
+    const loops = options.targets.filter((t): t is LoopTarget => t.role === 'consume-loop');
+    this.loops = loops.filter((t) => t.modules.some((m) => file.text.includes(m)) || t.elementTypes.some((name) => new RegExp(`\\b${name}\\b`).test(file.text)));
     this.convention = options.convention ?? 'llm';
     this.streamUsage = options.streamUsage ?? false;
   }
@@ -278,9 +281,9 @@ class FileInstrumenter {
     if (ts.isNewExpression(plain)) return false;
     const wrapped = isRuntimeCall(plain, 'injectCommand') || isRuntimeCall(plain, 'llmRequest');
     const command = wrapped ? (plain as ts.CallExpression).arguments[0] : arg;
-    if (!command || !this.isLibrarySend(call)) return false;
+    if (!command) return false;
     const target = this.commandTargetOf(command, candidates);
-    if (!target) return false;
+    if (!target || !this.isLibrarySend(call)) return false;
     this.sentTargets.add(target.id);
     const site = this.site(target, call);
     if (!site) return true;
@@ -322,10 +325,14 @@ class FileInstrumenter {
 
   /** The send method is the SDK's (or the receiver is untyped), not a project's own wrapper of it. */
   private isLibrarySend(call: ts.CallExpression): boolean {
-    const declaration = this.checker.getResolvedSignature(call)?.getDeclaration();
-    if (!declaration || ts.isJSDocSignature(declaration)) return true;
-    const file = declaration.getSourceFile();
-    return file.isDeclarationFile && /[\\/]node_modules[\\/]/.test(file.fileName);
+    // The method's declaration from the receiver's type (resolving the call would infer its arguments).
+    const method = ts.isPropertyAccessExpression(call.expression) ? this.checker.getSymbolAtLocation(call.expression.name) : undefined;
+    const declarations = method?.declarations ?? [];
+    if (declarations.length === 0) return true;
+    return declarations.some((declaration) => {
+      const file = declaration.getSourceFile();
+      return file.isDeclarationFile && /[\\/]node_modules[\\/]/.test(file.fileName);
+    });
   }
 
   /** The target whose command class `command` is an instance of: by its type, or without types by its `new`. */
@@ -486,7 +493,11 @@ class FileInstrumenter {
     if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return;
     const parameter = callback.parameters[0];
     if (!parameter) return;
-    const target = this.loopTargetFor(this.checker.getTypeAtLocation(parameter));
+    // The element type of the list, not the callback parameter's: typing the parameter would infer the
+    // whole call (every `.map` in a file), which on heavily generic code costs more than everything else.
+    const list = this.checker.getTypeAtLocation(callee.expression);
+    const element = this.checker.isArrayLikeType(list) ? this.checker.getIndexTypeOfType(list, ts.IndexKind.Number) : undefined;
+    const target = element && this.loopTargetFor(this.checker.getNonNullableType(element));
     if (!target) return;
     const site = this.site(target, callback);
     if (!site) return;

@@ -129,6 +129,14 @@ function libText(fileName: string): string | undefined {
  */
 const declarationCache = new Map<string, ts.SourceFile>();
 
+/** Past this much heap, the parsed declarations are let go between programs rather than kept for the next. */
+const DECLARATION_CACHE_HEAP_LIMIT = 1_500_000_000;
+
+/** Lets the shared declarations go when memory is short (a monorepo's programs together parse tens of thousands). */
+export function releaseDeclarationsIfLarge(): void {
+  if (process.memoryUsage().heapUsed > DECLARATION_CACHE_HEAP_LIMIT) declarationCache.clear();
+}
+
 /**
  * A program over the given sources (their text may differ from disk) so the checker can resolve what each
  * call site calls. Imports are resolved from disk relative to each file.
@@ -151,11 +159,14 @@ export function createProgram(sources: SourceInput[], options: ts.CompilerOption
       return cached;
     }
     if (!fileName.endsWith('.d.ts') && !fileName.includes('/node_modules/')) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    const version = typeof languageVersion === 'object' ? languageVersion.languageVersion : languageVersion;
-    const key = `${version}:${fileName}`;
+    // Declarations parse the same under every target: one copy per file and module format, whatever the
+    // tsconfig's target, so a monorepo's programs (ES2015 here, ES2022 there) share them.
+    const format = typeof languageVersion === 'object' ? languageVersion.impliedNodeFormat : undefined;
+    const key = `${format ?? ''}:${fileName}`;
     let cached = declarationCache.get(key);
     if (!cached) {
-      cached = getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      const latest = typeof languageVersion === 'object' ? { ...languageVersion, languageVersion: ts.ScriptTarget.Latest } : ts.ScriptTarget.Latest;
+      cached = getSourceFile(fileName, latest, onError, shouldCreate);
       if (cached) declarationCache.set(key, cached);
     }
     return cached;
