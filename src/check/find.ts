@@ -1,7 +1,7 @@
 import { ts } from '../engine/typescript.cjs';
 import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
-import { flowParts, isMessageMetadata, referencePath, ValueTracer } from './flow.js';
+import { flowParts, isMessageMetadata, isSafeName, referencePath, ValueTracer } from './flow.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
 export type RuleId = 'pii-attribute' | 'pii-error-message';
@@ -104,8 +104,18 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
   };
   const keyTextIsSuspect = (key: string) =>
     classifyKey(key) !== undefined || policy.deny.some((r) => r.test(key)) || policy.patterns.some((r) => r.test(key));
-  // Any value that is not a literal may come from personal data: the checked pass follows it to its source.
-  const valueIsSuspect = (value: ts.Expression | undefined): boolean => !!value && flowParts(value).some((part) => !isLiteral(part));
+  // Any value that is not a literal may come from personal data (the checked pass follows it to its source),
+  // but for a read whose own name says it holds none (`order.id`, `request.itemCount`).
+  const valueIsSuspect = (value: ts.Expression | undefined): boolean =>
+    !!value &&
+    flowParts(value).some((part) => {
+      if (isLiteral(part)) return false;
+      const last = ts.isPropertyAccessExpression(part) ? part.name.text : ts.isIdentifier(part) ? part.text : undefined;
+      return last === undefined || !isSafeName(last) || classifyPath(referencePath(part) ?? '') !== undefined;
+    });
+  // Under a key that names a reduction (`email_domain`, `item_count`), the value is not looked at (an id key is).
+  const keyReduces = (node: ts.Node | undefined): boolean =>
+    !!node && (ts.isStringLiteralLike(node) ? isDerivedKey(node.text) && !/(^|[._-])(id|ids)$/i.test(node.text) : false);
   const objectIsSuspect = (node: ts.Expression | undefined, nested?: string): boolean => {
     if (!node) return false;
     const object = unwrapExpression(node);
@@ -113,6 +123,7 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
     return object.properties.some((property) => {
       if (!ts.isPropertyAssignment(property)) return true;
       if (keyIsSuspect(property.name)) return true;
+      if (keyReduces(ts.isIdentifier(property.name) ? ts.factory.createStringLiteral(property.name.text) : property.name)) return false;
       const value = nested ? (objectValue(property.initializer, nested) ?? property.initializer) : property.initializer;
       return valueIsSuspect(value);
     });
@@ -125,7 +136,7 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
       const [first, second] = node.arguments;
       switch (node.expression.name.text) {
         case 'setAttribute':
-          suspect = (!!first && keyIsSuspect(first)) || valueIsSuspect(second);
+          suspect = (!!first && keyIsSuspect(first)) || (!keyReduces(first) && valueIsSuspect(second));
           break;
         case 'setEntry': {
           // `setEntry(key, { value })`: an entry built elsewhere needs the checker.

@@ -16,6 +16,11 @@ const MAX_DEPTH = 6;
  */
 const SAFE_FIELD = /^(id|ids|sub|cmd|command|subcommand|op|operation|error|error_?code|.*(Id|_id|Ids|_ids)|uuid|page|pages|per_?page|page_?size|limit|offset|cursor|sort|sort_?by|order|order_?by|dir|direction|status|state|type|kind|format|lang|language|locale|version|currency|amount|total|count|quantity|qty|size|price|sku|plan|tier|region|country|country_?code|mode|action|event|event_?type|source|channel|topic|priority|flag|enabled|active|method|timestamp|ts|created_?at|updated_?at|date|duration|ms|retries|attempt|attempts|temperature|unit|units|model|stream|max_?tokens|level)$/i;
 
+/** A name that holds no personal data by convention (`id`, `orderId`, `page`, `status`) or names a reduction (`count`). */
+export function isSafeName(name: string): boolean {
+  return SAFE_FIELD.test(name) || isDerivedKey(name);
+}
+
 /** Headers that carry nothing about the person (content negotiation, tracing). */
 const SAFE_HEADER = /^(content-type|content-length|accept|accept-encoding|accept-language|cache-control|connection|host|x-request-id|x-correlation-id|traceparent|tracestate|baggage|idempotency-key|if-none-match|etag)$/i;
 

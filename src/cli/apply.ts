@@ -210,7 +210,8 @@ async function run(
   const tracedElsewhere = findGlobalTracers(sources, relativePath);
   // Which libraries the project imports at all: an untyped call is a possible site only of those.
   const allModules = [...new Set(targets.flatMap((t) => t.modules))];
-  const importedLibraries = new Set(allModules.filter((module) => sources.some((source) => importsModule(source.text, module))));
+  let imported: Set<string> | undefined;
+  const importedLibraries = () => (imported ??= new Set(allModules.filter((module) => sources.some((source) => importsModule(source.text, module)))));
   for (const group of byConfig.values()) {
     const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);

@@ -82,7 +82,7 @@ export interface InstrumentOptions {
    */
   tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: 'skip' | 'note' }>;
   /** The target modules the project imports anywhere; an untyped call is reported as a possible site only of those. */
-  importedLibraries?: ReadonlySet<string>;
+  importedLibraries?: () => ReadonlySet<string>;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */
   onProgram?: (program: ts.Program) => void;
   /**
@@ -265,8 +265,9 @@ class FileInstrumenter {
     if (target.role === 'llm' && !args[target.request.arg]) return false;
     const namesLibrary = target.modules.some((module) => this.file.text.includes(`'${module}`) || this.file.text.includes(`"${module}`));
     const fromProject = origin !== undefined && (origin.startsWith('.') || origin.startsWith('@/') || origin.startsWith('~/') || origin.startsWith('#'));
-    const imported = this.options.importedLibraries;
-    return namesLibrary || (fromProject && (!imported || target.modules.some((module) => imported.has(module))));
+    if (namesLibrary) return true;
+    const imported = fromProject ? this.options.importedLibraries?.() : undefined;
+    return fromProject && (!imported || target.modules.some((module) => imported.has(module)));
   }
 
   /**

@@ -51,11 +51,17 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "OpenTelemetry's AWS SDK instrumentation", marker: /\bnew\s+AwsInstrumentation\s*\(/, libraries: ['aws-sqs', 'aws-sns'], effect: 'note' },
 ];
 
+const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\//;
+
 /** Where the project turns on a tracer of a library: `library → { by, where }`, `where` as `file:line`. */
 export function findGlobalTracers(sources: { path: string; text: string }[], describe: (path: string) => string): Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }> {
   const found = new Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }>();
+  // One quick look per file for anything any marker needs; the markers run only on the few files that pass.
+  const mentions = sources.filter((source) => ANY_MARKER.test(source.text));
   for (const tracer of globalTracers) {
-    for (const source of sources) {
+    for (const source of mentions) {
+      // The cheap test first: comments are blanked only in the few files where the marker appears at all.
+      if (!tracer.marker.test(source.text)) continue;
       const match = tracer.marker.exec(withoutComments(source.text));
       if (!match) continue;
       const line = source.text.slice(0, match.index).split('\n').length;
