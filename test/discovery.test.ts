@@ -165,6 +165,7 @@ export async function title(text: string) {
         'src/bus.ts': UNTYPED['src/bus.ts'],
         'src/labels.ts': `import { registry } from './registry';\n\nexport const kind = 'ai';\nexport const consumer = registry.consumer.create({ queueUrl: kind });\n`,
         'src/registry.js': `export const registry = globalThis.registry;\n`,
+        'src/retired.ts': `// import OpenAI from 'openai';\nexport const retired = true;\n`,
       },
       { nodeModules: false },
     );

@@ -8,7 +8,7 @@ import { escapeRegExp } from '../engine/prefilter.js';
 import { compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
-import { findGlobalTracers } from '../targets/global-tracers.js';
+import { findGlobalTracers, withoutComments } from '../targets/global-tracers.js';
 import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
@@ -419,7 +419,9 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
 /** The text imports or requires `module` (or one of its subpaths), not merely names it in a string. */
 function importsModule(text: string, module: string): boolean {
   if (!text.includes(module)) return false;
-  return new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['"\`]${escapeRegExp(module)}(?:/[^'"\`]*)?['"\`]`).test(text);
+  const statement = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['"\`]${escapeRegExp(module)}(?:/[^'"\`]*)?['"\`]`);
+  // A commented-out import imports nothing.
+  return statement.test(text) && statement.test(withoutComments(text));
 }
 
 /** The TypeScript a package's own type-check would run, if one is installed for it. */

@@ -73,6 +73,6 @@ export function findGlobalTracers(sources: { path: string; text: string }[], des
 }
 
 /** The text with its comments blanked (same length, so offsets and lines stay): a commented-out set-up is off. */
-function withoutComments(text: string): string {
+export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, (comment, lead: string | undefined) => (lead ?? '') + comment.slice((lead ?? '').length).replace(/[^\n]/g, ' '));
 }
