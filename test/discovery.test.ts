@@ -188,7 +188,15 @@ export function relay(id: string) {
       },
       { nodeModules: false },
     );
-    expect(report.sites).toEqual([expect.objectContaining({ file: 'src/relay.ts', line: 6, target: 'amqplib.sendToQueue', action: 'skipped', reason: expect.stringMatching(/^possible call site not rewritten/) })]);
+    expect(report.sites).toEqual([
+      expect.objectContaining({
+        file: 'src/relay.ts',
+        line: 6,
+        target: 'amqplib.sendToQueue',
+        action: 'skipped',
+        reason: 'possible call site not rewritten: the receiver has no type here (the typings of amqplib were not found; it needs @types/amqplib) and does not trace back to an import of amqplib',
+      }),
+    ]);
     expect(report.notes.join('\n')).toMatch(/1 possible site skipped/);
   });
 });

@@ -244,7 +244,7 @@ class FileInstrumenter {
       const site = this.site(possible, call);
       const wrapper = this.tracingWrapperOf(callee.expression);
       if (site && wrapper) this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
-      else if (site) this.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (typings or a project import did not resolve) and does not trace back to an import of ${possible.modules[0]}`);
+      else if (site) this.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (${this.whyUntyped(possible)}) and does not trace back to an import of ${possible.modules[0]}`);
       return;
     }
     if (!matched) this.visitMessageCallback(call);
@@ -633,6 +633,14 @@ class FileInstrumenter {
     if (findProperty(literal, target.streamUsage.property)) return undefined;
     const stream = findProperty(literal, 'stream');
     return stream && ts.isPropertyAssignment(stream) && stream.initializer.kind === ts.SyntaxKind.TrueKeyword ? stream : undefined;
+  }
+
+  /** Why a receiver may have no type: the library's typings are missing here, or else a project import did not resolve. */
+  private whyUntyped(target: Target): string {
+    const typed = ts.resolveModuleName(target.modules[0]!, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule;
+    if (typed) return 'a project import did not resolve';
+    const typings = target.modules.filter((module) => module.startsWith('@types/'));
+    return `the typings of ${target.modules[0]} were not found${typings.length > 0 ? `; it needs ${typings.join(' or ')}` : ''}`;
   }
 
   /** The version of the package that `module` resolves to from this file. */
