@@ -1,7 +1,7 @@
 import { ts } from '../engine/typescript.cjs';
 import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
 import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
-import { flowParts, isMessageMetadata, isSafeName, referencePath, ValueTracer } from './flow.js';
+import { flowParts, isMessageMetadata, isSafeName, nameOrigin, referencePath, ValueTracer } from './flow.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
 export type RuleId = 'pii-attribute' | 'pii-error-message';
@@ -113,9 +113,8 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
       const last = ts.isPropertyAccessExpression(part) ? part.name.text : ts.isIdentifier(part) ? part.text : undefined;
       return last === undefined || !isSafeName(last) || classifyPath(referencePath(part) ?? '') !== undefined;
     });
-  // Under a key that names a reduction (`email_domain`, `item_count`), the value is not looked at (an id key is).
   const keyReduces = (node: ts.Node | undefined): boolean =>
-    !!node && (ts.isStringLiteralLike(node) ? isDerivedKey(node.text) && !/(^|[._-])(id|ids)$/i.test(node.text) : false);
+    !!node && ts.isStringLiteralLike(node) && keyReducesValue(node.text);
   const objectIsSuspect = (node: ts.Expression | undefined, nested?: string): boolean => {
     if (!node) return false;
     const object = unwrapExpression(node);
@@ -183,6 +182,14 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
   };
   visit(file);
   return suspect;
+}
+
+/**
+ * A key that names a reduction (`transfer.iban_country`, `email_domain`): what is written under it was reduced
+ * on purpose. An id key (`user.id`, `enduser.id`) names no reduction, so its value is still looked at.
+ */
+function keyReducesValue(key: string): boolean {
+  return isDerivedKey(key) && !/(^|[._-])(id|ids)$/i.test(key);
 }
 
 function isLiteral(node: ts.Expression): boolean {
@@ -337,9 +344,7 @@ class FileChecker {
       const match = this.classifyKeyText(key);
       if (match) return this.report(keyNode, 'pii-attribute', match, `${what} '${key}' carries ${CATEGORY_LABELS[match.category]}`, key);
     }
-    // Under a key that names a reduction (`transfer.iban_country`), the value was reduced on purpose; an id
-    // key (`user.id`, `enduser.id`) names no reduction, so what is written under it is still looked at.
-    if (key !== undefined && isDerivedKey(key) && !/(^|[._-])(id|ids)$/i.test(key)) return;
+    if (key !== undefined && keyReducesValue(key)) return;
     if (value) this.checkValue(value, key === undefined ? `a ${what}` : `${what} '${key}'`, key ?? keyNode.getText(this.file));
   }
 
@@ -409,7 +414,8 @@ class FileChecker {
     if (made) {
       const [message] = made.arguments ?? [];
       if (!message || isLiteral(unwrapExpression(message)) || ts.isNoSubstitutionTemplateLiteral(unwrapExpression(message))) return;
-      const origin = nameOriginOf(message) ?? this.tracer.origin(message);
+      const named = nameOrigin(message);
+      const origin = named ? { ...named, via: `'${named.via}'` } : this.tracer.origin(message);
       if (!origin) return;
       this.add(exception, 'pii-error-message', 'error-message', `The exception recorded is built from ${origin.via}, which is ${CATEGORY_LABELS[origin.match.category]}: its message and stack are exported. Record its class (error.type) or a code instead.`, `exception<-${origin.via}`);
       return;
@@ -532,15 +538,6 @@ function propertyValue(checker: ts.TypeChecker, node: ts.Expression | undefined,
   const property = literal && findProperty(literal, name);
   if (property && ts.isPropertyAssignment(property)) return property.initializer;
   if (property && ts.isShorthandPropertyAssignment(property)) return property.name;
-  return undefined;
-}
-
-function nameOriginOf(expression: ts.Expression): { match: PiiMatch; via: string } | undefined {
-  for (const part of flowParts(expression)) {
-    const path = referencePath(part);
-    const match = path !== undefined ? classifyPath(path) : undefined;
-    if (match) return { match, via: `'${path}'` };
-  }
   return undefined;
 }
 

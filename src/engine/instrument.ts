@@ -512,7 +512,7 @@ class FileInstrumenter {
     const site = this.site(target, node);
     if (!site) return;
     const elsewhere = this.options.tracedElsewhere?.get(target.library);
-    if (elsewhere?.effect === 'skip') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
+    if (elsewhere?.effect === 'skip') return this.skip(site, tracedElsewhereReason(elsewhere, target.library));
     if (elsewhere?.effect === 'note') site.note = `${elsewhere.by} (set up at ${elsewhere.where}) also spans ${target.library} calls: turn it off for ${target.library} there, or each message gets two spans`;
     switch (target.role) {
       case 'produce':
@@ -587,7 +587,7 @@ class FileInstrumenter {
   /** `client.send(command)` of an LLM command built before: the span covers the send, and the runtime reads the command. */
   private instrumentLLMSend(target: LLMTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
     const elsewhere = this.options.tracedElsewhere?.get(target.library);
-    if (elsewhere?.effect === 'skip') return this.skip(site, `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${target.library} call; a second span would double it`);
+    if (elsewhere?.effect === 'skip') return this.skip(site, tracedElsewhereReason(elsewhere, target.library));
     const receiver = (call.expression as ts.PropertyAccessExpression).expression;
     const wrapper = this.tracingWrapperOf(receiver);
     if (wrapper) return this.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
@@ -1093,6 +1093,10 @@ class FileInstrumenter {
     site.action = 'skipped';
     site.reason = reason;
   }
+}
+
+function tracedElsewhereReason(elsewhere: { by: string; where: string }, library: string): string {
+  return `${elsewhere.by} (set up at ${elsewhere.where}) traces every ${library} call; a second span would double it`;
 }
 
 /** A destination as code for the spec. */

@@ -193,11 +193,9 @@ export const projectImports = new WeakMap<ts.TypeChecker, (from: string, specifi
 /** The declaration an import names in a project module TypeScript could not resolve, found by its export. */
 function unresolvedExport(checker: ts.TypeChecker, declaration: ts.Declaration): ts.Declaration | undefined {
   if (!ts.isImportSpecifier(declaration) && !ts.isImportClause(declaration)) return undefined;
-  let importNode: ts.Node = declaration;
-  while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
-  const specifier = importNode.moduleSpecifier;
-  if (!ts.isStringLiteral(specifier)) return undefined;
-  const module = projectImports.get(checker)?.(declaration.getSourceFile().fileName, specifier.text);
+  const specifier = importedModule(declaration);
+  if (specifier === undefined) return undefined;
+  const module = projectImports.get(checker)?.(declaration.getSourceFile().fileName, specifier);
   if (!module) return undefined;
   const name = ts.isImportClause(declaration) ? 'default' : (declaration.propertyName ?? declaration.name).text;
   return exportedDeclaration(module, name);
@@ -233,12 +231,7 @@ function exportedDeclaration(module: ts.SourceFile, name: string): ts.Declaratio
 
 /** Where the value a declaration names comes from: an import, an initializer, or the import its declared type names. */
 function declarationOrigin(checker: ts.TypeChecker, declaration: ts.Declaration, depth: number): string | undefined {
-  if (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration)) {
-    let importNode: ts.Node = declaration;
-    while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
-    const specifier = importNode.moduleSpecifier;
-    return ts.isStringLiteral(specifier) ? specifier.text : undefined;
-  }
+  if (ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration)) return importedModule(declaration);
   if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration)) {
     const fromValue = declaration.initializer ? importOrigin(checker, declaration.initializer, depth + 1) : undefined;
     // Without typings the declared type is all there is: `private channel: Channel` with Channel imported from amqplib.
@@ -270,9 +263,14 @@ function typeOrigin(checker: ts.TypeChecker, type: ts.TypeNode): string | undefi
   while (ts.isQualifiedName(name)) name = name.left;
   const declaration = checker.getSymbolAtLocation(name)?.declarations?.[0];
   if (!declaration || !(ts.isImportSpecifier(declaration) || ts.isNamespaceImport(declaration) || ts.isImportClause(declaration))) return undefined;
-  let importNode: ts.Node = declaration;
-  while (!ts.isImportDeclaration(importNode)) importNode = importNode.parent;
-  return ts.isStringLiteral(importNode.moduleSpecifier) ? importNode.moduleSpecifier.text : undefined;
+  return importedModule(declaration);
+}
+
+/** The module specifier of the import statement a binding (`{ x }`, `* as x`, a default) belongs to. */
+function importedModule(binding: ts.ImportSpecifier | ts.NamespaceImport | ts.ImportClause): string | undefined {
+  let node: ts.Node = binding;
+  while (!ts.isImportDeclaration(node)) node = node.parent;
+  return ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined;
 }
 
 export function isFromModules(origin: string | undefined, modules: string[]): boolean {
