@@ -1,0 +1,126 @@
+import { ts } from './typescript.cjs';
+import type { DestinationRule } from '../targets/types.js';
+import type { FileContext } from './context.js';
+import { constantString, unwrapExpression, valueDeclarationOf } from './resolve.js';
+import { enclosingFunction, isSideEffectFree, locate } from './syntax.js';
+
+/** Calls that make a fresh name each time they run. */
+const FRESH_NAME = /uuid|random|nanoid|cuid|ulid|generate|unique|tmp|temp|now\b|hrtime|assertQueue|assertExchange|createInbox|inbox/i;
+
+/** A destination as code for the spec. */
+export interface DestinationCode {
+  name?: string;
+  /** `messaging.destination.template`: the name with each substitution as `{expression}`. */
+  template?: string;
+  temporary?: boolean;
+}
+
+/**
+ * The destination as code. Constants and names that stay the same from call to call name the span; a name
+ * built per call is passed with its template (`orders-{region}`) or marked temporary, so it is recorded
+ * without making span names high-cardinality.
+ */
+export function destinationOf(ctx: FileContext, rule: DestinationRule | undefined, args: ts.NodeArray<ts.Expression>, receiver: ts.Expression | undefined): DestinationCode | undefined {
+  if (!rule) return undefined;
+  if (rule.from === 'receiver') {
+    if (!receiver) return undefined;
+    const plain = unwrapExpression(receiver);
+    return isStableReference(plain, ctx.checker) ? { name: `${plain.getText(ctx.file)}.${rule.property}` } : undefined;
+  }
+  const values = rule.parts.map((ref) => locate(args, ref)?.value);
+  const constants = values.map((value) => value && constantString(ctx.checker, value));
+  if (constants.every((c) => c !== undefined)) {
+    if (!rule.lastSegment) {
+      const name = constantDestination(ctx, values as ts.Expression[], constants as string[], rule.join ?? '');
+      return name ? { name } : undefined;
+    }
+    const parts = constants.filter((c) => c).map((c) => c!.split(rule.lastSegment!).pop() ?? c!);
+    const text = parts.join(rule.join ?? '');
+    return text ? { name: ctx.style.string(text) } : undefined;
+  }
+  const [only] = values;
+  if (values.length !== 1 || rule.lastSegment || !only) return undefined;
+  const plain = unwrapExpression(only);
+  // A template built in place: its text is evaluated again in the spec only when that has no side effects.
+  if (ts.isTemplateExpression(plain)) {
+    return plain.templateSpans.every((span) => isSideEffectFree(unwrapExpression(span.expression))) ? { name: plain.getText(ctx.file), template: templateOf(plain, ctx.file) } : undefined;
+  }
+  if (isStableReference(plain, ctx.checker)) {
+    const made = perCallName(ctx, plain);
+    if (!made) return { name: only.getText(ctx.file) };
+    return made.template !== undefined ? { name: only.getText(ctx.file), template: made.template } : { name: only.getText(ctx.file), temporary: true };
+  }
+  // A reply address read from the message being answered: a queue made for one requester.
+  if (ts.isPropertyAccessExpression(plain) && /^reply_?to$/i.test(plain.name.text) && isSideEffectFree(plain)) return { name: plain.getText(ctx.file), temporary: true };
+  return undefined;
+}
+
+/**
+ * A variable holding a name made inside a function, per call: a template with substitutions (its template
+ * is returned), or what a call that makes fresh names returns (a server-named queue from `assertQueue('')`,
+ * a `randomUUID()`). A module-level value is made once and stays.
+ */
+function perCallName(ctx: FileContext, node: ts.Expression): { template?: string } | undefined {
+  const plain = unwrapExpression(node);
+  if (!ts.isIdentifier(plain)) return undefined;
+  let declaration: ts.Node | undefined = valueDeclarationOf(ctx.checker, plain);
+  while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !enclosingFunction(declaration)) return undefined;
+  const init = unwrapExpression(declaration.initializer);
+  if (ts.isTemplateExpression(init) && ts.isIdentifier(declaration.name)) return { template: templateOf(init, ctx.file) };
+  // Made per call: a template, or what generates a fresh name (`randomUUID()`, `assertQueue('')`, `Date.now()`).
+  // A value read from configuration (`const { topic } = config()`) stays the same from call to call.
+  const made = (n: ts.Node): boolean =>
+    ts.isTemplateExpression(n) || (ts.isCallExpression(n) && FRESH_NAME.test(n.expression.getText(ctx.file))) || (!ts.isFunctionLike(n) && ts.forEachChild(n, made) === true);
+  return made(init) ? {} : undefined;
+}
+
+/**
+ * A destination made of constants, referring to the user's constants rather than copying their values
+ * (`${EXCHANGE}:order.created`), so the span follows when a constant changes. Empty parts (the default
+ * exchange) are left out, as they are of the name.
+ */
+function constantDestination(ctx: FileContext, values: ts.Expression[], constants: string[], join: string): string | undefined {
+  const pieces = values.flatMap((value, i) => {
+    if (!constants[i]) return [];
+    const node = unwrapExpression(value);
+    const named = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+    return [named ? { reference: node.getText(ctx.file) } : { text: constants[i]! }];
+  });
+  if (pieces.length === 0) return undefined;
+  if (pieces.every((p) => 'text' in p)) return ctx.style.string(pieces.map((p) => ('text' in p ? p.text : '')).join(join));
+  if (pieces.length === 1 && 'reference' in pieces[0]!) return pieces[0].reference;
+  const escape = (text: string) => text.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${');
+  return `\`${pieces.map((p) => ('reference' in p ? `\${${p.reference}}` : escape(p.text))).join(escape(join))}\``;
+}
+
+/** The spec entries of a destination: its name, and what makes it unfit for a span name. */
+export function destinationEntries(ctx: FileContext, destination: DestinationCode | undefined): [string, string | undefined][] {
+  return [
+    ['destination', destination?.name],
+    ['destinationTemplate', destination?.template !== undefined ? ctx.style.string(destination.template) : undefined],
+    ['temporary', destination?.temporary ? 'true' : undefined],
+  ];
+}
+
+/** `` `orders-${region}` `` as the template `orders-{region}`. */
+function templateOf(template: ts.TemplateExpression, file: ts.SourceFile): string {
+  return template.head.text + template.templateSpans.map((span) => `{${span.expression.getText(file)}}${span.literal.text}`).join('');
+}
+
+/**
+ * A name that stays the same from message to message: a variable, a member of `this` (`this.queue.name`), or
+ * a property of something that is not a parameter (`config.queue`). A parameter's fields
+ * (`msg.properties.replyTo`) are per-message data and would make span names high-cardinality.
+ */
+function isStableReference(node: ts.Expression, checker: ts.TypeChecker): boolean {
+  if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (!ts.isPropertyAccessExpression(node)) return false;
+  let root: ts.Expression = node;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  if (root.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (!ts.isIdentifier(root)) return false;
+  const declaration = checker.getSymbolAtLocation(root)?.valueDeclaration;
+  return !!declaration && !ts.isParameter(declaration) && !ts.isBindingElement(declaration);
+}
+

@@ -1,0 +1,133 @@
+import { ts } from '../typescript.cjs';
+import type { ArgRef, Target } from '../../targets/types.js';
+import { POSSIBLE_SITE } from '../instrument.js';
+import { findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
+import { type FileContext } from '../context.js';
+import { instrument } from '../roles/index.js';
+import { endsWithChain } from '../syntax.js';
+import { enclosingSendCall, isSentThroughVariable, visitCommandSend } from './commands.js';
+import { visitMessageCallback } from './loops.js';
+
+export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
+  const callee = call.expression;
+  if (visitFunctionCall(ctx, call)) return;
+  if (!ts.isPropertyAccessExpression(callee)) return;
+  if (visitCommandSend(ctx, call, callee)) return;
+  let matched = false;
+  let possible: Target | undefined;
+  for (const target of ctx.index.byMethod.get(callee.name.text) ?? []) {
+    if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
+    // Several targets can share a method (kafkajs `run` with eachMessage or eachBatch): each applies only
+    // when the call has its handler.
+    if (matched && !hasOwnHandler(target, call)) continue;
+    if (target.role === 'consume' && !mayHoldHandler(ctx, call.arguments[target.handler.arg], target.handler)) continue;
+    const { types, declaredIn, via } = target.match;
+    let resolution = resolveMethodCall(ctx.checker, call, callee.expression, target.modules, types, declaredIn);
+    if (resolution === 'unknown') {
+      const origin = importOrigin(ctx.checker, callee.expression);
+      const fromLibrary = isFromModules(origin, target.modules);
+      resolution = fromLibrary && (!via || endsWithChain(callee.expression, via)) ? 'match' : 'no-match';
+      if (!fromLibrary && (!via || endsWithChain(callee.expression, via)) && mayBeUntypedSite(ctx, target, call, origin)) possible ??= target;
+    }
+    if (resolution === 'match') {
+      instrument(ctx, target, call, callee.expression);
+      matched = true;
+    }
+  }
+  if (!matched && possible) {
+    const site = ctx.site(possible, call);
+    const wrapper = ctx.tracingWrapperOf(callee.expression);
+    if (site && wrapper) ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
+    else if (site) ctx.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (${ctx.whyUntyped(possible)}) and does not trace back to an import of ${possible.modules[0]}`);
+    return;
+  }
+  if (!matched) visitMessageCallback(ctx, call);
+}
+
+/**
+ * A call the checker cannot judge (its receiver is `any`) that has the target's shape, in a file that names
+ * the library or whose receiver comes from another module of the project: reported, never rewritten, so
+ * that partial coverage is said rather than silent.
+ */
+function mayBeUntypedSite(ctx: FileContext, target: Target, call: ts.CallExpression, origin: string | undefined): boolean {
+  if (target.role === 'consume-loop') return false;
+  const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+  if (!(ctx.checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any)) return false;
+  const args = call.arguments;
+  if (args.length === 0) return false;
+  if (target.role === 'produce' && args.length < Math.min(Math.max(target.carrier.arg, 1), 2)) return false;
+  if (target.role === 'llm' && !args[target.request.arg]) return false;
+  const namesLibrary = target.modules.some((module) => ctx.file.text.includes(`'${module}`) || ctx.file.text.includes(`"${module}`));
+  const fromProject = origin !== undefined && (origin.startsWith('.') || origin.startsWith('@/') || origin.startsWith('~/') || origin.startsWith('#'));
+  if (namesLibrary) return true;
+  const imported = fromProject ? ctx.options.importedLibraries?.() : undefined;
+  return fromProject && (!imported || target.modules.some((module) => imported.has(module)));
+}
+
+/** `generateText(...)` or `ai.generateText(...)`: a function the library exports. */
+function visitFunctionCall(ctx: FileContext, call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+  if (!name) return false;
+  for (const target of ctx.index.byFunction.get(name) ?? []) {
+    if (target.role === 'consume-loop') continue;
+    if (isFunctionFromModules(ctx.checker, callee, target.modules)) {
+      instrument(ctx, target, call, undefined);
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasOwnHandler(target: Target, call: ts.CallExpression): boolean {
+  return target.role === 'consume' && !!target.handler.property && !isInlineObjectWithout(call.arguments[target.handler.arg], target.handler.property);
+}
+
+/**
+ * Whether `arg` can be where `ref` says the handler is. A call without that argument (NATS `subscribe(subject)`
+ * returns an iterator) or an inline object that does not name the property has no such handler; a function
+ * holds no handler property, and an object is no handler function. A method taking either a handler or
+ * options with one is then two targets, each applying to its own shape.
+ */
+function mayHoldHandler(ctx: FileContext, arg: ts.Expression | undefined, ref: ArgRef): boolean {
+  const inline = arg && unwrapExpression(arg);
+  if (!inline) return false;
+  const callable = callability(ctx, inline);
+  if (!ref.property) return callable !== 'no';
+  return !isInlineObjectWithout(inline, ref.property) && callable !== 'yes';
+}
+
+/** Whether an expression is a function, as far as its syntax or (known) type says. */
+function callability(ctx: FileContext, node: ts.Expression): 'yes' | 'no' | 'unknown' {
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return 'yes';
+  if (ts.isObjectLiteralExpression(node)) return 'no';
+  const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(node));
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
+  if (type.getCallSignatures().length > 0) return 'yes';
+  return type.flags & ts.TypeFlags.Object ? 'no' : 'unknown';
+}
+
+/** An inline options object that does not name `property` (so that handler's target does not apply). */
+function isInlineObjectWithout(arg: ts.Expression | undefined, property: string): boolean {
+  const object = arg && unwrapExpression(arg);
+  return !!object && ts.isObjectLiteralExpression(object) && !findProperty(object, property);
+}
+
+export function visitNew(ctx: FileContext, node: ts.NewExpression): void {
+  const name = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isIdentifier(node.expression) ? node.expression.text : undefined;
+  if (!name) return;
+  for (const target of ctx.index.byClass.get(name) ?? []) {
+    if (target.role === 'consume-loop') continue;
+    let resolution = resolveConstructor(ctx.checker, node, target.modules, name);
+    if (resolution === 'unknown') {
+      resolution = isFromModules(importOrigin(ctx.checker, node.expression), target.modules) ? 'match' : 'no-match';
+    }
+    if (resolution === 'match') {
+      // Built into a const that is only ever sent: the sends are the call sites.
+      const sendMethod = 'sendMethod' in target ? target.sendMethod : undefined;
+      if (sendMethod && !enclosingSendCall(ctx, node, sendMethod) && isSentThroughVariable(ctx, node, sendMethod)) return;
+      instrument(ctx, target, node, undefined);
+      return;
+    }
+  }
+}

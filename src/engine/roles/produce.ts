@@ -1,0 +1,126 @@
+import { ts } from '../typescript.cjs';
+import type { ProduceTarget } from '../../targets/types.js';
+import type { SiteReport } from '../instrument.js';
+import { RUNTIME_NAMESPACE } from '../imports.js';
+import { constructionsOf, findProperty, objectLiteralOf } from '../resolve.js';
+import { type FileContext } from '../context.js';
+import { destinationOf, destinationEntries } from '../destination.js';
+import { enclosingSendCall } from '../match/commands.js';
+import { containsAwait, containsYield, enclosingFunction, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
+import { AWAITED_RECEIVER } from './reasons.js';
+
+export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
+  const args = node.arguments ?? ts.factory.createNodeArray();
+  // With `client.send(new Command(...))` the span covers the send, not just building the command.
+  const sendCall = target.sendMethod ? enclosingSendCall(ctx, node, target.sendMethod) : undefined;
+  const spanned = sendCall ?? node;
+  if (isInsideRuntimeCall(spanned, 'traceSend')) return ctx.already(site);
+  if (hasManualInject(ctx, node)) return ctx.already(site, 'propagation.inject is already called here');
+  const carrierArg = args[target.carrier.arg];
+  if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return ctx.already(site);
+  if (args.length < target.carrier.arg && !target.carrier.fillMissing) {
+    return ctx.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
+  }
+  if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return ctx.skip(site, 'an argument uses await or yield; move it to a variable first');
+  const arrow = ctx.arrowFor(spanned);
+  if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const native = target.nativeTelemetry && nativeTelemetryIn(ctx, target.nativeTelemetry, carrierArg, receiver);
+  if (native === 'call') return ctx.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
+  if (native) return ctx.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
+  const destination = destinationOf(ctx, target.destination, args, receiver);
+  const batch = target.batch ? batchSize(ctx, carrierArg, target.batch) : undefined;
+  const operation = sendCall || !target.sendMethod ? target.operation : 'create';
+  const spec = ctx.style.object([
+    ['system', ctx.style.string(target.system)],
+    ['operation', ctx.style.string(operation)],
+    ...destinationEntries(ctx, destination),
+    ['batch', batch],
+  ]);
+  const { path, format, createHeaders } = target.carrier;
+  const extra = [ctx.style.string(path)];
+  if (format && format !== 'record') extra.push(ctx.style.string(format));
+  if (createHeaders) {
+    const factory = ctx.imports.named(createHeaders.module, createHeaders.name);
+    if (!factory) return ctx.skip(site, `'${createHeaders.module}' is loaded lazily here or does not resolve from this file, so its '${createHeaders.name}()' cannot be imported`);
+    if (extra.length === 1) extra.push(ctx.style.string('record'));
+    extra.push(factory);
+  }
+  ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
+  if (carrierArg) {
+    ctx.edits.wrap(carrierArg.getStart(ctx.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
+  } else {
+    const last = args[args.length - 1];
+    const missing = Array(target.carrier.arg - args.length).fill('undefined, ').join('');
+    const text = `${missing}${RUNTIME_NAMESPACE}.inject(${emptyCarrier(ctx, node, target.carrier.arg)}, ${extra.join(', ')})`;
+    if (last) ctx.edits.insert(last.getEnd(), `, ${text}`);
+    else ctx.edits.insert(node.getEnd() - 1, text);
+  }
+  ctx.done(site);
+}
+
+/**
+ * What to inject into when the call has no options argument: `{}`, or `undefined` (which the runtime turns
+ * into a new object) when the parameter's type has required properties `{}` would not type-check against
+ * (NATS `request` options need `timeout`).
+ */
+function emptyCarrier(ctx: FileContext, node: ts.CallExpression | ts.NewExpression, index: number): string {
+  const parameter = ctx.checker.getResolvedSignature(node)?.parameters[index];
+  if (!parameter) return '{}';
+  const type = ctx.checker.getNonNullableType(ctx.checker.getTypeOfSymbolAtLocation(parameter, node));
+  const members = type.isUnion() ? type.types : [type];
+  const fits = members.some((member) => ctx.checker.getPropertiesOfType(member).every((p) => (p.flags & ts.SymbolFlags.Optional) !== 0));
+  return fits ? '{}' : 'undefined';
+}
+
+/**
+ * `client.send(command)` of a message command built before: a PRODUCER span around the send, and the
+ * context injected into the command's input there, so the message carries the send's span.
+ */
+export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
+  if (hasManualInject(ctx, call)) return ctx.already(site, 'propagation.inject is already called here');
+  const args = construction?.arguments ?? ts.factory.createNodeArray();
+  const spec = ctx.style.object([
+    ['system', ctx.style.string(target.system)],
+    ['operation', ctx.style.string(target.operation)],
+    ...destinationEntries(ctx, destinationOf(ctx, target.destination, args, undefined)),
+    ['batch', target.batch ? batchSize(ctx, args[target.carrier.arg], target.batch) : undefined],
+  ]);
+  const { path, format } = target.carrier;
+  const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
+  const arrow = ctx.arrowFor(call);
+  if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  ctx.edits.wrap(call.getStart(ctx.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
+  ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
+  ctx.done(site);
+}
+
+function batchSize(ctx: FileContext, carrier: ts.Expression | undefined, path: string): string | undefined {
+  const literal = objectLiteralOf(ctx.checker, carrier);
+  const property = literal && findProperty(literal, path);
+  if (property && ts.isPropertyAssignment(property) && ts.isArrayLiteralExpression(property.initializer)) {
+    const elements = property.initializer.elements;
+    // `messaging.batch.message_count` is only for calls that send several messages.
+    return elements.some(ts.isSpreadElement) || elements.length < 2 ? undefined : String(elements.length);
+  }
+  return undefined;
+}
+
+function hasManualInject(ctx: FileContext, node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  const text = (fn ?? node).getText(ctx.file);
+  return /\bpropagation\s*\.\s*inject\s*\(/.test(text);
+}
+
+/**
+ * Where the library's own telemetry option is visibly set: in the call's options, or in an options argument of
+ * the `new` that built the receiver (whichever argument it is).
+ */
+export function nativeTelemetryIn(ctx: FileContext, property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): 'call' | 'receiver' | undefined {
+  const sets = (expression: ts.Expression | undefined) => {
+    const literal = objectLiteralOf(ctx.checker, expression);
+    return !!literal && !!findProperty(literal, property);
+  };
+  if (sets(options)) return 'call';
+  const constructions = receiver ? constructionsOf(ctx.checker, receiver) : [];
+  return constructions.some((construction) => construction.arguments?.some(sets)) ? 'receiver' : undefined;
+}
