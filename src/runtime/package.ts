@@ -1,6 +1,7 @@
 // The runtime package that rewritten code imports, and what a project must declare to run it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { targetModules } from '../targets/index.js';
 
 export const RUNTIME_PACKAGE = '@otelify/runtime';
 export const API_PACKAGE = '@opentelemetry/api';
@@ -8,7 +9,7 @@ export const API_PACKAGE = '@opentelemetry/api';
 export const API_RANGE = '^1.9.0';
 
 /** The LLM libraries with an adapter: `@otelify/runtime/<library>`, from the package's `src/adapters/<library>.ts`. */
-export const LLM_ADAPTERS = ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai', 'mistral', 'cohere', 'ollama'];
+export const LLM_ADAPTERS = targetModules.filter((module) => module.adapter).map((module) => module.library);
 
 /** The module a file that calls an LLM library imports for its side effect: it registers that library's adapter. */
 export function adapterModule(library: string): string | undefined {

@@ -1,18 +1,17 @@
-import type { TargetModule } from './types.js';
+import { defineLibrary } from './define.js';
 
 const modules = ['amqplib', '@types/amqplib'];
 const types = ['Channel', 'ConfirmChannel'];
 
 /** RabbitMQ through amqplib: publish/sendToQueue carry headers in `options.headers`; consume delivers messages. */
-export const amqplib: TargetModule = {
+export const amqplib = defineLibrary({
   library: 'amqplib',
+  modules,
+  system: 'rabbitmq',
   targets: [
     {
       id: 'amqplib.publish',
-      library: 'amqplib',
-      modules,
       role: 'produce',
-      system: 'rabbitmq',
       operation: 'publish',
       match: { kind: 'method', types, method: 'publish' },
       // Semantic conventions: destination is `{exchange}:{routing key}`, empty parts left out.
@@ -21,10 +20,7 @@ export const amqplib: TargetModule = {
     },
     {
       id: 'amqplib.sendToQueue',
-      library: 'amqplib',
-      modules,
       role: 'produce',
-      system: 'rabbitmq',
       operation: 'publish',
       match: { kind: 'method', types, method: 'sendToQueue' },
       destination: { from: 'args', parts: [{ arg: 0 }] },
@@ -32,10 +28,7 @@ export const amqplib: TargetModule = {
     },
     {
       id: 'amqplib.consume',
-      library: 'amqplib',
-      modules,
       role: 'consume',
-      system: 'rabbitmq',
       operation: 'process',
       match: { kind: 'method', types, method: 'consume' },
       handler: { arg: 1 },
@@ -43,4 +36,4 @@ export const amqplib: TargetModule = {
       spec: { headers: 'properties.headers', id: 'properties.messageId' },
     },
   ],
-};
+});

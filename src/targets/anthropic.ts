@@ -1,11 +1,9 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
-function call(id: string, method: string, declaredIn: string, via: string): LLMTarget {
+function call(id: string, method: string, declaredIn: string, via: string): TargetSpec<LLMTarget> {
   return {
     id: `anthropic.${id}`,
-    library: 'anthropic',
-    // The Bedrock and Vertex clients are the same SDK's clients, published apart.
-    modules: ['@anthropic-ai/sdk', '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk'],
     role: 'llm',
     match: { kind: 'method', types: ['Messages'], method, declaredIn, via },
     provider: 'anthropic',
@@ -26,8 +24,11 @@ function call(id: string, method: string, declaredIn: string, via: string): LLMT
  * `@anthropic-ai/sdk`: messages (streamed or not, the `messages.stream()` helper, structured output through
  * `messages.parse()`), beta messages too. `toolRunner()` makes its model calls inside the SDK: not a call site.
  */
-export const anthropic: TargetModule = {
+export const anthropic = defineLibrary({
   library: 'anthropic',
+  // The Bedrock and Vertex clients are the same SDK's clients, published apart.
+  modules: ['@anthropic-ai/sdk', '@anthropic-ai/bedrock-sdk', '@anthropic-ai/vertex-sdk'],
+  adapter: true,
   targets: [
     call('messages.create', 'create', 'resources/messages/', 'messages'),
     call('messages.stream', 'stream', 'resources/messages/', 'messages'),
@@ -36,4 +37,4 @@ export const anthropic: TargetModule = {
     call('beta.messages.stream', 'stream', 'resources/beta/messages/', 'beta.messages'),
     call('beta.messages.parse', 'parse', 'resources/beta/messages/', 'beta.messages'),
   ],
-};
+});

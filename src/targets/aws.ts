@@ -1,4 +1,4 @@
-import type { TargetModule } from './types.js';
+import { defineLibrary } from './define.js';
 
 const sqs = ['@aws-sdk/client-sqs'];
 const sns = ['@aws-sdk/client-sns'];
@@ -6,19 +6,19 @@ const sns = ['@aws-sdk/client-sns'];
 const attributes = { path: 'MessageAttributes', format: 'sqs' } as const;
 const message = { headers: 'MessageAttributes', format: 'sqs', id: 'MessageId' } as const;
 
-/**
- * AWS SDK v3 SQS and SNS commands, and sqs-consumer. Producers are the command constructors: the send span
- * covers `client.send(new SendMessageCommand(...))` when the command is built inline.
- */
-export const aws: TargetModule = {
-  library: 'aws',
+// AWS SDK v3 SQS and SNS commands, and sqs-consumer. Producers are the command constructors: the send span
+// covers `client.send(new SendMessageCommand(...))` when the command is built inline, or the send of a
+// command built before.
+
+/** AWS SDK v3 SQS commands. */
+export const awsSqs = defineLibrary({
+  library: 'aws-sqs',
+  modules: sqs,
+  system: 'aws_sqs',
   targets: [
     {
       id: 'aws-sqs.SendMessage',
-      library: 'aws-sqs',
-      modules: sqs,
       role: 'produce',
-      system: 'aws_sqs',
       operation: 'send',
       match: { kind: 'new', class: 'SendMessageCommand' },
       destination: { from: 'args', parts: [{ arg: 0, property: 'QueueUrl' }], lastSegment: '/' },
@@ -27,10 +27,7 @@ export const aws: TargetModule = {
     },
     {
       id: 'aws-sqs.SendMessageBatch',
-      library: 'aws-sqs',
-      modules: sqs,
       role: 'produce',
-      system: 'aws_sqs',
       operation: 'send',
       match: { kind: 'new', class: 'SendMessageBatchCommand' },
       destination: { from: 'args', parts: [{ arg: 0, property: 'QueueUrl' }], lastSegment: '/' },
@@ -40,10 +37,7 @@ export const aws: TargetModule = {
     },
     {
       id: 'aws-sqs.ReceiveMessage',
-      library: 'aws-sqs',
-      modules: sqs,
       role: 'request-fields',
-      system: 'aws_sqs',
       operation: 'receive',
       match: { kind: 'new', class: 'ReceiveMessageCommand' },
       // SQS returns only the attributes a receive asks for: ask for the propagation fields too.
@@ -51,20 +45,23 @@ export const aws: TargetModule = {
     },
     {
       id: 'aws-sqs.process',
-      library: 'aws-sqs',
-      modules: sqs,
       role: 'consume-loop',
-      system: 'aws_sqs',
       operation: 'process',
       elementTypes: ['Message'],
       spec: message,
     },
+  ],
+});
+
+/** AWS SDK v3 SNS commands. */
+export const awsSns = defineLibrary({
+  library: 'aws-sns',
+  modules: sns,
+  system: 'aws.sns',
+  targets: [
     {
       id: 'aws-sns.Publish',
-      library: 'aws-sns',
-      modules: sns,
       role: 'produce',
-      system: 'aws.sns',
       operation: 'publish',
       match: { kind: 'new', class: 'PublishCommand' },
       destination: { from: 'args', parts: [{ arg: 0, property: 'TopicArn' }], lastSegment: ':' },
@@ -73,10 +70,7 @@ export const aws: TargetModule = {
     },
     {
       id: 'aws-sns.PublishBatch',
-      library: 'aws-sns',
-      modules: sns,
       role: 'produce',
-      system: 'aws.sns',
       operation: 'publish',
       match: { kind: 'new', class: 'PublishBatchCommand' },
       destination: { from: 'args', parts: [{ arg: 0, property: 'TopicArn' }], lastSegment: ':' },
@@ -84,12 +78,18 @@ export const aws: TargetModule = {
       batch: 'PublishBatchRequestEntries',
       sendMethod: 'send',
     },
+  ],
+});
+
+/** sqs-consumer, which polls SQS and hands each message (or batch) to a handler. */
+export const sqsConsumer = defineLibrary({
+  library: 'sqs-consumer',
+  modules: ['sqs-consumer'],
+  system: 'aws_sqs',
+  targets: [
     {
       id: 'sqs-consumer.handleMessage',
-      library: 'sqs-consumer',
-      modules: ['sqs-consumer'],
       role: 'consume',
-      system: 'aws_sqs',
       operation: 'process',
       match: { kind: 'method', types: ['Consumer'], method: 'create' },
       handler: { arg: 0, property: 'handleMessage' },
@@ -99,10 +99,7 @@ export const aws: TargetModule = {
     },
     {
       id: 'sqs-consumer.handleMessageBatch',
-      library: 'sqs-consumer',
-      modules: ['sqs-consumer'],
       role: 'consume',
-      system: 'aws_sqs',
       operation: 'process',
       match: { kind: 'method', types: ['Consumer'], method: 'create' },
       handler: { arg: 0, property: 'handleMessageBatch' },
@@ -112,4 +109,4 @@ export const aws: TargetModule = {
       requestFields: { arg: 0, property: 'messageAttributeNames' },
     },
   ],
-};
+});

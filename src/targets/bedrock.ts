@@ -1,10 +1,9 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
-function command(name: string, api: string): LLMTarget {
+function command(name: string, api: string): TargetSpec<LLMTarget> {
   return {
     id: `bedrock.${name}`,
-    library: 'bedrock',
-    modules: ['@aws-sdk/client-bedrock-runtime'],
     role: 'llm',
     match: { kind: 'new', class: name },
     sendMethod: 'send',
@@ -19,12 +18,14 @@ function command(name: string, api: string): LLMTarget {
 }
 
 /** AWS Bedrock Runtime: `client.send(new ConverseCommand(...))` and its streaming and InvokeModel siblings (streamed too). */
-export const bedrock: TargetModule = {
+export const bedrock = defineLibrary({
   library: 'bedrock',
+  modules: ['@aws-sdk/client-bedrock-runtime'],
+  adapter: true,
   targets: [
     command('ConverseCommand', 'bedrock.converse'),
     command('ConverseStreamCommand', 'bedrock.converse-stream'),
     command('InvokeModelCommand', 'bedrock.invoke'),
     command('InvokeModelWithResponseStreamCommand', 'bedrock.invoke-stream'),
   ],
-};
+});

@@ -1,4 +1,4 @@
-import type { TargetModule } from './types.js';
+import { defineLibrary } from './define.js';
 
 const modules = ['bullmq'];
 // BullMQ's own telemetry (`telemetry: new BullMQOtel(...)` on a Queue, Worker or FlowProducer) already
@@ -16,15 +16,14 @@ const flowJobs = `children[]*.opts.${carrier.path}`;
  * job schedulers (`upsertJobScheduler`, repeatable jobs), whose jobs are created later by BullMQ and would all
  * share the context of the call that set the schedule.
  */
-export const bullmq: TargetModule = {
+export const bullmq = defineLibrary({
   library: 'bullmq',
+  modules,
+  system: 'bullmq',
   targets: [
     {
       id: 'bullmq.add',
-      library: 'bullmq',
-      modules,
       role: 'produce',
-      system: 'bullmq',
       operation: 'publish',
       match: { kind: 'method', types: ['Queue'], method: 'add' },
       destination: { from: 'receiver', property: 'name' },
@@ -33,10 +32,7 @@ export const bullmq: TargetModule = {
     },
     {
       id: 'bullmq.addBulk',
-      library: 'bullmq',
-      modules,
       role: 'produce',
-      system: 'bullmq',
       operation: 'publish',
       match: { kind: 'method', types: ['Queue'], method: 'addBulk' },
       destination: { from: 'receiver', property: 'name' },
@@ -46,10 +42,7 @@ export const bullmq: TargetModule = {
     },
     {
       id: 'bullmq.flow',
-      library: 'bullmq',
-      modules,
       role: 'produce',
-      system: 'bullmq',
       operation: 'publish',
       match: { kind: 'method', types: ['FlowProducer'], method: 'add' },
       // The root job's queue (children may be in other queues).
@@ -59,10 +52,7 @@ export const bullmq: TargetModule = {
     },
     {
       id: 'bullmq.flowBulk',
-      library: 'bullmq',
-      modules,
       role: 'produce',
-      system: 'bullmq',
       operation: 'publish',
       match: { kind: 'method', types: ['FlowProducer'], method: 'addBulk' },
       carrier: { arg: 0, path: `[].${flowJobs}`, format: carrier.format },
@@ -70,10 +60,7 @@ export const bullmq: TargetModule = {
     },
     {
       id: 'bullmq.worker',
-      library: 'bullmq',
-      modules,
       role: 'consume',
-      system: 'bullmq',
       operation: 'process',
       match: { kind: 'new', class: 'Worker' },
       // A processor given as a file path or URL runs sandboxed in another process: reported, not wrapped.
@@ -83,4 +70,4 @@ export const bullmq: TargetModule = {
       nativeTelemetry,
     },
   ],
-};
+});

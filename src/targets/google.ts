@@ -1,10 +1,9 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
-function call(method: string, operation: string, api: string): LLMTarget {
+function call(method: string, operation: string, api: string): TargetSpec<LLMTarget> {
   return {
     id: `google-genai.models.${method}`,
-    library: 'google-genai',
-    modules: ['@google/genai'],
     role: 'llm',
     match: { kind: 'method', types: ['Models'], method, via: 'models' },
     provider: 'gcp.gemini',
@@ -18,7 +17,7 @@ function call(method: string, operation: string, api: string): LLMTarget {
 }
 
 /** A chat session's turn (`ai.chats.create({ model })`, then `chat.sendMessage({ message })`): a generateContent call. */
-function chatTurn(method: string, api: string): LLMTarget {
+function chatTurn(method: string, api: string): TargetSpec<LLMTarget> {
   const turn = call(method, 'generate_content', api);
   return {
     ...turn,
@@ -30,8 +29,10 @@ function chatTurn(method: string, api: string): LLMTarget {
 }
 
 /** `@google/genai`: Gemini through the Gemini API or Vertex AI (`new GoogleGenAI({ vertexai: true })`). */
-export const google: TargetModule = {
+export const google = defineLibrary({
   library: 'google-genai',
+  modules: ['@google/genai'],
+  adapter: true,
   targets: [
     call('generateContent', 'generate_content', 'google.generate'),
     call('generateContentStream', 'generate_content', 'google.generate-stream'),
@@ -39,4 +40,4 @@ export const google: TargetModule = {
     chatTurn('sendMessage', 'google.generate'),
     chatTurn('sendMessageStream', 'google.generate-stream'),
   ],
-};
+});

@@ -1,5 +1,5 @@
 import { amqplib } from './amqplib.js';
-import { aws } from './aws.js';
+import { awsSns, awsSqs, sqsConsumer } from './aws.js';
 import { bullmq } from './bullmq.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
@@ -16,6 +16,6 @@ import type { Target, TargetModule } from './types.js';
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, aws, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

@@ -1,4 +1,4 @@
-import type { TargetModule } from './types.js';
+import { defineLibrary } from './define.js';
 
 // The Confluent client's KafkaJS-compatible API has the same shapes and type names.
 const modules = ['kafkajs', '@confluentinc/kafka-javascript'];
@@ -6,15 +6,14 @@ const modules = ['kafkajs', '@confluentinc/kafka-javascript'];
 const senders = ['Producer', 'Transaction', 'Sender'];
 
 /** Kafka through kafkajs: per-message headers on send; eachMessage and eachBatch handlers on run. */
-export const kafkajs: TargetModule = {
+export const kafkajs = defineLibrary({
   library: 'kafkajs',
+  modules,
+  system: 'kafka',
   targets: [
     {
       id: 'kafkajs.send',
-      library: 'kafkajs',
-      modules,
       role: 'produce',
-      system: 'kafka',
       operation: 'send',
       match: { kind: 'method', types: senders, method: 'send' },
       destination: { from: 'args', parts: [{ arg: 0, property: 'topic' }] },
@@ -23,20 +22,14 @@ export const kafkajs: TargetModule = {
     },
     {
       id: 'kafkajs.sendBatch',
-      library: 'kafkajs',
-      modules,
       role: 'produce',
-      system: 'kafka',
       operation: 'send',
       match: { kind: 'method', types: senders, method: 'sendBatch' },
       carrier: { arg: 0, path: 'topicMessages[].messages[].headers' },
     },
     {
       id: 'kafkajs.eachMessage',
-      library: 'kafkajs',
-      modules,
       role: 'consume',
-      system: 'kafka',
       operation: 'process',
       match: { kind: 'method', types: ['Consumer'], method: 'run' },
       handler: { arg: 0, property: 'eachMessage' },
@@ -45,10 +38,7 @@ export const kafkajs: TargetModule = {
     },
     {
       id: 'kafkajs.eachBatch',
-      library: 'kafkajs',
-      modules,
       role: 'consume',
-      system: 'kafka',
       operation: 'process',
       match: { kind: 'method', types: ['Consumer'], method: 'run' },
       handler: { arg: 0, property: 'eachBatch' },
@@ -56,4 +46,4 @@ export const kafkajs: TargetModule = {
       spec: { destinationFrom: 'batch.topic', headers: 'headers' },
     },
   ],
-};
+});

@@ -1,10 +1,9 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
-function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string, settings: string[]): LLMTarget {
+function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string, settings: string[]): TargetSpec<LLMTarget> {
   return {
     id: `mistral.${id}`,
-    library: 'mistral',
-    modules: ['@mistralai/mistralai'],
     role: 'llm',
     match: { kind: 'method', types, method, declaredIn, via },
     provider: 'mistral_ai',
@@ -24,12 +23,14 @@ function call(id: string, types: string[], method: string, declaredIn: string, v
 const CHAT_SETTINGS = ['temperature', 'maxTokens', 'topP', 'randomSeed', 'n', 'frequencyPenalty', 'presencePenalty'];
 
 /** `@mistralai/mistralai`: chat completions (streamed or not) and embeddings. */
-export const mistral: TargetModule = {
+export const mistral = defineLibrary({
   library: 'mistral',
+  modules: ['@mistralai/mistralai'],
+  adapter: true,
   targets: [
     call('chat.complete', ['Chat'], 'complete', 'esm/sdk/chat', 'chat', 'chat', 'mistral.chat', CHAT_SETTINGS),
     call('chat.stream', ['Chat'], 'stream', 'esm/sdk/chat', 'chat', 'chat', 'mistral.chat-stream', CHAT_SETTINGS),
     call('chat.parse', ['Chat'], 'parse', 'esm/sdk/chat', 'chat', 'chat', 'mistral.chat', CHAT_SETTINGS),
     call('embeddings.create', ['Embeddings'], 'create', 'esm/sdk/embeddings', 'embeddings', 'embeddings', 'mistral.embeddings', []),
   ],
-};
+});

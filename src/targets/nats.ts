@@ -1,4 +1,4 @@
-import type { TargetModule } from './types.js';
+import { defineLibrary } from './define.js';
 
 const modules = ['nats'];
 // NATS headers are a MsgHdrs object only the library's `headers()` factory makes. The payload before the
@@ -13,15 +13,14 @@ const jetStreamSpec = { headers: 'headers', format: 'nats', destinationFrom: 'in
  * NATS core and JetStream (nats 2.x): publish/request/requestMany carry headers; subscriptions, JetStream
  * consumers and service endpoints deliver messages to callbacks or to async iterators (message loops).
  */
-export const nats: TargetModule = {
+export const nats = defineLibrary({
   library: 'nats',
+  modules,
+  system: 'nats',
   targets: [
     {
       id: 'nats.publish',
-      library: 'nats',
-      modules,
       role: 'produce',
-      system: 'nats',
       operation: 'publish',
       match: { kind: 'method', types: ['NatsConnection', 'JetStreamClient'], method: 'publish' },
       destination: subject,
@@ -29,10 +28,7 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.request',
-      library: 'nats',
-      modules,
       role: 'produce',
-      system: 'nats',
       operation: 'send',
       match: { kind: 'method', types: ['NatsConnection'], method: 'request' },
       destination: subject,
@@ -40,10 +36,7 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.request-many',
-      library: 'nats',
-      modules,
       role: 'produce',
-      system: 'nats',
       operation: 'send',
       match: { kind: 'method', types: ['NatsConnection'], method: 'requestMany' },
       destination: subject,
@@ -51,10 +44,7 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.subscribe',
-      library: 'nats',
-      modules,
       role: 'consume',
-      system: 'nats',
       operation: 'process',
       // Without a callback the subscription is iterated: see the message loops below.
       match: { kind: 'method', types: ['NatsConnection'], method: 'subscribe' },
@@ -64,10 +54,7 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.consume',
-      library: 'nats',
-      modules,
       role: 'consume',
-      system: 'nats',
       operation: 'process',
       match: { kind: 'method', types: ['Consumer', 'ExportedConsumer'], method: 'consume' },
       handler: { arg: 0, property: 'callback' },
@@ -77,10 +64,7 @@ export const nats: TargetModule = {
       // `srv.addEndpoint(name, { handler })`; the endpoint's subject may carry a group prefix, so it is not
       // taken from the name.
       id: 'nats.service-endpoint',
-      library: 'nats',
-      modules,
       role: 'consume',
-      system: 'nats',
       operation: 'process',
       match: { kind: 'method', types: ['ServiceGroup', 'Service'], method: 'addEndpoint' },
       handler: { arg: 1, property: 'handler' },
@@ -89,10 +73,7 @@ export const nats: TargetModule = {
     {
       // `srv.addEndpoint(name, handler)`.
       id: 'nats.service-handler',
-      library: 'nats',
-      modules,
       role: 'consume',
-      system: 'nats',
       operation: 'process',
       match: { kind: 'method', types: ['ServiceGroup', 'Service'], method: 'addEndpoint' },
       handler: { arg: 1 },
@@ -100,10 +81,7 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.iterate',
-      library: 'nats',
-      modules,
       role: 'consume-loop',
-      system: 'nats',
       operation: 'process',
       // Core subjects often embed ids, so a core message's subject is not used as the destination.
       elementTypes: ['Msg', 'ServiceMsg'],
@@ -111,13 +89,10 @@ export const nats: TargetModule = {
     },
     {
       id: 'nats.jetstream-iterate',
-      library: 'nats',
-      modules,
       role: 'consume-loop',
-      system: 'nats',
       operation: 'process',
       elementTypes: ['JsMsg'],
       spec: jetStreamSpec,
     },
   ],
-};
+});

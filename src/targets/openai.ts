@@ -1,4 +1,5 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
 const modules = ['openai'];
 const client = { baseURL: ['baseURL', 'endpoint'], providerByClass: { AzureOpenAI: 'azure.ai.openai' } };
@@ -17,11 +18,9 @@ const SETTINGS: Record<string, string[]> = {
 // OpenAI's own API sends a stream's usage only when asked; OpenAI-compatible servers may reject the field.
 const STREAM_USAGE = { property: 'stream_options', value: '{ include_usage: true }', providers: ['openai'] };
 
-function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): LLMTarget {
+function call(id: string, types: string[], method: string, declaredIn: string, via: string, operation: string, api: string): TargetSpec<LLMTarget> {
   return {
     id: `openai.${id}`,
-    library: 'openai',
-    modules,
     role: 'llm',
     match: { kind: 'method', types, method, declaredIn, via },
     provider: 'openai',
@@ -36,8 +35,10 @@ function call(id: string, types: string[], method: string, declaredIn: string, v
 }
 
 /** The OpenAI SDK, its Azure client and every OpenAI-compatible service reached through `new OpenAI({ baseURL })`. */
-export const openai: TargetModule = {
+export const openai = defineLibrary({
   library: 'openai',
+  modules,
+  adapter: true,
   targets: [
     call('chat.completions.create', ['Completions'], 'create', 'resources/chat/completions/', 'chat.completions', 'chat', 'openai.chat'),
     call('chat.completions.parse', ['Completions'], 'parse', 'resources/chat/completions/', 'chat.completions', 'chat', 'openai.chat'),
@@ -50,4 +51,4 @@ export const openai: TargetModule = {
     // The legacy text completions API (`gpt-3.5-turbo-instruct`, and many OpenAI-compatible servers).
     call('completions.create', ['Completions'], 'create', 'resources/completions', 'completions', 'text_completion', 'openai.completions'),
   ],
-};
+});

@@ -164,7 +164,11 @@ export interface LLMTarget extends TargetBase {
   };
 }
 
+/** A library's declaration with every target filled in (see `defineLibrary`). */
 export interface TargetModule {
   library: string;
+  modules: string[];
+  /** The runtime has an adapter for this library (`@otelify/runtime/<library>`). */
+  adapter?: boolean;
   targets: Target[];
 }

@@ -1,4 +1,5 @@
-import type { LLMTarget, TargetModule } from './types.js';
+import { defineLibrary, type TargetSpec } from './define.js';
+import type { LLMTarget } from './types.js';
 
 /** Provider packages of the AI SDK and the provider each one's model factory stands for. */
 const factories: Record<string, string> = {
@@ -18,11 +19,9 @@ const factories: Record<string, string> = {
   'ollama-ai-provider-v2': 'ollama',
 };
 
-function call(name: string, operation: string, api: string): LLMTarget {
+function call(name: string, operation: string, api: string): TargetSpec<LLMTarget> {
   return {
     id: `ai.${name}`,
-    library: 'ai',
-    modules: ['ai'],
     role: 'llm',
     match: { kind: 'function', name },
     // Until the model says otherwise (its factory's import, or at run time the model object's own provider).
@@ -42,8 +41,10 @@ function call(name: string, operation: string, api: string): LLMTarget {
 }
 
 /** Vercel's AI SDK (`ai`): one span per call of its generation functions, whatever provider runs the model. */
-export const vercelAi: TargetModule = {
+export const vercelAi = defineLibrary({
   library: 'ai',
+  modules: ['ai'],
+  adapter: true,
   targets: [
     call('generateText', 'chat', 'ai.generate'),
     call('streamText', 'chat', 'ai.stream'),
@@ -52,4 +53,4 @@ export const vercelAi: TargetModule = {
     call('embed', 'embeddings', 'ai.embed'),
     call('embedMany', 'embeddings', 'ai.embed'),
   ],
-};
+});
