@@ -25,7 +25,7 @@ it('every rewritten fixture and the runtime type-check under strict against the 
   const { files, diagnostics } = diagnosticsOf();
   expect(files.length).toBeGreaterThan(0);
   expect(diagnostics).toEqual([]);
-});
+}, 120_000);
 
 it('every rewritten fixture and the runtime type-check under TypeScript 7 (the native compiler) too', () => {
   writeFileSync(FIXTURE_RUNTIME, runtimeSource('ts'));

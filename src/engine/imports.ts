@@ -190,6 +190,14 @@ export class ImportPlan {
   }
 
   /**
+   * Of packages that export the same thing (a library's old and new package names), the one to import from:
+   * the first this file loads already, else the first that resolves from it.
+   */
+  preferredModule(modules: readonly string[]): string | undefined {
+    return modules.find((module) => loadsAtTopLevel(this.file, module) || loadsLazily(this.file, module)) ?? modules.find((module) => this.resolves(module));
+  }
+
+  /**
    * The file calls this LLM library: it loads the library's adapter beside the runtime package. Not when the
    * file already imports another runtime (a vendored one, which holds its adapters).
    */

@@ -1,4 +1,5 @@
 import { amqplib } from './amqplib.js';
+import { amqpConnectionManager } from './amqp-connection-manager.js';
 import { awsSns, awsSqs, sqsConsumer } from './aws.js';
 import { bullmq } from './bullmq.js';
 import { kafkajs } from './kafkajs.js';
@@ -16,6 +17,6 @@ import type { Target, TargetModule } from './types.js';
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

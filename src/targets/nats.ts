@@ -1,16 +1,25 @@
 import { defineLibrary } from './define.js';
 
-const modules = ['nats'];
-// NATS headers are a MsgHdrs object only the library's `headers()` factory makes. The payload before the
-// options is optional (`nc.publish(subject)`): `undefined` is passed for it when the options are added.
-const carrier = { arg: 2, path: 'headers', format: 'nats', createHeaders: { name: 'headers', module: 'nats' }, fillMissing: true } as const;
+// nats.js 2 is the `nats` package; nats.js 3 is split into `@nats-io/*` packages (the core, a transport each,
+// JetStream, services) with the same calls, declared in `@nats-io/nats-core` and the others.
+const modules = ['nats', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream', '@nats-io/services', '@nats-io/transport-deno'];
+// NATS headers are a MsgHdrs object only the library's `headers()` factory makes (nats.js 3 exports it from the
+// core and every transport). The payload before the options is optional (`nc.publish(subject)`): `undefined` is
+// passed for it when the options are added.
+const carrier = {
+  arg: 2,
+  path: 'headers',
+  format: 'nats',
+  createHeaders: { name: 'headers', modules: ['nats', '@nats-io/transport-node', '@nats-io/nats-core'] },
+  fillMissing: true,
+} as const;
 const subject = { from: 'args', parts: [{ arg: 0 }] } as const;
 // Subscription and service callbacks receive `(err, msg)`.
 const callbackSpec = { payloadArg: 1, headers: 'headers', format: 'nats' } as const;
 const jetStreamSpec = { headers: 'headers', format: 'nats', destinationFrom: 'info.stream', id: 'seq' } as const;
 
 /**
- * NATS core and JetStream (nats 2.x): publish/request/requestMany carry headers; subscriptions, JetStream
+ * NATS core and JetStream (nats.js 2 and 3): publish/request/requestMany carry headers; subscriptions, JetStream
  * consumers and service endpoints deliver messages to callbacks or to async iterators (message loops).
  */
 export const nats = defineLibrary({

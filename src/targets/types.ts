@@ -68,7 +68,8 @@ export interface ProduceTarget extends MessagingTarget {
   carrier: ArgRef & {
     path: string;
     format?: CarrierFormat;
-    createHeaders?: { name: string; module: string };
+    /** The library's factory of an empty headers object, and the packages that export it (old and new names). */
+    createHeaders?: { name: string; modules: readonly string[] };
     /** Optional arguments before the carrier may be missing: pass `undefined` for them. */
     fillMissing?: boolean;
   };

@@ -40,8 +40,9 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   const extra = [ctx.style.string(path)];
   if (format && format !== 'record') extra.push(ctx.style.string(format));
   if (createHeaders) {
-    const factory = ctx.imports.named(createHeaders.module, createHeaders.name);
-    if (!factory) return ctx.skip(site, `'${createHeaders.module}' is loaded lazily here or does not resolve from this file, so its '${createHeaders.name}()' cannot be imported`);
+    const module = ctx.imports.preferredModule(createHeaders.modules) ?? createHeaders.modules[0]!;
+    const factory = ctx.imports.named(module, createHeaders.name);
+    if (!factory) return ctx.skip(site, `'${module}' is loaded lazily here or does not resolve from this file, so its '${createHeaders.name}()' cannot be imported`);
     if (extra.length === 1) extra.push(ctx.style.string('record'));
     extra.push(factory);
   }
