@@ -165,8 +165,8 @@ function validateTarget(value: unknown, where: string): void {
     if (typeof t[key] !== 'string') throw new ConfigError(`${where}: '${key}' is required and must be a string`);
   }
   if (!Array.isArray(t.modules) || t.modules.length === 0) throw new ConfigError(`${where}: 'modules' must list at least one package`);
-  if (!['produce', 'consume', 'consume-loop', 'request-fields', 'llm'].includes(t.role as string)) {
-    throw new ConfigError(`${where}: 'role' must be produce, consume, consume-loop, request-fields or llm`);
+  if (!['produce', 'consume', 'consume-method', 'consume-loop', 'request-fields', 'llm'].includes(t.role as string)) {
+    throw new ConfigError(`${where}: 'role' must be produce, consume, consume-method, consume-loop, request-fields or llm`);
   }
   if (t.role === 'llm' && typeof (t as { request?: unknown }).request !== 'object') throw new ConfigError(`${where}: 'request' is required`);
   if (t.role !== 'consume-loop' && typeof (t as { match?: unknown }).match !== 'object') throw new ConfigError(`${where}: 'match' is required`);

@@ -60,7 +60,7 @@ program
   .action(() => {
     for (const module of targetModules) {
       for (const target of module.targets) {
-        const match = target.role === 'consume-loop' ? `for-of over ${target.elementTypes.join('/')}` : target.match.kind === 'method' ? `${target.match.via ?? target.match.types.join('|')}.${target.match.method}()` : target.match.kind === 'new' ? `new ${target.match.class}()` : `${target.match.name}()`;
+        const match = target.role === 'consume-loop' ? `for-of over ${target.elementTypes.join('/')}` : target.role === 'consume-method' ? `@${target.match.decorator}${target.match.method ? ` class: ${target.match.method}()` : ' method'}` : target.match.kind === 'method' ? `${target.match.via ?? target.match.types.join('|')}.${target.match.method}()` : target.match.kind === 'new' ? `new ${target.match.class}()` : `${target.match.name}()`;
         process.stdout.write(`${target.id.padEnd(42)} ${target.role.padEnd(15)} ${match}\n`);
       }
     }

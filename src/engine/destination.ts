@@ -38,6 +38,13 @@ export function destinationOf(ctx: FileContext, rule: DestinationRule | undefine
     const text = parts.join(rule.join ?? '');
     return text ? { name: ctx.style.string(text) } : undefined;
   }
+  // Several parts, each a constant or a name that stays the same from call to call (`${EXCHANGE}:order.placed`
+  // with EXCHANGE read from the environment once): referred to as they are.
+  const stable = (value: ts.Expression | undefined, i: number) => constants[i] !== undefined || (!!value && isStableReference(unwrapExpression(value), ctx.checker) && !perCallName(ctx, value));
+  if (values.length > 1 && !rule.lastSegment && values.every(stable)) {
+    const name = constantDestination(ctx, values as ts.Expression[], constants, rule.join ?? '');
+    return name ? { name } : undefined;
+  }
   const [only] = values;
   if (values.length !== 1 || rule.lastSegment || !only) return undefined;
   const plain = unwrapExpression(only);
@@ -76,16 +83,16 @@ function perCallName(ctx: FileContext, node: ts.Expression): { template?: string
 }
 
 /**
- * A destination made of constants, referring to the user's constants rather than copying their values
- * (`${EXCHANGE}:order.created`), so the span follows when a constant changes. Empty parts (the default
- * exchange) are left out, as they are of the name.
+ * A destination made of constants (and names that stay the same, whose value is unknown here), referring to
+ * the user's constants rather than copying their values (`${EXCHANGE}:order.created`), so the span follows when
+ * a constant changes. Empty constant parts (the default exchange) are left out, as they are of the name.
  */
-function constantDestination(ctx: FileContext, values: ts.Expression[], constants: string[], join: string): string | undefined {
+function constantDestination(ctx: FileContext, values: ts.Expression[], constants: (string | undefined)[], join: string): string | undefined {
   const pieces = values.flatMap((value, i) => {
-    if (!constants[i]) return [];
+    if (constants[i] === '') return [];
     const node = unwrapExpression(value);
     const named = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
-    return [named ? { reference: node.getText(ctx.file) } : { text: constants[i]! }];
+    return [named || constants[i] === undefined ? { reference: node.getText(ctx.file) } : { text: constants[i]! }];
   });
   if (pieces.length === 0) return undefined;
   if (pieces.every((p) => 'text' in p)) return ctx.style.string(pieces.map((p) => ('text' in p ? p.text : '')).join(join));

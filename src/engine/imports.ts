@@ -43,6 +43,11 @@ export class CodeStyle {
     }
   }
 
+  /** The file's line ending. */
+  get newline(): string {
+    return this.file.text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
   /** A string literal in the file's quotes, or in the other ones when that needs fewer escapes (as Prettier does). */
   string(value: string): string {
     const other = this.quote === "'" ? '"' : "'";

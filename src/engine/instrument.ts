@@ -5,6 +5,7 @@ import { createImportResolver } from './candidates.js';
 import { FileContext } from './context.js';
 import type { FormatSettings } from './format-settings.js';
 import { visitCall, visitNew } from './match/calls.js';
+import { visitMethod } from './match/decorators.js';
 import { visitLoop } from './match/loops.js';
 import { createProgram, parseErrorOf, type ParseError, type SourceInput } from './program.js';
 import { projectImports } from './resolve.js';
@@ -127,6 +128,7 @@ function instrumentFile(file: ts.SourceFile, checker: ts.TypeChecker, options: I
     if (ts.isCallExpression(node)) visitCall(ctx, node);
     else if (ts.isNewExpression(node)) visitNew(ctx, node);
     else if (ts.isForOfStatement(node)) visitLoop(ctx, node);
+    else if (ts.isMethodDeclaration(node)) visitMethod(ctx, node);
     ts.forEachChild(node, visit);
   };
   visit(file);

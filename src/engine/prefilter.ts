@@ -15,6 +15,7 @@ export function createPrefilter(targets: Target[]): (text: string) => boolean {
     if (target.role === 'consume-loop') target.elementTypes.forEach((t) => words.add(t));
     else if (target.match.kind === 'method') target.match.types.forEach((t) => words.add(t));
     else if (target.match.kind === 'new') words.add(target.match.class);
+    else if (target.match.kind === 'decorator') words.add(target.match.decorator);
   }
   if (modules.size === 0) return () => false;
   const modulePattern = new RegExp(`['"\`](?:${[...modules].map(escapeRegExp).join('|')})(?:['"\`/])`);

@@ -1,4 +1,4 @@
-import type { LLMTarget, LoopTarget, ProduceTarget, Target } from '../targets/types.js';
+import type { HandlerMethodTarget, LLMTarget, LoopTarget, ProduceTarget, Target } from '../targets/types.js';
 
 /** The targets by what a matcher looks up first: a method, class or function name, or a loop's element type. */
 export class TargetIndex {
@@ -8,11 +8,17 @@ export class TargetIndex {
   /** Targets whose call site is `new Command(...)` sent by a method (`client.send`), by that method's name. */
   readonly commandsBySend = new Map<string, (ProduceTarget | LLMTarget)[]>();
   readonly loops: LoopTarget[] = [];
+  /** Decorated handler methods, by the decorator's name. */
+  readonly byDecorator = new Map<string, HandlerMethodTarget[]>();
 
   constructor(targets: readonly Target[]) {
     for (const target of targets) {
       if (target.role === 'consume-loop') {
         this.loops.push(target);
+        continue;
+      }
+      if (target.role === 'consume-method') {
+        this.byDecorator.set(target.match.decorator, [...(this.byDecorator.get(target.match.decorator) ?? []), target]);
         continue;
       }
       const { match } = target;

@@ -2,6 +2,8 @@ import { amqplib } from './amqplib.js';
 import { amqpConnectionManager } from './amqp-connection-manager.js';
 import { awsSns, awsSqs, sqsConsumer } from './aws.js';
 import { bullmq } from './bullmq.js';
+import { golevelupRabbitmq } from './golevelup-rabbitmq.js';
+import { nestjsBullmq } from './nestjs-bullmq.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
 import { anthropic } from './anthropic.js';
@@ -17,6 +19,6 @@ import type { Target, TargetModule } from './types.js';
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);

@@ -4,7 +4,7 @@ import type { CarrierFormat } from '@otelify/runtime';
  * One join point: what to match in user code and how to instrument it. A library is a file exporting a list
  * of these; nothing else in the engine knows about a library.
  */
-export type Target = ProduceTarget | ConsumeTarget | LoopTarget | RequestFieldsTarget | LLMTarget;
+export type Target = ProduceTarget | ConsumeTarget | HandlerMethodTarget | LoopTarget | RequestFieldsTarget | LLMTarget;
 
 export type Role = Target['role'];
 
@@ -95,6 +95,27 @@ export interface ConsumeTarget extends MessagingTarget {
   /** Also ensure the consumer asks for the propagation fields (sqs-consumer `messageAttributeNames`). */
   requestFields?: ArgRef;
   nativeTelemetry?: string;
+}
+
+/**
+ * A class method a framework calls with each message, found by a decorator the library exports: on the method
+ * (`@RabbitSubscribe(...)`), or on its class with the method named (`@Processor('q')` and `process`).
+ */
+export interface DecoratorMatch {
+  kind: 'decorator';
+  decorator: string;
+  /** The decorator is on the class; this method is the handler. */
+  method?: string;
+}
+
+/** A decorated handler method: each call runs in a CONSUMER span (the runtime's `traceHandler` decorator). */
+export interface HandlerMethodTarget extends MessagingTarget {
+  role: 'consume-method';
+  match: DecoratorMatch;
+  /** Read from the decorator's arguments. */
+  destination?: DestinationRule;
+  /** As for ConsumeTarget, relative to the method's `payloadArg`-th parameter. */
+  spec: ConsumeTarget['spec'];
 }
 
 /** A `for`/`for await` loop over messages of `types`: its body runs in a CONSUMER span per message. */

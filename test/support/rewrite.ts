@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import { runtimeSource } from '../../src/runtime/source.js';
 import type { LLMConvention } from '../../src/engine/instrument.js';
 import { runEngine } from './fixtures.js';
@@ -15,7 +16,7 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  */
 export async function importRewritten<T>(
   inputPath: string,
-  options: { convention?: LLMConvention; promptHash?: boolean; streamUsage?: boolean } = {},
+  options: { convention?: LLMConvention; promptHash?: boolean; streamUsage?: boolean; legacyDecorators?: boolean } = {},
 ): Promise<T> {
   const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}${options.streamUsage ? '-stream-usage' : ''}`;
   const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
@@ -26,5 +27,16 @@ export async function importRewritten<T>(
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
   if (runtime) writeFileSync(runtime, runtimeSource('ts', { promptHash: true }));
   writeFileSync(output, outcome.output);
+  if (options.legacyDecorators) {
+    // NestJS needs TypeScript's own decorator emit with parameter types (`emitDecoratorMetadata`), which the test
+    // runner's transform does not write: the rewritten file is compiled as a NestJS project compiles it.
+    const compiled = ts.transpileModule(outcome.output, {
+      fileName: output,
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: true, emitDecoratorMetadata: true },
+    });
+    const js = output.replace(/\.ts$/, '.mjs');
+    writeFileSync(js, compiled.outputText);
+    return (await import(pathToFileURL(js).href)) as T;
+  }
   return (await import(pathToFileURL(output).href)) as T;
 }

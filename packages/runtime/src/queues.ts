@@ -382,6 +382,27 @@ export function traceProcess<F extends (...args: any[]) => unknown>(spec: Proces
   }, handler);
 }
 
+/** A method decorator in either of TypeScript's decorator modes (legacy `experimentalDecorators` or standard). */
+export interface HandlerDecorator {
+  <T>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T> | void;
+  <F>(value: F, context: ClassMethodDecoratorContext): F | void;
+}
+
+/**
+ * Decorates a handler method a framework calls (a NestJS `@Processor` class's `process`, a `@RabbitSubscribe`
+ * method): every call runs in {@link processMessage}. Written below the framework's decorators, it is applied
+ * first, so their metadata lands on the wrapped method the framework will call.
+ */
+export function traceHandler(spec: ProcessSpec): HandlerDecorator {
+  return ((...args: unknown[]) => {
+    // Standard decorators get `(method, context)` and return the replacement.
+    if (args.length === 2) return typeof args[0] === 'function' ? traceProcess(spec, args[0] as (...a: unknown[]) => unknown) : args[0];
+    const descriptor = args[2] as PropertyDescriptor | undefined;
+    if (descriptor && typeof descriptor.value === 'function') descriptor.value = traceProcess(spec, descriptor.value as (...a: unknown[]) => unknown);
+    return descriptor;
+  }) as HandlerDecorator;
+}
+
 /**
  * Wraps a batch handler: one CONSUMER span per batch, linked (at start, so samplers see the links) to the
  * context of every message in it.

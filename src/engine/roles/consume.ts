@@ -1,5 +1,5 @@
 import { ts } from '../typescript.cjs';
-import type { ConsumeTarget, LoopTarget } from '../../targets/types.js';
+import type { ConsumeTarget, HandlerMethodTarget, LoopTarget } from '../../targets/types.js';
 import type { SiteReport } from '../instrument.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
 import { constValueOf, importOrigin, isFromModules } from '../resolve.js';
@@ -60,7 +60,7 @@ function whyNotAFunction(ctx: FileContext, node: ts.Expression): string | undefi
   return 'the handler is not always a function';
 }
 
-export function specText(ctx: FileContext, target: ConsumeTarget | LoopTarget, known: { destination?: DestinationCode }): string {
+export function specText(ctx: FileContext, target: ConsumeTarget | HandlerMethodTarget | LoopTarget, known: { destination?: DestinationCode }): string {
   const spec = target.spec;
   const name = known.destination?.name;
   return ctx.style.object([
