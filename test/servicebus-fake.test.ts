@@ -1,0 +1,295 @@
+import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inRootSpan, setupOtel, waitFor } from './support/otel.js';
+import { startServiceBusFake, type ServiceBusFake } from './support/servicebus-fake.js';
+
+// No Service Bus emulator can run here: the real @azure/service-bus client talks AMQP 1.0 to a loopback fake.
+// These tests prove the fake is faithful enough for execution tests to trust what they see through it.
+
+/** What an application reads off a received message. */
+function seen(message: ServiceBusReceivedMessage) {
+  return {
+    body: message.body,
+    applicationProperties: message.applicationProperties,
+    messageId: message.messageId,
+    correlationId: message.correlationId,
+    contentType: message.contentType,
+    deliveryCount: message.deliveryCount,
+  };
+}
+
+async function receive(receiver: ServiceBusReceiver, count: number): Promise<ServiceBusReceivedMessage[]> {
+  const received: ServiceBusReceivedMessage[] = [];
+  const deadline = Date.now() + 10_000;
+  while (received.length < count && Date.now() < deadline) {
+    received.push(...(await receiver.receiveMessages(count - received.length, { maxWaitTimeInMs: 2000 })));
+  }
+  return received;
+}
+
+const order = (id: number) => ({
+  body: { id, item: 'book' },
+  applicationProperties: { tenant: 'acme', id },
+  messageId: `order-${id}`,
+  correlationId: `request-${id}`,
+  contentType: 'application/json',
+});
+
+describe('the Service Bus fake, driven by the real @azure/service-bus client', () => {
+  const otel = setupOtel();
+  let fake: ServiceBusFake;
+  let client: ServiceBusClient;
+  beforeAll(async () => {
+    fake = await startServiceBusFake();
+    client = new ServiceBusClient(fake.connectionString);
+  });
+  afterEach(() => expect(fake.errors).toEqual([]));
+  afterAll(async () => {
+    await client?.close();
+    await fake?.stop();
+    await otel.shutdown();
+  });
+
+  it('stores one message, an array and a createMessageBatch batch with body, properties and ids', async () => {
+    const queue = 'sent-three-ways';
+    const sender = client.createSender(queue);
+    // Inside an active span, with the OpenTelemetry SDK registered: the client's own tracing still writes
+    // nothing (it needs @azure/opentelemetry-instrumentation-azure-sdk), so the properties are exactly ours.
+    await inRootSpan(() => sender.sendMessages(order(1))).result;
+    await sender.sendMessages([order(2), { body: 'plain text', applicationProperties: { tenant: 'acme', id: 3 } }]);
+    const batch = await sender.createMessageBatch();
+    expect(batch.tryAddMessage({ body: Buffer.from([0xde, 0xad]), applicationProperties: { id: 4 } })).toBe(true);
+    expect(batch.tryAddMessage(order(5))).toBe(true);
+    await sender.sendMessages(batch);
+    await sender.close();
+
+    expect(fake.sent(queue).map(({ amqp: _, ...message }) => message)).toEqual([
+      order(1),
+      order(2),
+      { body: 'plain text', applicationProperties: { tenant: 'acme', id: 3 } },
+      { body: Buffer.from([0xde, 0xad]), applicationProperties: { id: 4 } },
+      order(5),
+    ]);
+    expect(fake.queued(queue).map((message) => message.sequenceNumber)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('receiveMessages returns what was sent, locked; completeMessage removes it', async () => {
+    const queue = 'receive-batch';
+    const sender = client.createSender(queue);
+    await sender.sendMessages([order(1), order(2), order(3)]);
+    const receiver = client.createReceiver(queue);
+
+    const received = await receive(receiver, 3);
+    expect(received.map(seen)).toEqual([1, 2, 3].map((id) => ({ ...order(id), deliveryCount: 0 })));
+    expect(received.map((message) => message.sequenceNumber?.toNumber())).toEqual([1, 2, 3]);
+    expect(new Set(received.map((message) => message.lockToken)).size).toBe(3);
+    expect(received[0]!.lockedUntilUtc!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(fake.queued(queue).map((message) => message.state)).toEqual(['locked', 'locked', 'locked']);
+
+    for (const message of received) await receiver.completeMessage(message);
+    expect(fake.queued(queue)).toEqual([]);
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('subscribe hands each message to processMessage with its body and properties, and completes it', async () => {
+    const queue = 'receive-subscribe';
+    const sender = client.createSender(queue);
+    await sender.sendMessages([order(1), order(2)]);
+    const receiver = client.createReceiver(queue);
+    const handled: ReturnType<typeof seen>[] = [];
+    const errors: Error[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async (message) => void handled.push(seen(message)),
+      processError: async ({ error }) => void errors.push(error),
+    });
+    await waitFor(() => handled.length === 2 && fake.queued(queue).length === 0, 10_000, 'both messages handled and completed');
+    await subscription.close();
+    expect(handled).toEqual([{ ...order(1), deliveryCount: 0 }, { ...order(2), deliveryCount: 0 }]);
+    expect(errors).toEqual([]);
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('abandonMessage puts the message back: redelivered with deliveryCount 1 and the modified properties', async () => {
+    const queue = 'abandon';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+
+    const [first] = await receive(receiver, 1);
+    expect(first!.deliveryCount).toBe(0);
+    await receiver.abandonMessage(first!, { retriedBecause: 'timeout' });
+    expect(fake.queued(queue).map((message) => message.state)).toEqual(['available']);
+
+    const [second] = await receive(receiver, 1);
+    expect(seen(second!)).toEqual({ ...order(1), applicationProperties: { tenant: 'acme', id: 1, retriedBecause: 'timeout' }, deliveryCount: 1 });
+    expect(second!.lockToken).not.toBe(first!.lockToken);
+    await receiver.completeMessage(second!);
+    expect(fake.queued(queue)).toEqual([]);
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('a processMessage that throws abandons the message, which comes back with deliveryCount 1', async () => {
+    const queue = 'abandon-subscribe';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+    const attempts: number[] = [];
+    const errors: string[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async (message) => {
+        attempts.push(message.deliveryCount!);
+        if (message.deliveryCount === 0) throw new Error('expected by test: the first attempt fails');
+      },
+      processError: async ({ error, errorSource }) => void errors.push(`${errorSource}: ${error.message}`),
+    });
+    await waitFor(() => attempts.length === 2 && fake.queued(queue).length === 0, 10_000, 'a retried and completed message');
+    await subscription.close();
+    expect(attempts).toEqual([0, 1]);
+    expect(errors).toEqual(['processMessageCallback: expected by test: the first attempt fails']);
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('deadLetterMessage moves the message to the dead-letter queue with its reason', async () => {
+    const queue = 'poison';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+    const [message] = await receive(receiver, 1);
+    await receiver.deadLetterMessage(message!, { deadLetterReason: 'unparseable', deadLetterErrorDescription: 'no item' });
+    expect(fake.queued(queue)).toEqual([]);
+
+    const deadLetters = client.createReceiver(queue, { subQueueType: 'deadLetter' });
+    const [dead] = await receive(deadLetters, 1);
+    expect(dead).toMatchObject({ body: order(1).body, deadLetterReason: 'unparseable', deadLetterErrorDescription: 'no item', deadLetterSource: queue });
+    expect(dead!.applicationProperties).toMatchObject(order(1).applicationProperties);
+    await deadLetters.completeMessage(dead!);
+    expect(fake.queued(`${queue}/$DeadLetterQueue`)).toEqual([]);
+    await deadLetters.close();
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('receiveAndDelete takes messages off the queue as they are delivered', async () => {
+    const queue = 'receive-and-delete';
+    const sender = client.createSender(queue);
+    await sender.sendMessages([order(1), order(2)]);
+    const receiver = client.createReceiver(queue, { receiveMode: 'receiveAndDelete' });
+    const received = await receive(receiver, 2);
+    expect(received.map(seen)).toEqual([{ ...order(1), deliveryCount: 0 }, { ...order(2), deliveryCount: 0 }]);
+    expect(received.map((message) => message.lockToken)).toEqual([undefined, undefined]);
+    expect(fake.queued(queue)).toEqual([]);
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('peekMessages ($management) shows messages without locking or removing them', async () => {
+    const queue = 'peek';
+    const sender = client.createSender(queue);
+    await sender.sendMessages([order(1), order(2), order(3)]);
+    const receiver = client.createReceiver(queue);
+    const peeked = await receiver.peekMessages(2);
+    expect(peeked.map((message) => [message.body, message.sequenceNumber?.toNumber()])).toEqual([
+      [order(1).body, 1],
+      [order(2).body, 2],
+    ]);
+    // The client peeks on from the last sequence number it saw.
+    expect((await receiver.peekMessages(5)).map((message) => message.sequenceNumber?.toNumber())).toEqual([3]);
+    expect(fake.queued(queue).map((message) => message.state)).toEqual(['available', 'available', 'available']);
+    expect(fake.managementRequests).toContain('com.microsoft:peek-message');
+    await receiver.close();
+    await sender.close();
+  });
+});
+
+describe('the Service Bus fake with a short lock duration', () => {
+  const lockDurationMs = 1500;
+  let fake: ServiceBusFake;
+  let client: ServiceBusClient;
+  beforeAll(async () => {
+    fake = await startServiceBusFake({ lockDurationMs });
+    client = new ServiceBusClient(fake.connectionString);
+  });
+  afterEach(() => expect(fake.errors).toEqual([]));
+  afterAll(async () => {
+    await client?.close();
+    await fake?.stop();
+  });
+
+  it('the client renews the lock of a message that takes longer than the lock to process ($management renew-lock)', async () => {
+    const queue = 'slow-handler';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+    const attempts: number[] = [];
+    const errors: string[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async (message) => {
+        attempts.push(message.deliveryCount!);
+        await new Promise((resolve) => setTimeout(resolve, lockDurationMs * 2));
+      },
+      processError: async ({ error }) => void errors.push(error.message),
+    });
+    await waitFor(() => fake.queued(queue).length === 0, 10_000, 'the slow message completed');
+    await subscription.close();
+    // Without renewal the lock would expire mid-handler: a second delivery, and a lock-lost completion.
+    expect(attempts).toEqual([0]);
+    expect(errors).toEqual([]);
+    expect(fake.managementRequests).toContain('com.microsoft:renew-lock');
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('renewMessageLock extends the lock; an expired lock redelivers the message and its settlement fails', async () => {
+    const queue = 'expiring';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 0 });
+    const [first] = await receive(receiver, 1);
+    const lockedUntil = first!.lockedUntilUtc!.getTime();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await receiver.renewMessageLock(first!)).getTime()).toBeGreaterThan(lockedUntil);
+
+    const [second] = await receive(receiver, 1);
+    expect(second!.deliveryCount).toBe(1);
+    await expect(receiver.completeMessage(first!)).rejects.toMatchObject({ code: 'MessageLockLost' });
+    await receiver.completeMessage(second!);
+    expect(fake.queued(queue)).toEqual([]);
+    await receiver.close();
+    await sender.close();
+  });
+});
+
+describe('closing', () => {
+  /** Sockets, servers and (ref'd) timers: what keeps a process alive. */
+  const handles = () => process.getActiveResourcesInfo().filter((kind) => ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'].includes(kind));
+  /** Handles in `after` beyond those in `before`, kind by kind (the runner's own timers come and go). */
+  const added = (before: string[], after: string[]) => {
+    const left = [...before];
+    return after.filter((kind) => (left.includes(kind) ? (left.splice(left.indexOf(kind), 1), false) : true));
+  };
+
+  it('leaves no socket, server or timer behind once the client is closed and the fake stopped', async () => {
+    // The fakes and clients of the tests above close their sockets asynchronously: start from none.
+    await waitFor(() => !handles().some((kind) => kind.startsWith('TCP')), 2000, 'earlier sockets closed');
+    const before = handles();
+    const fake = await startServiceBusFake();
+    const client = new ServiceBusClient(fake.connectionString);
+    const sender = client.createSender('closing');
+    await sender.sendMessages([order(1), order(2)]);
+    const receiver = client.createReceiver('closing');
+    const [completed, leftLocked] = await receive(receiver, 2);
+    await receiver.completeMessage(completed!);
+    expect(leftLocked!.lockToken).toBeDefined();
+    expect(added(before, handles())).toContain('TCPServerWrap');
+    await client.close();
+    await fake.stop();
+    expect(fake.errors).toEqual([]);
+    await waitFor(() => added(before, handles()).length === 0, 2000, 'no handle left').catch(() => {
+      expect(added(before, handles())).toEqual([]);
+    });
+  });
+});
