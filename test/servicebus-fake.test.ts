@@ -92,6 +92,23 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     await sender.close();
   });
 
+  it('receiveMessages asking for more than there is ends with a drain, and the link serves the next call', async () => {
+    const queue = 'receive-drain';
+    const sender = client.createSender(queue);
+    await sender.sendMessages([order(1), order(2)]);
+    const receiver = client.createReceiver(queue);
+    const first = await receiver.receiveMessages(10, { maxWaitTimeInMs: 5000 });
+    expect(first.map((message) => message.body)).toEqual([order(1).body, order(2).body]);
+    for (const message of first) await receiver.completeMessage(message);
+    expect(await receiver.receiveMessages(10, { maxWaitTimeInMs: 300 })).toEqual([]);
+    await sender.sendMessages(order(3));
+    expect((await receive(receiver, 1)).map((message) => message.body)).toEqual([order(3).body]);
+    // A client whose drain is not answered gives up on the link (closes it) and opens another.
+    expect(fake.receiverLinks(queue)).toBe(1);
+    await receiver.close();
+    await sender.close();
+  });
+
   it('subscribe hands each message to processMessage with its body and properties, and completes it', async () => {
     const queue = 'receive-subscribe';
     const sender = client.createSender(queue);

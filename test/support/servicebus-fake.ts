@@ -48,6 +48,8 @@ export interface ServiceBusFake {
   sent(queue: string): SentMessage[];
   /** What `queue` holds now; its dead letters are in `<queue>/$DeadLetterQueue`. */
   queued(queue: string): QueuedMessage[];
+  /** How many receiving links clients have opened on `queue` (the client opens another when it gives up on one). */
+  receiverLinks(queue: string): number;
   /** The `$management` operations asked for, in order, e.g. `com.microsoft:renew-lock`. */
   readonly managementRequests: string[];
   /** Protocol errors the fake met (unknown link, bad request): a test that expects none asserts it is empty. */
@@ -64,6 +66,7 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
 
   const entities = new Map<string, Entity>();
   const consumers = new Map<string, Set<Sender>>();
+  const receiverLinks = new Map<string, number>();
   const held = new WeakMap<Delivery, { entity: Entity; lockToken?: string }>();
   const authorized = new WeakMap<Connection, Set<string>>();
   const pendingReplies = new Map<Sender, Message[]>();
@@ -119,6 +122,7 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
     if (!isAuthorized(context.connection, address)) return refuse(sender, address);
     if (!consumers.has(address)) consumers.set(address, new Set());
     consumers.get(address)!.add(sender);
+    receiverLinks.set(address, (receiverLinks.get(address) ?? 0) + 1);
   });
 
   container.on('sendable', (context: EventContext) => {
@@ -252,6 +256,7 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
     connectionString: `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;UseDevelopmentEmulator=true`,
     sent: (queue) => (entities.get(queue)?.sent ?? []).map(view),
     queued: (queue) => (entities.get(queue)?.messages() ?? []).map(queuedView),
+    receiverLinks: (queue) => receiverLinks.get(queue) ?? 0,
     managementRequests,
     errors,
     async stop() {
