@@ -190,6 +190,26 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     await sender.close();
   });
 
+  it('deferMessage holds the message back; receiveDeferredMessages fetches it and it is settled over $management', async () => {
+    const queue = 'defer';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+    const [message] = await receive(receiver, 1);
+    await receiver.deferMessage(message!, { deferredBecause: 'waiting for stock' });
+    expect(fake.queued(queue).map((queued) => queued.state)).toEqual(['deferred']);
+    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
+
+    const [deferred] = await receiver.receiveDeferredMessages(message!.sequenceNumber!);
+    expect(seen(deferred!)).toEqual({ ...order(1), applicationProperties: { ...order(1).applicationProperties, deferredBecause: 'waiting for stock' }, deliveryCount: 0 });
+    expect(deferred!.lockToken).toBeDefined();
+    await receiver.completeMessage(deferred!);
+    expect(fake.queued(queue)).toEqual([]);
+    expect(fake.managementRequests).toEqual(expect.arrayContaining(['com.microsoft:receive-by-sequence-number', 'com.microsoft:update-disposition']));
+    await receiver.close();
+    await sender.close();
+  });
+
   it('receiveAndDelete takes messages off the queue as they are delivered', async () => {
     const queue = 'receive-and-delete';
     const sender = client.createSender(queue);

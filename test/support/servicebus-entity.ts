@@ -62,6 +62,18 @@ export class Entity {
     return stored;
   }
 
+  /** Deferred messages by sequence number, locked (they stay deferred until completed); undefined if one is not deferred. */
+  takeDeferred(sequenceNumbers: number[], mode: 'peekLock' | 'receiveAndDelete'): Stored[] | undefined {
+    const found = sequenceNumbers.map((number) => this.active.find((stored) => stored.sequenceNumber === number && stored.deferred && !stored.lock));
+    if (found.some((stored) => stored === undefined)) return undefined;
+    const taken = found as Stored[];
+    for (const stored of taken) {
+      if (mode === 'receiveAndDelete') this.remove(stored);
+      else this.lock(stored);
+    }
+    return taken;
+  }
+
   /** Settles the message under `lockToken`; false when the lock is no longer held (expired or settled). */
   settle(lockToken: string, outcome: Outcome): boolean {
     const stored = this.locked(lockToken);

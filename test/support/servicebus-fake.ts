@@ -10,7 +10,8 @@ import { Entity, type Outcome, type Stored } from './servicebus-entity.js';
  * queues with sequence numbers and peek-lock (lock tokens in delivery tags, as the service lays them out),
  * batches (message format 0x80013700), credit and drain, settlement (complete, abandon with a higher
  * delivery count, defer, dead-letter to `<queue>/$DeadLetterQueue`), expiring locks, and the `$management`
- * operations a receiver makes: renew-lock, peek-message and update-disposition. Any address is a queue,
+ * operations a receiver makes: renew-lock, peek-message, receive-by-sequence-number (deferred messages) and
+ * update-disposition (settling those). Any address is a queue,
  * created when first used; there are no topics, sessions, scheduling or transactions.
  */
 
@@ -196,9 +197,20 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
         return ok({ expirations: rhea.types.wrap_array(expirations, TIMESTAMP_ARRAY, undefined) });
       }
       case 'com.microsoft:peek-message': {
-        const peeked = queue.peek(Number(body['from-sequence-number']), Number(body['message-count']));
+        const peeked = queue.peek(longToNumber(body['from-sequence-number'] as number | Buffer), Number(body['message-count']));
         if (peeked.length === 0) return status(204, 'No Content');
         return ok({ messages: peeked.map((stored) => ({ message: encodeForDelivery(stored) })) });
+      }
+      case 'com.microsoft:receive-by-sequence-number': {
+        const sequenceNumbers = (body['sequence-numbers'] as (number | Buffer)[]).map(longToNumber);
+        const taken = queue.takeDeferred(sequenceNumbers, body['receiver-settle-mode'] === 0 ? 'receiveAndDelete' : 'peekLock');
+        if (!taken) return status(404, 'No deferred message has one of these sequence numbers.', 'com.microsoft:message-not-found');
+        const messages = taken.map((stored) => ({
+          message: encodeForDelivery(stored, stored.lock?.until),
+          // Unlike a delivery tag, read in the order it is written.
+          ...(stored.lock && { 'lock-token': rhea.types.wrap_uuid(rhea.string_to_uuid(stored.lock.token)) }),
+        }));
+        return ok({ messages });
       }
       case 'com.microsoft:update-disposition': {
         const outcome = dispositionOutcome(body);
@@ -341,6 +353,11 @@ function dispositionOutcome(body: Record<string, unknown>): Outcome {
     default:
       throw new Error(`unknown disposition-status ${String(body['disposition-status'])}`);
   }
+}
+
+/** rhea reads an AMQP long as a number, or as its 8 bytes when it does not fit in one. */
+function longToNumber(value: number | Buffer): number {
+  return typeof value === 'number' ? value : Number(value.readBigInt64BE());
 }
 
 function ok(body: unknown): Message {
