@@ -1,4 +1,6 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import { once } from 'node:events';
+import rhea from 'rhea';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inRootSpan, setupOtel, waitFor } from './support/otel.js';
 import { startServiceBusFake, type ServiceBusFake } from './support/servicebus-fake.js';
@@ -239,6 +241,17 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     expect(fake.managementRequests).toContain('com.microsoft:peek-message');
     await receiver.close();
     await sender.close();
+  });
+
+  it('takes SASL PLAIN too, and refuses a link to a queue before a token was put for it, as the service does', async () => {
+    const connection = rhea.create_container().connect({ host: '127.0.0.1', port: fake.port, username: 'user', password: 'secret', reconnect: false });
+    await once(connection, 'connection_open');
+    const sender = connection.open_sender('no-token');
+    await once(sender, 'sender_close');
+    expect(sender.error).toMatchObject({ condition: 'amqp:unauthorized-access' });
+    connection.close();
+    await once(connection, 'connection_close');
+    expect(fake.errors.splice(0)).toEqual(['link to no-token before a put-token for it']);
   });
 });
 

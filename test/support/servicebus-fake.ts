@@ -55,6 +55,7 @@ export interface ServiceBusFake {
   readonly managementRequests: string[];
   /** Protocol errors the fake met (unknown link, bad request): a test that expects none asserts it is empty. */
   readonly errors: string[];
+  /** Close the clients first: a client whose connection drops tries to reconnect. */
   stop(): Promise<void>;
 }
 
@@ -249,6 +250,9 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
   container.on('modified', settleWith(modifiedOutcome));
   container.on('rejected', settleWith(rejectedOutcome));
 
+  container.on('disconnected', (context: EventContext) => {
+    for (const links of consumers.values()) for (const sender of links) if (sender.connection === context.connection) links.delete(sender);
+  });
   container.on('error', (error: Error) => errors.push(error.message));
 
   const server = container.listen({ host: '127.0.0.1', port: 0 });
