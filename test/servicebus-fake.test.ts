@@ -1,4 +1,5 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import { trace } from '@opentelemetry/api';
 import { once } from 'node:events';
 import rhea from 'rhea';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -241,6 +242,27 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     expect(fake.managementRequests).toContain('com.microsoft:peek-message');
     await receiver.close();
     await sender.close();
+  });
+
+  // What the engine must know about the client rather than the fake: without Azure's OpenTelemetry plugin the
+  // client leaves the context alone, and rhea's socket callbacks run in the context in which the connection
+  // was opened, so a consumer span must take its parent from the message, never from the active context.
+  it('processMessage runs in the context that was active when the client opened its connection', async () => {
+    const queue = 'leaked-context';
+    const ownClient = new ServiceBusClient(fake.connectionString);
+    const sender = ownClient.createSender(queue);
+    const { root, result } = inRootSpan(() => sender.sendMessages(order(1)), 'request that opened the connection');
+    await result;
+    const receiver = ownClient.createReceiver(queue);
+    const activeSpans: (string | undefined)[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async () => void activeSpans.push(trace.getActiveSpan()?.spanContext().spanId),
+      processError: async () => {},
+    });
+    await waitFor(() => activeSpans.length === 1, 10_000, 'the message handled');
+    await subscription.close();
+    expect(activeSpans).toEqual([root.spanContext().spanId]);
+    await ownClient.close();
   });
 
   it('takes SASL PLAIN too, and refuses a link to a queue before a token was put for it, as the service does', async () => {
