@@ -143,7 +143,11 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     expect(fake.queued(queue).map((message) => message.state)).toEqual(['available']);
 
     const [second] = await receive(receiver, 1);
-    expect(seen(second!)).toEqual({ ...order(1), applicationProperties: { tenant: 'acme', id: 1, retriedBecause: 'timeout' }, deliveryCount: 1 });
+    expect(seen(second!)).toEqual({
+      ...order(1),
+      applicationProperties: { tenant: 'acme', id: 1, retriedBecause: 'timeout' },
+      deliveryCount: 1,
+    });
     expect(second!.lockToken).not.toBe(first!.lockToken);
     await receiver.completeMessage(second!);
     expect(fake.queued(queue)).toEqual([]);
@@ -184,7 +188,12 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
 
     const deadLetters = client.createReceiver(queue, { subQueueType: 'deadLetter' });
     const [dead] = await receive(deadLetters, 1);
-    expect(dead).toMatchObject({ body: order(1).body, deadLetterReason: 'unparseable', deadLetterErrorDescription: 'no item', deadLetterSource: queue });
+    expect(dead).toMatchObject({
+      body: order(1).body,
+      deadLetterReason: 'unparseable',
+      deadLetterErrorDescription: 'no item',
+      deadLetterSource: queue,
+    });
     expect(dead!.applicationProperties).toMatchObject(order(1).applicationProperties);
     await deadLetters.completeMessage(dead!);
     expect(fake.queued(`${queue}/$DeadLetterQueue`)).toEqual([]);
@@ -204,11 +213,17 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
 
     const [deferred] = await receiver.receiveDeferredMessages(message!.sequenceNumber!);
-    expect(seen(deferred!)).toEqual({ ...order(1), applicationProperties: { ...order(1).applicationProperties, deferredBecause: 'waiting for stock' }, deliveryCount: 0 });
+    expect(seen(deferred!)).toEqual({
+      ...order(1),
+      applicationProperties: { tenant: 'acme', id: 1, deferredBecause: 'waiting for stock' },
+      deliveryCount: 0,
+    });
     expect(deferred!.lockToken).toBeDefined();
     await receiver.completeMessage(deferred!);
     expect(fake.queued(queue)).toEqual([]);
-    expect(fake.managementRequests).toEqual(expect.arrayContaining(['com.microsoft:receive-by-sequence-number', 'com.microsoft:update-disposition']));
+    expect(fake.managementRequests).toEqual(
+      expect.arrayContaining(['com.microsoft:receive-by-sequence-number', 'com.microsoft:update-disposition']),
+    );
     await receiver.close();
     await sender.close();
   });
@@ -266,7 +281,9 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
   });
 
   it('takes SASL PLAIN too, and refuses a link to a queue before a token was put for it, as the service does', async () => {
-    const connection = rhea.create_container().connect({ host: '127.0.0.1', port: fake.port, username: 'user', password: 'secret', reconnect: false });
+    const connection = rhea
+      .create_container()
+      .connect({ host: '127.0.0.1', port: fake.port, username: 'user', password: 'secret', reconnect: false });
     await once(connection, 'connection_open');
     const sender = connection.open_sender('no-token');
     await once(sender, 'sender_close');

@@ -45,7 +45,8 @@ export class Entity {
     const message = { ...sent } as Message;
     // The service gives every message an id; the client's lock renewal keys its timers by it.
     message.message_id ??= randomUUID().replaceAll('-', '');
-    this.active.push({ sequenceNumber: this.nextSequenceNumber++, enqueuedAt: new Date(), message, deliveryCount: 0, deferred: false });
+    const sequenceNumber = this.nextSequenceNumber++;
+    this.active.push({ sequenceNumber, enqueuedAt: new Date(), message, deliveryCount: 0, deferred: false });
     this.onAvailable();
   }
 
@@ -64,7 +65,8 @@ export class Entity {
 
   /** Deferred messages by sequence number, locked (they stay deferred until completed); undefined if one is not deferred. */
   takeDeferred(sequenceNumbers: number[], mode: 'peekLock' | 'receiveAndDelete'): Stored[] | undefined {
-    const found = sequenceNumbers.map((number) => this.active.find((stored) => stored.sequenceNumber === number && stored.deferred && !stored.lock));
+    const isDeferred = (number: number) => (stored: Stored) => stored.sequenceNumber === number && stored.deferred && !stored.lock;
+    const found = sequenceNumbers.map((number) => this.active.find(isDeferred(number)));
     if (found.some((stored) => stored === undefined)) return undefined;
     const taken = found as Stored[];
     for (const stored of taken) {

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
-import { Entity, type Outcome, type Stored } from './servicebus-entity.js';
+import { Entity, type Outcome } from './servicebus-entity.js';
+import { encodeForDelivery, lockTokenToTag, queuedView, unpack, view, type QueuedMessage, type SentMessage } from './servicebus-messages.js';
+
+export type { QueuedMessage, SentMessage } from './servicebus-messages.js';
 
 /**
  * A loopback Azure Service Bus for execution tests: an AMQP 1.0 peer (rhea's container, listening on a free
@@ -11,36 +14,16 @@ import { Entity, type Outcome, type Stored } from './servicebus-entity.js';
  * batches (message format 0x80013700), credit and drain, settlement (complete, abandon with a higher
  * delivery count, defer, dead-letter to `<queue>/$DeadLetterQueue`), expiring locks, and the `$management`
  * operations a receiver makes: renew-lock, peek-message, receive-by-sequence-number (deferred messages) and
- * update-disposition (settling those). Any address is a queue,
- * created when first used; there are no topics, sessions, scheduling or transactions.
+ * update-disposition (settling those). Any address is a queue, created when first used; there are no topics,
+ * sessions, scheduling or transactions.
  */
 
-const BATCH_FORMAT = 0x80013700;
 /** The Standard tier's limit: what a batch from createMessageBatch may hold. */
 const MAX_MESSAGE_SIZE = 256 * 1024;
 const DEAD_LETTER_QUEUE = '/$DeadLetterQueue';
 const MANAGEMENT = '/$management';
 const CBS = '$cbs';
 const TIMESTAMP_ARRAY = 0x83;
-
-export interface SentMessage {
-  /** As the client decodes it: a data section's JSON, else its bytes; a value or sequence section's content. */
-  body: unknown;
-  applicationProperties: Record<string, unknown>;
-  messageId?: unknown;
-  correlationId?: unknown;
-  contentType?: string;
-  subject?: string;
-  sessionId?: string;
-  /** The whole AMQP message, decoded by rhea. */
-  amqp: Message;
-}
-
-export interface QueuedMessage extends SentMessage {
-  sequenceNumber: number;
-  deliveryCount: number;
-  state: 'available' | 'locked' | 'deferred';
-}
 
 export interface ServiceBusFake {
   connectionString: string;
@@ -166,7 +149,7 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
     try {
       if (address === CBS) reply(context, putToken(context));
       else if (address.endsWith(MANAGEMENT)) reply(context, manage(address.slice(0, -MANAGEMENT.length), context.message!));
-      else for (const message of unpack(context)) entity(address).enqueue(message);
+      else for (const message of unpack(context.message!, (context as { format?: number }).format)) entity(address).enqueue(message);
       delivery.accept();
     } catch (error) {
       errors.push(`${address}: ${(error as Error).message}`);
@@ -251,7 +234,9 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
   container.on('rejected', settleWith(rejectedOutcome));
 
   container.on('disconnected', (context: EventContext) => {
-    for (const links of consumers.values()) for (const sender of links) if (sender.connection === context.connection) links.delete(sender);
+    for (const links of consumers.values()) {
+      for (const sender of links) if (sender.connection === context.connection) links.delete(sender);
+    }
   });
   container.on('error', (error: Error) => errors.push(error.message));
 
@@ -281,44 +266,6 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A request's body or a message's, decoded: a batch (message format 0x80013700) is a data section per message. */
-function unpack(context: EventContext): Message[] {
-  const { format } = context as EventContext & { format?: number };
-  if (format === undefined) return [context.message!];
-  if (format !== BATCH_FORMAT) throw new Error(`unknown message format 0x${format.toString(16)}`);
-  const envelope = decode(context.message as unknown as Buffer);
-  const section = envelope.body as { content: Buffer | Buffer[]; multiple?: boolean };
-  const parts = section.multiple ? (section.content as Buffer[]) : [section.content as Buffer];
-  return parts.map(decode);
-}
-
-function decode(bytes: Buffer): Message {
-  return rhea.message.decode(bytes) as unknown as Message;
-}
-
-/** The message as a receiver gets it: the broker's annotations added, the delivery count in the header. */
-function encodeForDelivery(stored: Stored, lockedUntil?: Date): Buffer {
-  return rhea.message.encode({
-    ...stored.message,
-    delivery_count: stored.deliveryCount,
-    message_annotations: {
-      ...stored.message.message_annotations,
-      'x-opt-sequence-number': rhea.types.wrap_long(stored.sequenceNumber),
-      'x-opt-enqueued-time': stored.enqueuedAt,
-      ...(lockedUntil && { 'x-opt-locked-until': lockedUntil }),
-    },
-  });
-}
-
-/**
- * The client reads a lock token from the delivery tag with .NET's GUID byte order (the first three groups
- * reversed) and sends it back in that order: the tag is the token with those groups swapped.
- */
-function lockTokenToTag(lockToken: string): Buffer {
-  const bytes = rhea.string_to_uuid(lockToken);
-  return Buffer.from([bytes[3]!, bytes[2]!, bytes[1]!, bytes[0]!, bytes[5]!, bytes[4]!, bytes[7]!, bytes[6]!, ...bytes.subarray(8)]);
 }
 
 function modifiedOutcome(context: EventContext): Outcome {
@@ -405,35 +352,13 @@ function mirrorAttach(link: Sender | Receiver): void {
   attach.rcv_settle_mode = link.rcv_settle_mode;
 }
 
-function localAttach(link: Sender | Receiver): { snd_settle_mode?: number; rcv_settle_mode?: number; max_message_size?: number } {
-  return (link as unknown as { local: { attach: { snd_settle_mode?: number; rcv_settle_mode?: number; max_message_size?: number } } }).local.attach;
+interface AttachFields {
+  snd_settle_mode?: number;
+  rcv_settle_mode?: number;
+  max_message_size?: number;
 }
 
-function view(message: Message): SentMessage {
-  return {
-    body: decodeBody(message.body),
-    applicationProperties: message.application_properties ?? {},
-    messageId: message.message_id,
-    correlationId: message.correlation_id,
-    contentType: message.content_type,
-    subject: message.subject,
-    sessionId: message.group_id,
-    amqp: message,
-  };
-}
-
-function queuedView(stored: Stored): QueuedMessage {
-  const state = stored.lock ? 'locked' : stored.deferred ? 'deferred' : 'available';
-  return { ...view(stored.message), sequenceNumber: stored.sequenceNumber, deliveryCount: stored.deliveryCount, state };
-}
-
-function decodeBody(body: unknown): unknown {
-  const section = body as { typecode?: number; content?: unknown } | undefined;
-  if (section?.typecode === undefined) return body;
-  if (section.typecode !== 0x75 || !Buffer.isBuffer(section.content)) return section.content;
-  try {
-    return JSON.parse(section.content.toString('utf8'));
-  } catch {
-    return section.content;
-  }
+/** The attach frame we will send for a link (rhea's typings leave it out). */
+function localAttach(link: Sender | Receiver): AttachFields {
+  return (link as unknown as { local: { attach: AttachFields } }).local.attach;
 }
