@@ -177,6 +177,31 @@ describe('the Service Bus fake, driven by the real @azure/service-bus client', (
     await sender.close();
   });
 
+  it('a message that keeps failing is dead-lettered after the tenth delivery (MaxDeliveryCountExceeded)', async () => {
+    const queue = 'always-failing';
+    const sender = client.createSender(queue);
+    await sender.sendMessages(order(1));
+    const receiver = client.createReceiver(queue);
+    const attempts: number[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async (message) => {
+        attempts.push(message.deliveryCount!);
+        throw new Error('expected by test: this handler always fails');
+      },
+      processError: async () => {},
+    });
+    await waitFor(() => fake.queued(`${queue}/$DeadLetterQueue`).length === 1, 10_000, 'the message dead-lettered');
+    await subscription.close();
+    expect(attempts).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(fake.queued(queue)).toEqual([]);
+    expect(fake.queued(`${queue}/$DeadLetterQueue`)[0]!.applicationProperties).toMatchObject({
+      ...order(1).applicationProperties,
+      DeadLetterReason: 'MaxDeliveryCountExceeded',
+    });
+    await receiver.close();
+    await sender.close();
+  });
+
   it('deadLetterMessage moves the message to the dead-letter queue with its reason', async () => {
     const queue = 'poison';
     const sender = client.createSender(queue);

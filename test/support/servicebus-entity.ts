@@ -24,6 +24,12 @@ export type Outcome =
   | { kind: 'defer'; propertiesToModify?: Record<string, unknown> }
   | { kind: 'deadLetter'; reason?: string; description?: string; propertiesToModify?: Record<string, unknown> };
 
+export interface Limits {
+  lockDurationMs: number;
+  /** Failed deliveries after which the message is dead-lettered (MaxDeliveryCountExceeded). */
+  maxDeliveryCount: number;
+}
+
 export class Entity {
   /** Every message accepted from a producer, in order: what went over the wire. */
   readonly sent: Message[] = [];
@@ -32,7 +38,7 @@ export class Entity {
 
   constructor(
     readonly name: string,
-    private readonly lockDurationMs: number,
+    private readonly limits: Limits,
     /** Called when a message becomes available (enqueued, abandoned, lock expired), so consumers are served. */
     private readonly onAvailable: () => void,
     /** Where a dead-lettered message goes. */
@@ -87,22 +93,14 @@ export class Entity {
         break;
       case 'abandon':
         mergeProperties(stored.message, outcome.propertiesToModify);
-        stored.deliveryCount++;
-        this.onAvailable();
+        this.failedDelivery(stored);
         break;
       case 'defer':
         mergeProperties(stored.message, outcome.propertiesToModify);
         stored.deferred = true;
         break;
       case 'deadLetter':
-        this.remove(stored);
-        mergeProperties(stored.message, {
-          ...outcome.propertiesToModify,
-          ...(outcome.reason !== undefined && { DeadLetterReason: outcome.reason }),
-          ...(outcome.description !== undefined && { DeadLetterErrorDescription: outcome.description }),
-        });
-        stored.message.message_annotations = { ...stored.message.message_annotations, 'x-opt-deadletter-source': this.name };
-        this.deadLetterQueue().enqueue(stored.message, false);
+        this.deadLetter(stored, outcome);
         break;
     }
     return true;
@@ -140,19 +138,38 @@ export class Entity {
     for (const stored of this.active) if (stored.lock) this.unlock(stored);
   }
 
+  private failedDelivery(stored: Stored): void {
+    stored.deliveryCount++;
+    if (stored.deliveryCount < this.limits.maxDeliveryCount) return this.onAvailable();
+    this.deadLetter(stored, {
+      reason: 'MaxDeliveryCountExceeded',
+      description: `Message could not be consumed after ${this.limits.maxDeliveryCount} delivery attempts.`,
+    });
+  }
+
+  private deadLetter(stored: Stored, { reason, description, propertiesToModify }: Omit<Outcome & { kind: 'deadLetter' }, 'kind'>): void {
+    this.remove(stored);
+    mergeProperties(stored.message, {
+      ...propertiesToModify,
+      ...(reason !== undefined && { DeadLetterReason: reason }),
+      ...(description !== undefined && { DeadLetterErrorDescription: description }),
+    });
+    stored.message.message_annotations = { ...stored.message.message_annotations, 'x-opt-deadletter-source': this.name };
+    this.deadLetterQueue().enqueue(stored.message, false);
+  }
+
   private locked(lockToken: string): Stored | undefined {
     return this.active.find((stored) => stored.lock?.token === lockToken);
   }
 
   private lock(stored: Stored, token: string = randomUUID()): void {
     const timer = setTimeout(() => {
-      // As the service does: an expired lock counts as a failed delivery and the message is available again.
+      // As the service does: an expired lock counts as a failed delivery.
       stored.lock = undefined;
-      stored.deliveryCount++;
-      this.onAvailable();
-    }, this.lockDurationMs);
+      this.failedDelivery(stored);
+    }, this.limits.lockDurationMs);
     timer.unref();
-    stored.lock = { token, until: new Date(Date.now() + this.lockDurationMs), timer };
+    stored.lock = { token, until: new Date(Date.now() + this.limits.lockDurationMs), timer };
   }
 
   private unlock(stored: Stored): void {

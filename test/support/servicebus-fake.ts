@@ -11,11 +11,11 @@ export type { QueuedMessage, SentMessage } from './servicebus-messages.js';
  * port of 127.0.0.1) that the real `@azure/service-bus` client accepts. It does what the client needs of the
  * service: SASL, claims-based security on `$cbs` (a link to an entity is refused until a token for it was put),
  * queues with sequence numbers and peek-lock (lock tokens in delivery tags, as the service lays them out),
- * batches (message format 0x80013700), credit and drain, settlement (complete, abandon with a higher
- * delivery count, defer, dead-letter to `<queue>/$DeadLetterQueue`), expiring locks, and the `$management`
- * operations a receiver makes: renew-lock, peek-message, receive-by-sequence-number (deferred messages) and
- * update-disposition (settling those). Any address is a queue, created when first used; there are no topics,
- * sessions, scheduling or transactions.
+ * batches (message format 0x80013700), credit and drain, settlement (complete, abandon with a higher delivery
+ * count, defer, dead-letter to `<queue>/$DeadLetterQueue`, by hand or after too many failed deliveries),
+ * expiring locks, and the `$management` operations a receiver makes: renew-lock, peek-message,
+ * receive-by-sequence-number (deferred messages) and update-disposition (settling those). Any address is a
+ * queue, created when first used; there are no topics, sessions, scheduling or transactions.
  */
 
 /** The Standard tier's limit: what a batch from createMessageBatch may hold. */
@@ -42,8 +42,12 @@ export interface ServiceBusFake {
   stop(): Promise<void>;
 }
 
-export async function startServiceBusFake(options: { lockDurationMs?: number } = {}): Promise<ServiceBusFake> {
+/** The defaults are the service's: a lock of a minute, dead-lettering after the tenth failed delivery. */
+export async function startServiceBusFake(
+  options: { lockDurationMs?: number; maxDeliveryCount?: number } = {},
+): Promise<ServiceBusFake> {
   const lockDurationMs = options.lockDurationMs ?? 60_000;
+  const maxDeliveryCount = options.maxDeliveryCount ?? 10;
   // We settle what we receive once it is stored, and tell abandon (modified) from release.
   const container = rhea.create_container({ id: 'servicebus-fake', autoaccept: false, treat_modified_as_released: false });
   container.sasl_server_mechanisms.enable_anonymous();
@@ -61,7 +65,9 @@ export async function startServiceBusFake(options: { lockDurationMs?: number } =
   function entity(name: string): Entity {
     let found = entities.get(name);
     if (!found) {
-      found = new Entity(name, lockDurationMs, () => serve(name), () => entity(name + DEAD_LETTER_QUEUE));
+      // A dead-letter queue keeps what it holds, however often it is abandoned.
+      const limits = { lockDurationMs, maxDeliveryCount: name.endsWith(DEAD_LETTER_QUEUE) ? Infinity : maxDeliveryCount };
+      found = new Entity(name, limits, () => serve(name), () => entity(name + DEAD_LETTER_QUEUE));
       entities.set(name, found);
     }
     return found;
