@@ -231,10 +231,10 @@ describe('otelify init: the bootstrap runs under real Node against an OTLP/HTTP 
 
   it('--baggage-keys copies exactly the keys given', async () => {
     const dir = copy('js-esm');
-    expect(otelify(dir, 'init', '--baggage-keys', 'user.email').code).toBe(0);
+    expect(otelify(dir, 'init', '--baggage-keys', 'checkout.variant').code).toBe(0);
     await start(dir);
     const checkout = receiver.spans.find((s) => s.name === 'checkout');
-    expect(checkout?.attributes['user.email']).toBe('ann@example.com');
+    expect(checkout?.attributes['checkout.variant']).toBe('one-page');
     expect(checkout?.attributes['tenant.id']).toBeUndefined();
   });
 
@@ -249,6 +249,35 @@ describe('otelify init: the bootstrap runs under real Node against an OTLP/HTTP 
     expect(otelify(kept, 'init', '--sampling', 'head', '--ratio', '1').code).toBe(0);
     await start(kept);
     expectCheckout(receiver.spans, '@acme/orders');
+  });
+
+  it('a TypeScript entry that node runs itself (type stripping, Node 24) preloads the .ts bootstrap', async () => {
+    const dir = copy('ts-esm');
+    const manifest = readFileSync(join(dir, 'package.json'), 'utf8').replace('"node dist/index.js"', '"node src/index.ts"');
+    writeFileSync(join(dir, 'package.json'), manifest);
+    expect(otelify(dir, 'init').code).toBe(0);
+    expect(startScript(dir)).toBe('node --import ./src/instrumentation.ts src/index.ts');
+    const run = await start(dir, { node: 24 });
+    expect(run.code, run.stderr).toBe(0);
+    expectCheckout(receiver.spans, 'shop-api');
+  });
+
+  it('verbatimModuleSyntax with CommonJS output: the bootstrap is a .cjs file node loads from its source', async () => {
+    const dir = copy('ts-cjs');
+    const config = readFileSync(join(dir, 'tsconfig.json'), 'utf8').replace('"strict": true,', '"strict": true,\n    "verbatimModuleSyntax": true,');
+    writeFileSync(join(dir, 'tsconfig.json'), config);
+    // Such a project writes its own imports as `import x = require()`.
+    const main = readFileSync(join(dir, 'src/main.ts'), 'utf8')
+      .replace("import { context, propagation, trace } from '@opentelemetry/api';", "import api = require('@opentelemetry/api');\nconst { context, propagation, trace } = api;")
+      .replace("import { setTimeout as sleep } from 'node:timers/promises';", "import timers = require('node:timers/promises');\nconst sleep = timers.setTimeout;");
+    writeFileSync(join(dir, 'src/main.ts'), main);
+    const run = otelify(dir, 'init');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('note tsconfig sets verbatimModuleSyntax with CommonJS output: the bootstrap is JavaScript (src/instrumentation.cjs)');
+    expect(startScript(dir)).toBe('NODE_ENV=production node --enable-source-maps --require ./src/instrumentation.cjs dist/main.js');
+    build(dir);
+    await start(dir);
+    expectCheckout(receiver.spans, 'billing-worker');
   });
 
   for (const [variant, signal] of [['ts-esm', 'SIGTERM'], ['js-cjs', 'SIGTERM'], ['js-esm', 'SIGINT']] as const) {
@@ -395,13 +424,16 @@ describe('otelify init: options and safety', () => {
     expect(existsSync(join(dir, 'src/instrumentation.mjs'))).toBe(true);
   });
 
-  it('rejects a head sampling without a ratio, a ratio out of range or with tail, and a key that is no baggage key', () => {
+  it('rejects a head sampling without a ratio, a ratio out of range or with tail, a key that is no baggage key, and a key that names personal data', () => {
     const dir = copy('js-esm');
     const before = snapshot(dir);
     expect(otelify(dir, 'init', '--sampling', 'head').stderr).toContain('--sampling head needs --ratio');
     expect(otelify(dir, 'init', '--sampling', 'head', '--ratio', '1.5').stderr).toContain('--ratio is a number from 0 to 1, not 1.5');
     expect(otelify(dir, 'init', '--ratio', '0.5').stderr).toContain('--ratio applies to --sampling head only');
     expect(otelify(dir, 'init', '--baggage-keys', 'tenant id').stderr).toContain('tenant id is not a baggage key');
+    expect(otelify(dir, 'init', '--baggage-keys', 'tenant.id,user.email').stderr).toContain(
+      '--baggage-keys: every span would carry personal data: user.email names an email address (record an opaque user id (user.id) or a hash (user.hash), or the domain only)',
+    );
     expect(otelify(dir, 'init', '--sampling', 'always').code).toBe(2);
     expect(snapshot(dir)).toEqual(before);
   });

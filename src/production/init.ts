@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
+import { ADVICE, CATEGORY_LABELS, classifyKey } from '../check/pii.js';
 import { EXIT } from '../cli/apply.js';
 import type { Output } from '../cli/output.js';
 import { uncommittedChanges } from '../files/git.js';
@@ -107,6 +108,12 @@ function settingsOf(options: InitOptions): Settings | { error: string } {
   const baggageKeys = options.baggageKeys === undefined ? DEFAULT_BAGGAGE_KEYS : [...new Set(options.baggageKeys.split(',').map((k) => k.trim()).filter(Boolean))];
   const invalid = baggageKeys.filter((key) => !BAGGAGE_KEY.test(key));
   if (invalid.length > 0) return { error: `--baggage-keys: ${invalid.join(', ')} ${invalid.length === 1 ? 'is not a baggage key' : 'are not baggage keys'} (W3C baggage keys are HTTP tokens: letters, digits and !#$%&'*+-.^_\`|~)` };
+  // Copied onto every span: the same rule as `otelify check` applies to attribute keys.
+  const personal = baggageKeys.flatMap((key) => {
+    const match = classifyKey(key);
+    return match ? [`${key} names ${CATEGORY_LABELS[match.category]} (${ADVICE[match.category]})`] : [];
+  });
+  if (personal.length > 0) return { error: `--baggage-keys: every span would carry personal data: ${personal.join('; ')}` };
   return { sampling, baggageKeys };
 }
 

@@ -21,6 +21,7 @@ class BaggageAttributesSpanProcessor {
     if (baggage === undefined) return;
     for (const key of BAGGAGE_KEYS) {
       const entry = baggage.getEntry(key);
+      // otelify-ignore-next-line pii: otelify init took only keys that name no personal data; keep BAGGAGE_KEYS so
       if (entry !== undefined) span.setAttribute(key, entry.value);
     }
   }
