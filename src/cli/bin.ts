@@ -6,6 +6,7 @@ import type { LLMConvention } from '../engine/instrument.js';
 import { apply, EXIT } from './apply.js';
 import { check, type CheckFormat } from './check.js';
 import { Output } from './output.js';
+import { init } from '../production/init.js';
 import { targetModules } from '../targets/index.js';
 
 // `otelify apply --dry | head` closes stdout early: stop quietly, as other command-line tools do.
@@ -52,6 +53,19 @@ program
   .option('--update-baseline', 'record the current findings in the --baseline file and exit 0')
   .action(async (paths: string[], flags: { format?: CheckFormat; config?: string; baseline?: string; updateBaseline?: boolean }) => {
     process.exitCode = await check({ ...flags, paths });
+  });
+
+program
+  .command('init')
+  .description('write the OpenTelemetry SDK bootstrap of the service in path (default: .), load it from the start script (or Next.js\'s instrumentation file) and add the SDK packages to package.json')
+  .argument('[path]', 'the folder of the package (its package.json)')
+  .option('-d, --dry', 'write nothing; print what would be written')
+  .option('-f, --force', 'write even when the git work tree has uncommitted changes')
+  .addOption(new Option('--sampling <kind>', 'tail: keep every span, the Collector decides; head: keep a share of new traces (--ratio)').choices(['tail', 'head']).default('tail'))
+  .option('--ratio <ratio>', 'with --sampling head: the share of new traces kept, from 0 to 1 (e.g. 0.1)')
+  .option('--baggage-keys <keys>', 'comma-separated baggage keys copied onto every span (default: tenant.id,request.priority)')
+  .action(async (path: string | undefined, flags: { dry?: boolean; force?: boolean; sampling?: string; ratio?: string; baggageKeys?: string }) => {
+    process.exitCode = await init({ ...flags, path }, new Output());
   });
 
 program

@@ -14,6 +14,11 @@ export class Output {
     this.stderr.write(`${pc.red('error')} ${message}\n`);
   }
 
+  /** A line of a result, as it is. */
+  line(message: string): void {
+    this.stdout.write(`${message}\n`);
+  }
+
   note(message: string): void {
     this.stdout.write(`${pc.dim(message)}\n`);
   }

@@ -54,6 +54,24 @@ export function addDependencies(text: string, needs: Need[]): DependencyEdit {
   return { text: bom + body, added, presentElsewhere };
 }
 
+/**
+ * Replaces the value of an existing script, spliced in place like {@link addDependencies}: only that string
+ * changes. Throws when the script is not there or is not a string.
+ */
+export function replaceScript(text: string, name: string, value: string): string {
+  const bom = text.startsWith(BOM) ? BOM : '';
+  const body = text.slice(bom.length);
+  const script = findNodeAtLocation(parseObject(body), ['scripts', name]);
+  if (script?.type !== 'string') throw new Error(`package.json has no "${name}" script`);
+  return bom + applyEdits(body, [{ offset: script.offset, length: script.length, content: JSON.stringify(value) }]);
+}
+
+/** The position of a key's value in package.json, 1-based, for messages that point at it. */
+export function lineOfKey(text: string, path: string[]): number | undefined {
+  const node = findNodeAtLocation(parseObject(text.replace(/^\uFEFF/, '')), path);
+  return node === undefined ? undefined : position(text.replace(/^\uFEFF/, ''), node.offset).line;
+}
+
 function parseObject(text: string): Node {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });

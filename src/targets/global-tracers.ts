@@ -16,6 +16,11 @@ export interface GlobalTracer {
   effect: 'skip' | 'note';
 }
 
+/** Sentry's server SDKs: since version 8 each sets up OpenTelemetry for the whole process when initialised. */
+const SENTRY_NODE_SDK = String.raw`['"]@sentry\/(?:node|nextjs|nestjs|bun|remix|sveltekit|astro|nuxt|aws-serverless|google-cloud-serverless)['"]`;
+// dd-trace patches every library it supports as soon as it is initialised (in code or by `dd-trace/init`).
+const DD_TRACE_INIT = /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*?(?<at>\.init\s*\()/d;
+
 const traceloop = (library: string, name: string): GlobalTracer => ({
   by: `Traceloop's ${name} instrumentation`,
   marker: new RegExp(`['"]@traceloop/instrumentation-${name}['"]`),
@@ -38,13 +43,12 @@ export const globalTracers: readonly GlobalTracer[] = [
   // Sentry's Node SDKs patch these clients' constructors by default once tracing is on.
   {
     by: "Sentry's default AI integrations",
-    marker: /['"]@sentry\/(?:node|nextjs|nestjs|bun|remix|sveltekit|astro|nuxt|aws-serverless|google-cloud-serverless)['"][\s\S]*\btraces(?:SampleRate|Sampler)\b/,
+    marker: new RegExp(`${SENTRY_NODE_SDK}[\\s\\S]*\\btraces(?:SampleRate|Sampler)\\b`),
     libraries: ['openai', 'anthropic', 'google-genai'],
     effect: 'skip',
   },
-  // dd-trace patches every library it supports as soon as it is initialised (in code or by `dd-trace/init`).
-  { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai'], effect: 'skip' },
-  { by: 'Datadog (dd-trace)', marker: /['"]dd-trace\/init['"]|['"]dd-trace['"][\s\S]*\.init\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
+  { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai'], effect: 'skip' },
+  { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
   { by: "OpenTelemetry's Node auto-instrumentations", marker: /\bgetNodeAutoInstrumentations\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'], effect: 'note' },
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
   { by: "OpenTelemetry's kafkajs instrumentation", marker: /\bnew\s+KafkaJsInstrumentation\s*\(/, libraries: ['kafkajs'], effect: 'note' },
@@ -75,4 +79,49 @@ export function findGlobalTracers(sources: { path: string; text: string }[], des
 /** The text with its comments blanked (same length, so offsets and lines stay): a commented-out set-up is off. */
 export function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, (comment, lead: string | undefined) => (lead ?? '') + comment.slice((lead ?? '').length).replace(/[^\n]/g, ' '));
+}
+
+/**
+ * Set-ups that register a tracer for the whole process. A second one next to any of them would fight it for
+ * the global tracer provider, so `otelify init` refuses and names where the first is. When a marker has an
+ * `at` group, the set-up is reported at that line (the `init(` call rather than the import that enables it).
+ */
+export interface TracingSetup {
+  by: string;
+  marker: RegExp;
+}
+
+export const tracingSetups: readonly TracingSetup[] = [
+  { by: "OpenTelemetry's NodeSDK", marker: /\bnew\s+NodeSDK\s*\(|\bstartNodeSDK\s*\(/ },
+  { by: "OpenTelemetry's registerInstrumentations", marker: /\bregisterInstrumentations\s*\(/ },
+  { by: 'a NodeTracerProvider registered globally', marker: /\bnew\s+NodeTracerProvider\s*\([\s\S]*?\.register\s*\(/ },
+  { by: "Vercel's registerOTel (@vercel/otel)", marker: /['"]@vercel\/otel['"][\s\S]*?(?<at>\bregisterOTel\s*\()/d },
+  { by: "Sentry's Node SDK (Sentry.init)", marker: new RegExp(`${SENTRY_NODE_SDK}[\\s\\S]*?(?<at>\\binit\\s*\\()`, 'd') },
+  { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT },
+  // Preloaded by a script or NODE_OPTIONS (`node -r dd-trace/init`, `--import @opentelemetry/auto-instrumentations-node/register`).
+  {
+    by: 'a tracer preloaded by the command line',
+    marker: /(?:--require|--import|-r)[\s=]+['"]?(?:dd-trace\/init|@opentelemetry\/auto-instrumentations-node\/register|@sentry\/node\/preload)\b/,
+  },
+];
+
+/** Each process-wide tracing set-up found in the texts, once per kind (its first place), as `file:line`. */
+export function findTracingSetups(sources: { path: string; text: string }[], describe: (path: string) => string): { by: string; where: string }[] {
+  const found: { by: string; where: string }[] = [];
+  for (const setup of tracingSetups) {
+    for (const source of sources) {
+      if (!setup.marker.test(source.text)) continue;
+      const text = withoutComments(source.text);
+      const match = setup.marker.exec(text);
+      if (!match) continue;
+      const offset = match.indices?.groups?.at?.[0] ?? match.index;
+      found.push({ by: setup.by, where: `${describe(source.path)}:${lineAt(text, offset)}` });
+      break;
+    }
+  }
+  return found;
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }
