@@ -138,4 +138,14 @@ export class FileContext {
       if (!ts.isPropertyAccessExpression(node)) return undefined;
     }
   }
+
+  /** Whether an expression is a function, as far as its syntax or (known) type says. */
+  callability(node: ts.Expression): 'yes' | 'no' | 'unknown' {
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return 'yes';
+    if (ts.isObjectLiteralExpression(node)) return 'no';
+    const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(node));
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
+    if (type.getCallSignatures().length > 0) return 'yes';
+    return type.flags & ts.TypeFlags.Object ? 'no' : 'unknown';
+  }
 }

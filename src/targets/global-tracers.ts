@@ -53,9 +53,11 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
   { by: "OpenTelemetry's kafkajs instrumentation", marker: /\bnew\s+KafkaJsInstrumentation\s*\(/, libraries: ['kafkajs'], effect: 'note' },
   { by: "OpenTelemetry's AWS SDK instrumentation", marker: /\bnew\s+AwsInstrumentation\s*\(/, libraries: ['aws-sqs', 'aws-sns'], effect: 'note' },
+  { by: "the Pub/Sub client's own tracing", marker: /\benableOpenTelemetryTracing\s*:\s*true\b/, libraries: ['gcp-pubsub'], effect: 'note' },
+  { by: "Azure's OpenTelemetry plugin", marker: /\bcreateAzureSdkInstrumentation\s*\(/, libraries: ['azure-service-bus'], effect: 'note' },
 ];
 
-const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\//;
+const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing/;
 
 /** Where the project turns on a tracer of a library: `library → { by, where }`, `where` as `file:line`. */
 export function findGlobalTracers(sources: { path: string; text: string }[], describe: (path: string) => string): Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }> {

@@ -42,6 +42,8 @@ export type Match =
       declaredIn?: string;
       /** Without types: the receiver's property chain ends with this (`chat.completions`). */
       via?: string;
+      /** An event listener: the call's first argument is this event name (`subscription.on('message', handler)`). */
+      event?: string;
     }
   /** `fn(...)` or `namespace.fn(...)` of a function the library exports. */
   | { kind: 'function'; name: string }

@@ -1,7 +1,7 @@
 import { ts } from '../typescript.cjs';
 import type { ArgRef, Target } from '../../targets/types.js';
 import { POSSIBLE_SITE } from '../instrument.js';
-import { findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
+import { constantString, findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { instrument } from '../roles/index.js';
 import { endsWithChain } from '../syntax.js';
@@ -21,6 +21,7 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
     // when the call has its handler.
     if (matched && !hasOwnHandler(target, call)) continue;
     if (target.role === 'consume' && !mayHoldHandler(ctx, call.arguments[target.handler.arg], target.handler)) continue;
+    if (target.match.event !== undefined && !isEventName(ctx, call.arguments[0], target.match.event)) continue;
     const { types, declaredIn, via } = target.match;
     let resolution = resolveMethodCall(ctx.checker, call, callee.expression, target.modules, types, declaredIn);
     if (resolution === 'unknown') {
@@ -92,20 +93,11 @@ function hasOwnHandler(target: Target, call: ts.CallExpression): boolean {
 function mayHoldHandler(ctx: FileContext, arg: ts.Expression | undefined, ref: ArgRef): boolean {
   const inline = arg && unwrapExpression(arg);
   if (!inline) return false;
-  const callable = callability(ctx, inline);
+  const callable = ctx.callability(inline);
   if (!ref.property) return callable !== 'no';
   return !isInlineObjectWithout(inline, ref.property) && callable !== 'yes';
 }
 
-/** Whether an expression is a function, as far as its syntax or (known) type says. */
-function callability(ctx: FileContext, node: ts.Expression): 'yes' | 'no' | 'unknown' {
-  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return 'yes';
-  if (ts.isObjectLiteralExpression(node)) return 'no';
-  const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(node));
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
-  if (type.getCallSignatures().length > 0) return 'yes';
-  return type.flags & ts.TypeFlags.Object ? 'no' : 'unknown';
-}
 
 /** An inline options object that does not name `property` (so that handler's target does not apply). */
 function isInlineObjectWithout(arg: ts.Expression | undefined, property: string): boolean {
@@ -130,4 +122,9 @@ export function visitNew(ctx: FileContext, node: ts.NewExpression): void {
       return;
     }
   }
+}
+
+/** `'message'` (or a constant holding it) as a listener's event name; other events are not the target's. */
+function isEventName(ctx: FileContext, arg: ts.Expression | undefined, event: string): boolean {
+  return !!arg && constantString(ctx.checker, arg) === event;
 }

@@ -18,6 +18,7 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   if (hasManualInject(ctx, node)) return ctx.already(site, 'propagation.inject is already called here');
   const carrierArg = args[target.carrier.arg];
   if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return ctx.already(site);
+  if (carrierArg && ctx.callability(carrierArg) === 'yes') return ctx.skip(site, `a callback is passed where the ${target.carrier.path ? `options with '${target.carrier.path.split('.')[0]}'` : 'attributes'} go; pass them (or the promise form) to propagate the context`);
   if (args.length < target.carrier.arg && !target.carrier.fillMissing) {
     return ctx.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
   }

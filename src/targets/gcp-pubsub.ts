@@ -1,0 +1,51 @@
+import { defineLibrary } from './define.js';
+
+const attributes = { path: 'attributes' } as const;
+
+/**
+ * Google Cloud Pub/Sub: the context goes into a message's `attributes` (string values, at most 100 per message);
+ * `subscription.on('message', handler)` gets each message. The client's own tracing
+ * (`enableOpenTelemetryTracing`) writes `googclient_traceparent` and makes no span current in the handler:
+ * otelify's keys are its own, so both can run (the report says where the client's is on).
+ */
+export const gcpPubsub = defineLibrary({
+  library: 'gcp-pubsub',
+  modules: ['@google-cloud/pubsub'],
+  system: 'gcp_pubsub',
+  targets: [
+    {
+      id: 'gcp-pubsub.publishMessage',
+      role: 'produce',
+      operation: 'publish',
+      match: { kind: 'method', types: ['Topic'], method: 'publishMessage' },
+      destination: { from: 'receiver', property: 'name' },
+      carrier: { arg: 0, ...attributes },
+    },
+    {
+      // `publish(data, attributes?)`: the attributes object itself is the carrier (created when absent).
+      id: 'gcp-pubsub.publish',
+      role: 'produce',
+      operation: 'publish',
+      match: { kind: 'method', types: ['Topic'], method: 'publish' },
+      destination: { from: 'receiver', property: 'name' },
+      carrier: { arg: 1, path: '' },
+    },
+    {
+      id: 'gcp-pubsub.publishJSON',
+      role: 'produce',
+      operation: 'publish',
+      match: { kind: 'method', types: ['Topic'], method: 'publishJSON' },
+      destination: { from: 'receiver', property: 'name' },
+      carrier: { arg: 1, path: '' },
+    },
+    {
+      id: 'gcp-pubsub.on-message',
+      role: 'consume',
+      operation: 'process',
+      match: { kind: 'method', types: ['Subscription'], method: 'on', event: 'message' },
+      handler: { arg: 1 },
+      destination: { from: 'receiver', property: 'name' },
+      spec: { headers: 'attributes', id: 'id' },
+    },
+  ],
+});
