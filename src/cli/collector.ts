@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
@@ -66,6 +67,7 @@ export async function collector(options: CollectorCommandOptions, out: Streams =
     return EXIT.ok;
   }
   for (const file of named) {
+    mkdirSync(dirname(resolve(file.path)), { recursive: true });
     writeAtomically(resolve(file.path), file.text);
     out.stderr.write(`wrote ${file.path}\n`);
   }

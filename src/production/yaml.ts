@@ -33,7 +33,9 @@ function isMap(value: YamlValue): value is { [key: string]: YamlValue } {
 }
 
 function unwrap(value: YamlValue): { comment: string[]; value: YamlValue } {
-  return value instanceof Commented ? { comment: value.comment, value: value.value } : { comment: [], value };
+  if (!(value instanceof Commented)) return { comment: [], value };
+  const inner = unwrap(value.value);
+  return { comment: [...value.comment, ...inner.comment], value: inner.value };
 }
 
 function writeComment(lines: string[], indent: number, comment: string[]): void {
