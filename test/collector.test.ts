@@ -206,7 +206,7 @@ describe('otelify collector', () => {
 
   it("masks the check's personal keys and passes the safe ones", () => {
     const masked = masks(single.processors.redaction.blocked_key_patterns);
-    for (const key of ['user.email', 'customer.email', 'customerEmail', 'billing_address', 'user.first_name', 'http.request.header.x-api-key', 'client.address', 'gen_ai.input.messages', 'lab.genetic_marker', 'EMAIL']) {
+    for (const key of ['user.email', 'customer.email', 'customerEmail', 'primaryEmail', 'order.backupPhone', 'billing_address', 'user.first_name', 'http.request.header.x-api-key', 'client.address', 'gen_ai.input.messages', 'lab.genetic_marker', 'EMAIL']) {
       expect(masked(key), key).toBe(true);
     }
     for (const key of ['messaging.destination.name', 'server.address', 'db.query.text', 'exception.message', 'service.name', 'user.id', 'user.email.hash', 'llm.prompt_tokens', 'llm.cost_usd', 'http.request.header.content-type', 'host.ip']) {
