@@ -288,9 +288,9 @@ describe('otelify collector', () => {
     expectConsistent(front);
     expectConsistent(back);
     expect(front.exporters.loadbalancing).toEqual({ routing_key: 'traceID', protocol: { otlp: { timeout: '1s' } }, resolver: { static: { hostnames: ['sampler-0:4317', 'sampler-1:4317'] } } });
-    expect(front.service.pipelines.traces.processors).toEqual(['memory_limiter', 'redaction']);
+    expect(front.service.pipelines.traces?.processors).toEqual(['memory_limiter', 'redaction']);
     expect(front.processors.tail_sampling).toBeUndefined();
-    expect(back.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
+    expect(back.service.pipelines.traces?.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
     expect(back.processors.tail_sampling.policies).toEqual(single.processors.tail_sampling.policies.map(plain));
     const dns = otelify(dir, 'collector', 'src', '--tier', '--dry', '--sampler-dns', 'otel-sampler-headless.observability.svc');
     const [frontDns] = dns.stdout.split(/^# --- .*$/m).filter((part) => part.trim());
@@ -341,8 +341,8 @@ describe('the keys the runtime says it writes', () => {
   it('are exactly the keys of producer, consumer and batch spans, and their exception events', async () => {
     memory.reset();
     traceSend({ system: 'rabbitmq', operation: 'publish', destination: 'amq.gen-1', destinationTemplate: 'orders-{id}', batch: 2 }, () => undefined);
-    expect(() => traceProcess({ system: 'kafka', destination: 'orders', headers: 'headers', id: 'id' }, () => { throw new TypeError('x'); })({ headers: {}, id: 'm-1' })).toThrow(TypeError);
-    traceBatch({ system: 'kafka', destination: 'orders', headers: 'headers', messages: 'messages' }, () => undefined)({ messages: [{ headers: {} }] });
+    expect(() => traceProcess({ system: 'kafka', destination: 'orders', headers: 'headers', id: 'id' }, (_message: unknown) => { throw new TypeError('x'); })({ headers: {}, id: 'm-1' })).toThrow(TypeError);
+    traceBatch({ system: 'kafka', destination: 'orders', headers: 'headers', messages: 'messages' }, (_batch: unknown) => undefined)({ messages: [{ headers: {} }] });
     const spans = memory.getFinishedSpans();
     expect(spans).toHaveLength(3);
     const written = new Set(spans.flatMap((span) => [...Object.keys(span.attributes), ...span.events.flatMap((e) => Object.keys(e.attributes ?? {}))]));
