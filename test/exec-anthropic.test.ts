@@ -41,6 +41,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
       'llm.finish_reason': 'end_turn',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(SONNET_4_COST, 12),
+      'llm.cost_usd_micros': Math.round(SONNET_4_COST * 1e6),
     });
   });
 
@@ -56,6 +57,7 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
       'llm.response_tokens': USAGE.output,
       'llm.finish_reason': 'end_turn',
       'llm.cost_usd': expect.closeTo(SONNET_4_COST, 12),
+      'llm.cost_usd_micros': Math.round(SONNET_4_COST * 1e6),
     });
   });
 

@@ -38,6 +38,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
       'llm.finish_reason': 'end_turn',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+      'llm.cost_usd_micros': Math.round(HAIKU_COST * 1e6),
     });
   });
 
@@ -81,6 +82,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
       'llm.finish_reason': 'end_turn',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+      'llm.cost_usd_micros': Math.round(HAIKU_COST * 1e6),
     });
   });
 
@@ -95,6 +97,7 @@ describe('@aws-sdk/client-bedrock-runtime, rewritten, against a loopback Bedrock
       'llm.prompt_tokens': USAGE.input,
       'llm.response_tokens': USAGE.output,
       'llm.cost_usd': expect.closeTo(HAIKU_COST, 12),
+      'llm.cost_usd_micros': Math.round(HAIKU_COST * 1e6),
     });
   });
 

@@ -37,6 +37,7 @@ describe('cohere-ai (v2 API), rewritten, against a loopback Cohere API', () => {
       'llm.finish_reason': 'COMPLETE',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(COMMAND_A_COST, 12),
+      'llm.cost_usd_micros': Math.round(COMMAND_A_COST * 1e6),
     });
   });
 

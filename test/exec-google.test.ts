@@ -36,6 +36,7 @@ describe('@google/genai, rewritten, against a loopback Gemini API', () => {
       'llm.finish_reason': 'STOP',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(FLASH_COST, 12),
+      'llm.cost_usd_micros': Math.round(FLASH_COST * 1e6),
     });
   });
 

@@ -36,6 +36,7 @@ describe('@mistralai/mistralai, rewritten, against a loopback Mistral API', () =
       'llm.finish_reason': 'stop',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(LARGE_COST, 12),
+      'llm.cost_usd_micros': Math.round(LARGE_COST * 1e6),
     });
   });
 

@@ -57,6 +57,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
       'llm.finish_reason': 'stop',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
     });
   });
 
@@ -78,6 +79,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
       'gen_ai.usage.cache_read.input_tokens': USAGE.cacheRead,
       'gen_ai.usage.reasoning.output_tokens': USAGE.reasoning,
       'gen_ai.usage.cost.amount': expect.closeTo(GPT_4O_COST, 12),
+      'gen_ai.usage.cost.amount_micros': Math.round(GPT_4O_COST * 1e6),
       'gen_ai.usage.cost.currency': 'USD',
     });
     expect(typeof span.attributes['gen_ai.response.id']).toBe('string');
@@ -118,6 +120,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
       'llm.response_tokens': USAGE.output,
       'llm.finish_reason': 'stop',
       'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
     });
   });
 
@@ -278,6 +281,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
       'llm.cache_hit': true,
       // $1.50 input, $2.00 output per million tokens; no cache price, so cached tokens cost what input does.
       'llm.cost_usd': expect.closeTo((31 * 1.5 + 17 * 2) / 1e6, 12),
+      'llm.cost_usd_micros': Math.round((31 * 1.5 + 17 * 2) / 1e6 * 1e6),
     });
 
     before = bed.count();

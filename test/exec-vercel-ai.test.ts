@@ -42,6 +42,7 @@ describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loop
       'llm.finish_reason': 'stop',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
     });
   });
 

@@ -238,14 +238,8 @@ class FileChecker {
   }
 
   private visitCall(call: ts.CallExpression): void {
-    const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee)) return;
-    const method = callee.name.text;
-    const types = WRITES[method];
-    if (!types) return;
-    let resolution = resolveMethodCall(this.checker, call, callee.expression, API, types);
-    if (resolution === 'unknown') resolution = isFromModules(importOrigin(this.checker, callee.expression), API) ? 'match' : 'no-match';
-    if (resolution !== 'match') return;
+    const method = telemetryWrite(this.checker, call);
+    if (!method) return;
     const [first, second] = call.arguments;
     switch (method) {
       case 'setAttribute':
@@ -460,19 +454,8 @@ class FileChecker {
     return classifyKey(key);
   }
 
-  /** The key as text: a literal, a template (its static parts), a const or enum member, a semconv constant. */
   private keyText(node: ts.Node): string | undefined {
-    // A property name is its own text; an identifier anywhere else is a variable holding the key.
-    const isPropertyName = !!node.parent && (ts.isPropertyAssignment(node.parent) || ts.isShorthandPropertyAssignment(node.parent)) && node.parent.name === node;
-    if (isPropertyName && (ts.isIdentifier(node) || ts.isPrivateIdentifier(node))) return node.text;
-    if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node)) return node.text;
-    if (ts.isComputedPropertyName(node)) return this.keyText(node.expression);
-    if (!ts.isExpression(node)) return undefined;
-    const expression = unwrapExpression(node);
-    if (ts.isTemplateExpression(expression)) {
-      return [expression.head.text, ...expression.templateSpans.map((s) => `*${s.literal.text}`)].join('');
-    }
-    return constantString(this.checker, expression);
+    return keyTextOf(this.checker, node);
   }
 
   private report(node: ts.Node, ruleId: RuleId, match: PiiMatch, what: string, subject: string): void {
@@ -512,6 +495,112 @@ class FileChecker {
   private suppressedWithoutReason(line: number): boolean {
     return IGNORE_WITHOUT_REASON.test(this.lineText(line - 1));
   }
+}
+
+/** The method of `@opentelemetry/api` this call is (`setAttribute`, `startSpan`, ...), or undefined. */
+function telemetryWrite(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  const types = WRITES[method];
+  if (!types) return undefined;
+  let resolution = resolveMethodCall(checker, call, callee.expression, API, types);
+  if (resolution === 'unknown') resolution = isFromModules(importOrigin(checker, callee.expression), API) ? 'match' : 'no-match';
+  return resolution === 'match' ? method : undefined;
+}
+
+/**
+ * The key as text: a literal, a template (its static parts, `*` for each substitution), a const or enum
+ * member, a semconv constant.
+ */
+function keyTextOf(checker: ts.TypeChecker, node: ts.Node): string | undefined {
+  // A property name is its own text; an identifier anywhere else is a variable holding the key.
+  const isPropertyName = !!node.parent && (ts.isPropertyAssignment(node.parent) || ts.isShorthandPropertyAssignment(node.parent)) && node.parent.name === node;
+  if (isPropertyName && (ts.isIdentifier(node) || ts.isPrivateIdentifier(node))) return node.text;
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node)) return node.text;
+  if (ts.isComputedPropertyName(node)) return keyTextOf(checker, node.expression);
+  if (!ts.isExpression(node)) return undefined;
+  const expression = unwrapExpression(node);
+  if (ts.isTemplateExpression(expression)) {
+    return [expression.head.text, ...expression.templateSpans.map((s) => `*${s.literal.text}`)].join('');
+  }
+  return constantString(checker, expression);
+}
+
+/** What a project's own telemetry writes as span and span event attributes, found by {@link findWrittenKeys}. */
+export interface WrittenKeys {
+  /** Keys known as text: literals, constants, semconv constants, the fields of a typed object spread in. */
+  keys: Set<string>;
+  /** Writes whose key is not known before run time (a template, a variable, an untyped spread). */
+  unknown: { file: string; line: number; key?: string }[];
+}
+
+/** The attributes the SDK's `recordException` puts on the `exception` event it adds. */
+const RECORD_EXCEPTION_KEYS = ['exception.message', 'exception.stacktrace', 'exception.type'];
+
+/**
+ * Every attribute key the project's own calls of `@opentelemetry/api` write on spans and span events:
+ * `setAttribute`, `setAttributes`, `startSpan`/`startActiveSpan` attributes, `addEvent` attributes, and the
+ * SDK's keys for `recordException`. The calls are resolved as the check resolves them.
+ */
+export function findWrittenKeys(sources: SourceInput[], options: { compilerOptions: ts.CompilerOptions }): WrittenKeys {
+  const written: WrittenKeys = { keys: new Set(), unknown: [] };
+  const relevant = sources.filter((source) => mayWriteTelemetry(source.text));
+  if (relevant.length === 0) return written;
+  const program = createProgram(relevant, options.compilerOptions);
+  const checker = program.getTypeChecker();
+  for (const source of relevant) {
+    const file = program.getSourceFile(source.path);
+    if (!file || parseErrorOf(file)) continue;
+    const lineOf = (node: ts.Node) => file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+    const addKey = (node: ts.Node) => {
+      const key = keyTextOf(checker, node);
+      if (key !== undefined && !key.includes('*')) written.keys.add(key);
+      else written.unknown.push({ file: source.path, line: lineOf(node), ...(key !== undefined ? { key } : {}) });
+    };
+    const addObject = (expression: ts.Expression | undefined) => {
+      if (!expression) return;
+      const literal = objectLiteralOf(checker, expression);
+      if (!literal) return addFieldsOf(expression);
+      for (const property of literal.properties) {
+        if (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) addKey(property.name);
+        else if (ts.isSpreadAssignment(property)) addFieldsOf(property.expression);
+      }
+    };
+    // `{ ...attributes }`, `setAttributes(common)`: the fields its type declares, unless the type says nothing.
+    const addFieldsOf = (expression: ts.Expression) => {
+      const type = checker.getTypeAtLocation(expression);
+      const known = !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && !type.getStringIndexType() && type.getProperties().length > 0;
+      if (!known) return void written.unknown.push({ file: source.path, line: lineOf(expression) });
+      for (const property of type.getProperties()) written.keys.add(property.getName());
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const [first, second] = node.arguments;
+        switch (telemetryWrite(checker, node)) {
+          case 'setAttribute':
+            if (first) addKey(first);
+            break;
+          case 'setAttributes':
+            addObject(first);
+            break;
+          case 'startSpan':
+          case 'startActiveSpan':
+            if (second && !isFunction(second)) addObject(propertyValue(checker, second, 'attributes'));
+            break;
+          case 'addEvent':
+            if (second && !isTimeInput(checker, second)) addObject(second);
+            break;
+          case 'recordException':
+            for (const key of RECORD_EXCEPTION_KEYS) written.keys.add(key);
+            break;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  return written;
 }
 
 function capitalize(text: string): string {

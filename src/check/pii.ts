@@ -217,12 +217,16 @@ function classifyWords(parts: string[], raw: string): PiiMatch | undefined {
   const last = tail[tail.length - 1]!;
   const category = WORDS[last];
   if (category) return { category, evidence: raw };
-  // `name` alone is a person's name only under a person-like owner (`customer.name`, `user.name`), and a
-  // person's `number` is a phone number (`caller_number`).
-  if (last === 'name' && tail.length === 2 && PERSONS.has(tail[0]!)) return { category: 'person-name', evidence: raw };
-  if (last === 'number' && tail.length === 2 && PERSONS.has(tail[0]!)) return { category: 'phone', evidence: raw };
+  const owned = OWNED_WORDS[last];
+  if (owned && tail.length === 2 && PERSONS.has(tail[0]!)) return { category: owned, evidence: raw };
   return undefined;
 }
+
+/**
+ * Words that name personal data only under a person-like owner: `name` (`customer.name`, `user.name`, where
+ * `service.name` is not), and a person's `number`, a phone number (`caller_number`).
+ */
+const OWNED_WORDS: Record<string, PiiCategory> = { name: 'person-name', number: 'phone' };
 
 const PERSONS = new Set([
   'user', 'customer', 'client', 'patient', 'employee', 'person', 'member', 'contact', 'recipient', 'sender', 'buyer', 'seller',
@@ -230,3 +234,25 @@ const PERSONS = new Set([
   'beneficiary', 'payer', 'payee', 'tenant_user', 'candidate', 'doctor', 'nurse', 'profile', 'operator', 'agent', 'staff', 'admin',
   'reviewer', 'assignee', 'claims', 'viewer', 'identity', 'principal', 'actor', 'me', 'reporter', 'requester', 'caller', 'callee', 'approver', 'manager', 'visitor', 'respondent', 'signer', 'teacher', 'parent', 'child',
 ]);
+
+/**
+ * The data {@link classifyKey} decides by, for what must say the same outside TypeScript (the Collector's
+ * `blocked_key_patterns`, which `otelify collector` derives from it).
+ */
+export const PERSONAL_KEY_VOCABULARY = {
+  /** A key's last word (or last two words joined) → what it holds. */
+  words: WORDS as Readonly<Record<string, PiiCategory>>,
+  /** A key's last two words, space-separated. */
+  phrases: PHRASES as Readonly<Record<string, PiiCategory>>,
+  /** Whole keys, lower-case. */
+  sensitiveKeys: SENSITIVE_KEYS as Readonly<Record<string, PiiCategory>>,
+  /** First segments of keys about systems, never people (unless a whole sensitive key). */
+  systemNamespaces: SYSTEM_NAMESPACES as ReadonlySet<string>,
+  /** Words that make any key personal wherever they stand in it. */
+  specialAnywhere: SPECIAL_ANYWHERE as ReadonlySet<string>,
+  /** Last words that are personal under an owner of {@link owners} just before them. */
+  ownedWords: OWNED_WORDS as Readonly<Record<string, PiiCategory>>,
+  owners: PERSONS as ReadonlySet<string>,
+  /** Last words that make a key name a derived value (`email.hash`), and other words keys are made of. */
+  derived: DERIVED as ReadonlySet<string>,
+};

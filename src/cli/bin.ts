@@ -5,6 +5,7 @@ import { CONVENTIONS, RUNTIME_MODES, type RuntimeMode } from '../config.js';
 import type { LLMConvention } from '../engine/instrument.js';
 import { apply, EXIT } from './apply.js';
 import { check, type CheckFormat } from './check.js';
+import { collector, DEFAULT_OUT, type CollectorCommandOptions } from './collector.js';
 import { Output } from './output.js';
 import { init } from '../production/init.js';
 import { targetModules } from '../targets/index.js';
@@ -66,6 +67,31 @@ program
   .option('--baggage-keys <keys>', 'comma-separated baggage keys copied onto every span (default: tenant.id,request.priority)')
   .action(async (path: string | undefined, flags: { dry?: boolean; force?: boolean; sampling?: string; ratio?: string; baggageKeys?: string }) => {
     process.exitCode = await init({ ...flags, path }, new Output());
+  });
+
+program
+  .command('collector')
+  .description('write an OpenTelemetry Collector (contrib) configuration for what the code under the given files or folders emits (default: .)')
+  .argument('[paths...]', 'files or folders')
+  .option('-c, --config <file>', 'config file (its "convention" and "check" keys are used)')
+  .addOption(new Option('--convention <names>', 'attribute names of LLM spans (default: llm, or the config\'s "convention")').choices([...CONVENTIONS]))
+  .addOption(new Option('--redaction <mode>', 'blocklist: keep every key, mask personal ones (default); allowlist: keep only the keys the code writes').choices(['blocklist', 'allowlist']))
+  .option('--latency-ms <ms>', 'keep traces longer than this (default 2000)')
+  .option('--cost-usd <usd>', 'keep traces with an LLM call that cost more than this (default 0.1)')
+  .addOption(new Option('--cost-policy <policy>', 'ottl: ottl_condition on the cost (default); numeric: numeric_attribute on the cost in micro-dollars').choices(['ottl', 'numeric']))
+  .option('--baseline-percent <percent>', 'share of all other traces kept (default 10)')
+  .option('--decision-wait <duration>', 'how long a trace waits for its spans before it is decided (default 10s)')
+  .option('--endpoint <host:port>', 'the backend\'s OTLP/gRPC endpoint (default ${env:BACKEND_OTLP_ENDPOINT})')
+  .option('--insecure', 'plain gRPC to the backend (and between the tiers)')
+  .option('--header <name=ENV_VAR...>', 'a header sent to the backend, its value read from the environment variable')
+  .option('--tier', 'write the two-tier layout: a load-balancing tier routing by trace id in front of the sampling tier')
+  .addOption(new Option('--resolver <kind>', 'how the load-balancing tier finds the samplers (default dns, or static with --samplers)').choices(['static', 'dns']))
+  .option('--samplers <hosts>', 'the samplers for --resolver static, comma-separated host:port')
+  .option('--sampler-dns <hostname>', 'the name resolving to every sampler for --resolver dns (default otel-sampler)')
+  .option('-o, --out <file>', `where to write (default ${DEFAULT_OUT}; with --tier, two files named after it)`)
+  .option('-d, --dry', 'write nothing; print the configuration')
+  .action(async (paths: string[], flags: Omit<CollectorCommandOptions, 'paths'>) => {
+    process.exitCode = await collector({ ...flags, paths });
   });
 
 program

@@ -168,7 +168,7 @@ type Field =
   | 'provider' | 'operation' | 'model' | 'temperature' | 'maxTokens' | 'topP' | 'topK' | 'frequencyPenalty'
   | 'presencePenalty' | 'seed' | 'choiceCount' | 'stream' | 'outputType' | 'server' | 'port' | 'responseModel'
   | 'responseId' | 'finishReason' | 'finishReasons' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'cacheRead'
-  | 'cacheWrite' | 'reasoning' | 'cost' | 'costCurrency' | 'costSource' | 'cacheHit' | 'errorType' | 'errorTypeGeneric'
+  | 'cacheWrite' | 'reasoning' | 'cost' | 'costMicros' | 'costCurrency' | 'costSource' | 'cacheHit' | 'errorType' | 'errorTypeGeneric'
   | 'httpStatus' | 'timeToFirstChunk' | 'promptHash';
 
 /** Attribute names per convention: [llm, genai]; a name shared by both is written once. */
@@ -200,6 +200,11 @@ const NAMES: Record<Field, [string | undefined, string | undefined]> = {
   reasoning: [undefined, 'gen_ai.usage.reasoning.output_tokens'],
   // The GenAI conventions have no cost attribute yet; these are the names proposed for it.
   cost: ['llm.cost_usd', 'gen_ai.usage.cost.amount'],
+  // The cost as a whole number of millionths of a dollar, for samplers that read integers only (the
+  // Collector's `numeric_attribute` policy reads a double as 0). "Micros" as in Google Ads' `cost_micros`: the
+  // llm name keeps the unit as `llm.cost_usd` does; the GenAI one sits beside the proposed amount, whose
+  // currency attribute it shares (the proposal has no integer form).
+  costMicros: ['llm.cost_usd_micros', 'gen_ai.usage.cost.amount_micros'],
   costCurrency: [undefined, 'gen_ai.usage.cost.currency'],
   costSource: [undefined, 'gen_ai.usage.cost.source'],
   cacheHit: ['llm.cache_hit', undefined],
@@ -226,6 +231,16 @@ const NAMES_BY_CONVENTION = Object.fromEntries(
     ) as Record<Field, string[]>,
   ]),
 ) as Record<LLMConvention, Record<Field, string[]>>;
+
+/**
+ * Every span attribute an LLM span may carry under a convention, besides its `exception` event's (see
+ * `exceptionAttributeNames`): what a Collector that keeps only known keys must allow.
+ */
+export function llmAttributeNames(convention: LLMConvention, options: { promptHash?: boolean } = {}): string[] {
+  const names = NAMES_BY_CONVENTION[convention] ?? NAMES_BY_CONVENTION.llm;
+  const fields = (Object.keys(names) as Field[]).filter((field) => field !== 'promptHash' || options.promptHash);
+  return [...new Set(fields.flatMap((field) => names[field]))].sort();
+}
 
 function attributesOf(convention: LLMConvention, values: Partial<Record<Field, AttributeValue | undefined>>): Attributes {
   const attributes: Attributes = {};
@@ -397,7 +412,7 @@ export class LLMCall {
     const overrides = shared.prices ? { ...priceOverrides, ...(shared.prices as PriceTable) } : priceOverrides;
     const price = priceOf(this.responseModel ?? this.requestModel, overrides) ?? (this.responseModel ? priceOf(this.requestModel, overrides) : undefined);
     const cost = price ? costOf(this.usage, price) : undefined;
-    if (cost !== undefined) Object.assign(values, { cost, costCurrency: 'USD', costSource: 'local' });
+    if (cost !== undefined) Object.assign(values, { cost, costMicros: Math.round(cost * 1_000_000), costCurrency: 'USD', costSource: 'local' });
     this.set(values);
     this.ended = true;
     this.span.end();

@@ -96,6 +96,23 @@ function spanName(operation: string, destination: string | undefined, facts: Des
   return shown ? `${operation} ${shown}` : operation;
 }
 
+/**
+ * Every span attribute a producer or consumer span may carry, besides its `exception` event's and a custom
+ * target's own `attributes`: what a Collector that keeps only known keys must allow.
+ */
+export const MESSAGING_ATTRIBUTE_NAMES: readonly string[] = [
+  'error.type',
+  'messaging.batch.message_count',
+  'messaging.destination.anonymous',
+  'messaging.destination.name',
+  'messaging.destination.template',
+  'messaging.destination.temporary',
+  'messaging.message.id',
+  'messaging.operation.name',
+  'messaging.operation.type',
+  'messaging.system',
+];
+
 function fail(span: Span, error: unknown): void {
   span.setAttribute('error.type', errorType(error));
   recordError(span, error);

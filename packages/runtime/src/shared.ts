@@ -46,6 +46,11 @@ export function recordError(span: Span, error: unknown): void {
   else span.addEvent('exception', { 'exception.type': errorType(error) });
 }
 
+/** The attributes of the `exception` event {@link recordError} adds, with or without the error's message and stack. */
+export function exceptionAttributeNames(errorMessages: boolean): string[] {
+  return errorMessages ? ['exception.message', 'exception.stacktrace', 'exception.type'] : ['exception.type'];
+}
+
 /** A low-cardinality name for an error: its class, never its message (messages often embed user data). */
 export function errorType(error: unknown): string {
   if (error instanceof Error) return error.constructor.name || error.name || 'Error';
