@@ -268,8 +268,14 @@ function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () 
   return carrier;
 }
 
+/**
+ * An object literal's kind of object. A class instance (a Service Bus message batch, which encodes messages as
+ * they are added) is not copied: a copy would lose its prototype and the library would reject it.
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Every element of an array: an element that is no object (a caller's mistake) is left for the library to reject. */
