@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCommandOf } from '../src/production/start-script.js';
 import { SDK_RANGES } from '../src/production/sdk-packages.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { nodeBinary } from './support/node-binaries.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -13,7 +14,7 @@ const PROJECTS = join(ROOT, 'test/support/init/projects');
 const GOLDEN = join(ROOT, 'test/support/init/golden');
 const TSC6 = join(ROOT, 'node_modules/typescript/bin/tsc');
 const TSC7 = join(ROOT, 'node_modules/typescript7/bin/tsc');
-const NODES = { 20: process.execPath, 22: join(ROOT, 'node_modules/node22/bin/node'), 24: join(ROOT, 'node_modules/node24/bin/node') };
+const NODES = { 20: process.execPath, 22: nodeBinary(22), 24: nodeBinary(24) };
 const VARIANTS = ['ts-esm', 'ts-cjs', 'js-esm', 'js-cjs', 'next'] as const;
 type Variant = (typeof VARIANTS)[number];
 
