@@ -58,8 +58,8 @@ export interface ProcessSpec extends DestinationFacts {
 }
 
 export interface BatchSpec extends ProcessSpec {
-  /** Path to the array of messages in the handler's first argument (default: the argument itself). */
-  messages?: string;
+  /** Path to the array of messages in the handler's first argument ('' for the argument itself). */
+  messages: string;
   /**
    * A batch of one message is processed as that message: its span's parent is the producer, whose baggage
    * the handler sees (pg-boss hands every handler an array, of one job unless asked for more).
