@@ -215,6 +215,20 @@ describe.runIf(available)('pg-boss, rewritten, against PostgreSQL', () => {
     await boss.offWork(queue);
   }, 30_000);
 
+  it('sends data that is a class instance as it was, without the context (a copy would lose its toJSON)', async () => {
+    otel.reset();
+    const queue = await newQueue('instances');
+    class Masked {
+      constructor(readonly id: string, readonly card: string) {}
+      toJSON() {
+        return { id: this.id, card: '****' };
+      }
+    }
+    const { result } = inRootSpan(() => program.queueOrder(boss, queue, new Masked('m-1', '4242424242424242')));
+    expect(await stored(queue, (await result)!)).toEqual({ id: 'm-1', card: '****' });
+    expect(ours(SpanKind.PRODUCER)).toHaveLength(1);
+  }, 30_000);
+
   it('raised no pg-boss error events', () => {
     expect(errors).toEqual([]);
   });
