@@ -3,7 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type { LLMConvention } from './engine/instrument.js';
 import type { PriceTable } from '@otelify/runtime';
-import { builtinTargets, type Target } from './targets/index.js';
+import { builtinTargetsWith, type Target } from './targets/index.js';
+import { withDataCarrierKey } from './targets/data-carrier.js';
+import { DEFAULT_DATA_CARRIER_KEY } from './targets/types.js';
 
 /** What `otelify.config.{json,js,mjs,ts}` or the `otelify` key of package.json may set. */
 export interface OtelifyConfig {
@@ -32,6 +34,8 @@ export interface OtelifyConfig {
   errorMessages?: boolean;
   /** Ask OpenAI for token usage on streams where the code does not (default: false). */
   streamUsage?: boolean;
+  /** The key of a job's data that carries the trace context, for queues whose jobs have no headers (pg-boss); default `_otel`. */
+  dataCarrierKey?: string;
   /** `otelify check`: keys never reported, keys always reported, extra key patterns (regular expressions). */
   check?: { allow?: string[]; deny?: string[]; patterns?: string[] };
 }
@@ -95,7 +99,7 @@ function parseJson(path: string): unknown {
   }
 }
 
-const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtime', 'runtimeFile', 'convention', 'prices', 'promptHash', 'errorMessages', 'streamUsage', 'check']);
+const KNOWN_KEYS = new Set(['tracerName', 'exclude', 'disable', 'targets', 'runtime', 'runtimeFile', 'convention', 'prices', 'promptHash', 'errorMessages', 'streamUsage', 'dataCarrierKey', 'check']);
 export const CONVENTIONS: readonly LLMConvention[] = ['llm', 'genai', 'both'];
 export type RuntimeMode = 'package' | 'vendor';
 export const RUNTIME_MODES: readonly RuntimeMode[] = ['package', 'vendor'];
@@ -114,6 +118,10 @@ function validate(value: unknown, source: string): OtelifyConfig {
   stringList('disable');
   for (const key of ['tracerName', 'runtimeFile']) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new ConfigError(`${source}: '${key}' must be a string`);
+  }
+  // The key is written into paths the runtime splits at `.`, `|` and `[]`, and into string literals.
+  if (config.dataCarrierKey !== undefined && !(typeof config.dataCarrierKey === 'string' && /^[A-Za-z_$][\w$-]*$/.test(config.dataCarrierKey))) {
+    throw new ConfigError(`${source}: 'dataCarrierKey' must be a name of letters, digits, '_', '$' or '-' (not starting with a digit or '-')`);
   }
   if (config.runtime !== undefined && !RUNTIME_MODES.includes(config.runtime as RuntimeMode)) {
     throw new ConfigError(`${source}: 'runtime' must be one of ${RUNTIME_MODES.join(', ')}`);
@@ -180,7 +188,8 @@ export function targetGroup(target: Target): 'llm' | 'queues' {
 /** Built-in targets less the disabled ones, plus the config's own; `only` names libraries, target ids or a group. */
 export function targetsFor(config: OtelifyConfig, only?: string[]): Target[] {
   const disabled = new Set(config.disable ?? []);
-  const all = [...builtinTargets, ...(config.targets ?? [])];
+  const dataCarrierKey = config.dataCarrierKey ?? DEFAULT_DATA_CARRIER_KEY;
+  const all = [...builtinTargetsWith(dataCarrierKey), ...(config.targets ?? []).map((target) => withDataCarrierKey(target, dataCarrierKey))];
   const named = (t: Target, names: Set<string> | string[]) => [t.id, t.library, targetGroup(t)].some((n) => (names instanceof Set ? names.has(n) : names.includes(n)));
   return all.filter((t) => !named(t, disabled) && (!only || named(t, only)));
 }

@@ -146,6 +146,6 @@ export class FileContext {
     const type = this.checker.getNonNullableType(this.checker.getTypeAtLocation(node));
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
     if (type.getCallSignatures().length > 0) return 'yes';
-    return type.flags & ts.TypeFlags.Object ? 'no' : 'unknown';
+    return type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection) ? 'no' : 'unknown';
   }
 }

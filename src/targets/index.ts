@@ -8,6 +8,7 @@ import { golevelupRabbitmq } from './golevelup-rabbitmq.js';
 import { nestjsBullmq } from './nestjs-bullmq.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
+import { pgBoss } from './pg-boss.js';
 import { anthropic } from './anthropic.js';
 import { bedrock } from './bedrock.js';
 import { google } from './google.js';
@@ -16,11 +17,17 @@ import { openai } from './openai.js';
 import { mistral } from './mistral.js';
 import { cohere } from './cohere.js';
 import { ollama } from './ollama.js';
-import type { Target, TargetModule } from './types.js';
+import { withDataCarrierKey } from './data-carrier.js';
+import { DEFAULT_DATA_CARRIER_KEY, type Target, type TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
 
-export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);
+/** Every built-in target, carrying the context in a message's data under `dataCarrierKey` where it has no headers. */
+export function builtinTargetsWith(dataCarrierKey: string): Target[] {
+  return targetModules.flatMap((m) => m.targets.map((target) => withDataCarrierKey(target, dataCarrierKey)));
+}
+
+export const builtinTargets: Target[] = builtinTargetsWith(DEFAULT_DATA_CARRIER_KEY);

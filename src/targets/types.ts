@@ -19,7 +19,17 @@ interface TargetBase {
    * the receiver is traced back to an import of one of them.
    */
   modules: string[];
+  /** The library traces its own calls from this version on; `note` tells the user what that means and what to do. */
+  selfTraces?: { since: string; note: string };
 }
+
+/**
+ * Stands for the config's `dataCarrierKey` in a carrier or headers path. Where a library's messages have no
+ * headers (pg-boss jobs), the context rides in the message's own data, under this key.
+ */
+export const DATA_CARRIER_KEY = '{dataCarrierKey}';
+/** `_otel`: short (it is stored with every job), apart from business fields, and says what it holds. */
+export const DEFAULT_DATA_CARRIER_KEY = '_otel';
 
 interface MessagingTarget extends TargetBase {
   /** `messaging.system`. */
@@ -44,11 +54,18 @@ export type Match =
       via?: string;
       /** An event listener: the call's first argument is this event name (`subscription.on('message', handler)`). */
       event?: string;
+      /**
+       * One form of an overloaded method, told by the kind of one argument: pg-boss `send(name, data)` or
+       * `send({ name, data })`. The target applies only to calls whose argument `arg` is of kind `is`.
+       */
+      overload?: { arg: number; is: ArgumentKind };
     }
   /** `fn(...)` or `namespace.fn(...)` of a function the library exports. */
   | { kind: 'function'; name: string }
   /** `new Class(...)`. */
   | { kind: 'new'; class: string };
+
+export type ArgumentKind = 'string' | 'object' | 'array';
 
 /** Where a value sits in the matched call's arguments: `arg` index, then an optional property of it. */
 export interface ArgRef {
@@ -76,7 +93,7 @@ export interface ProduceTarget extends MessagingTarget {
     fillMissing?: boolean;
   };
   destination?: DestinationRule;
-  /** Path in the carrier argument to an array whose length is the batch size (e.g. `messages`). */
+  /** Path in the carrier argument to an array whose length is the batch size (`messages`; '' when the argument is the array). */
   batch?: string;
   /** For `new Command(...)`: when the command is passed straight to `client.send(...)`, span that call. */
   sendMethod?: string;
@@ -89,8 +106,11 @@ export interface ConsumeTarget extends MessagingTarget {
   match: Match;
   /** The handler to wrap. */
   handler: ArgRef;
-  /** `traceBatch` instead of `traceProcess`. */
-  batch?: { messages: string };
+  /**
+   * `traceBatch` instead of `traceProcess`: `messages` is the path to the array in the handler's first
+   * argument ('' for the argument itself); with `continueSingle`, a batch of one continues its producer's trace.
+   */
+  batch?: { messages: string; continueSingle?: boolean };
   destination?: DestinationRule;
   /** Runtime paths, relative to the handler's first argument (see ProcessSpec). */
   spec: { destinationFrom?: string; message?: string; payloadArg?: number; headers: string; format?: CarrierFormat; id?: string };
@@ -170,8 +190,6 @@ export interface LLMTarget extends TargetBase {
    * added next to a literal `stream: true`, and the providers that accept it.
    */
   streamUsage?: { property: string; value: string; providers: string[] };
-  /** The SDK traces its own calls from this version on; `note` tells the user what that means and how to turn it off. */
-  selfTraces?: { since: string; note: string };
   /**
    * Request options that turn the SDK's own telemetry on for one call (`experimental_telemetry`): where the
    * body sets one to `{ isEnabled: true }`, the call is traced already and is left alone.

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compilerOptionsFor } from '../../src/engine/program.js';
 import { instrumentSources, type FileOutcome, type LLMConvention } from '../../src/engine/instrument.js';
-import { builtinTargets } from '../../src/targets/index.js';
+import { builtinTargets, type Target } from '../../src/targets/index.js';
 import { flavorFor, runtimePathFor } from '../../src/runtime/placement.js';
 import { relativeSpecifier } from '../../src/runtime/vendor.js';
 import { engineOptions } from '../../src/setup.js';
@@ -40,12 +40,12 @@ export function fixtureCases(): FixtureCase[] {
  * The engine's rewrite of one file, as `otelify apply` makes it: importing the runtime package, or, given
  * `vendoredRuntime`, the runtime vendored at that path (each file imports the flavour it can load).
  */
-export function runEngine(path: string, text = readFileSync(path, 'utf8'), vendoredRuntime?: string, convention?: LLMConvention, streamUsage?: boolean): FileOutcome {
+export function runEngine(path: string, text = readFileSync(path, 'utf8'), vendoredRuntime?: string, convention?: LLMConvention, streamUsage?: boolean, targets: Target[] = builtinTargets): FileOutcome {
   const vendored = vendoredRuntime?.replace(/\.ts$/, '');
   const [outcome] = instrumentSources(
     [{ path, text }],
     engineOptions(
-      { targets: builtinTargets, convention, streamUsage },
+      { targets, convention, streamUsage },
       compilerOptionsFor(FIXTURES),
       vendored ? { runtimeSpecifier: (file) => relativeSpecifier(file, text, runtimePathFor(vendored, flavorFor(file, text))) } : {},
     ),

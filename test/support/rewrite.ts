@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { runtimeSource } from '../../src/runtime/source.js';
 import type { LLMConvention } from '../../src/engine/instrument.js';
+import type { Target } from '../../src/targets/types.js';
 import { runEngine } from './fixtures.js';
 
 const TMP = resolve(import.meta.dirname, '../.tmp');
@@ -16,14 +17,14 @@ const TMP = resolve(import.meta.dirname, '../.tmp');
  */
 export async function importRewritten<T>(
   inputPath: string,
-  options: { convention?: LLMConvention; promptHash?: boolean; streamUsage?: boolean; legacyDecorators?: boolean } = {},
+  options: { convention?: LLMConvention; promptHash?: boolean; streamUsage?: boolean; legacyDecorators?: boolean; targets?: { name: string; list: Target[] } } = {},
 ): Promise<T> {
-  const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}${options.streamUsage ? '-stream-usage' : ''}`;
+  const suffix = `${options.convention ? `-${options.convention}` : ''}${options.promptHash ? '-prompt-hash' : ''}${options.streamUsage ? '-stream-usage' : ''}${options.targets ? `-${options.targets.name}` : ''}`;
   const dir = join(TMP, `${basename(dirname(inputPath))}-${basename(inputPath).replace(/\W+/g, '-')}${suffix}`);
   mkdirSync(dir, { recursive: true });
   const output = join(dir, basename(inputPath).replace('.input.', '.'));
   const runtime = options.promptHash ? join(dir, 'otelify.runtime.ts') : undefined;
-  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention, options.streamUsage);
+  const outcome = runEngine(output, readFileSync(inputPath, 'utf8'), runtime, options.convention, options.streamUsage, options.targets?.list);
   if (outcome.output === undefined) throw new Error(`${inputPath}: the engine changed nothing`);
   if (runtime) writeFileSync(runtime, runtimeSource('ts', { promptHash: true }));
   writeFileSync(output, outcome.output);

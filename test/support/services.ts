@@ -11,6 +11,7 @@ export interface Service {
 export const RABBITMQ: Service = { name: 'RabbitMQ', host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached' };
 export const REDIS: Service = { name: 'Redis', host: '127.0.0.1', port: 6379, start: "redis-server --daemonize yes --port 6379 --save ''" };
 export const NATS: Service = { name: 'NATS', host: '127.0.0.1', port: 4222, start: 'nats-server -js &' };
+export const POSTGRES: Service = { name: 'PostgreSQL', host: '127.0.0.1', port: 5432, start: 'pg_ctlcluster <version> main start' };
 
 function reachable({ host, port }: Service, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

@@ -58,8 +58,13 @@ export interface ProcessSpec extends DestinationFacts {
 }
 
 export interface BatchSpec extends ProcessSpec {
-  /** Path to the array of messages in the handler's first argument. */
+  /** Path to the array of messages in the handler's first argument ('' for the argument itself). */
   messages: string;
+  /**
+   * A batch of one message is processed as that message: its span's parent is the producer, whose baggage
+   * the handler sees (pg-boss hands every handler an array, of one job unless asked for more).
+   */
+  continueSingle?: boolean;
 }
 
 /** SQS and SNS reject a message with more than 10 message attributes. */
@@ -269,13 +274,14 @@ function addFields(existing: unknown, format: CarrierFormat, createHeaders?: () 
 }
 
 /**
- * An object literal's kind of object. A class instance (a Service Bus message batch, which encodes messages as
- * they are added) is not copied: a copy would lose its prototype and the library would reject it.
+ * An object literal's kind of object (of any realm), which a copy with one more property stands for. A class
+ * instance (a job's data, a Service Bus message batch) would lose its prototype, so its `toJSON`, getters and
+ * methods, in a copy: it is left as it is, without the context.
  */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /** Every element of an array: an element that is no object (a caller's mistake) is left for the library to reject. */
@@ -428,7 +434,8 @@ export function traceHandler(spec: ProcessSpec): HandlerDecorator {
 
 /**
  * Wraps a batch handler: one CONSUMER span per batch, linked (at start, so samplers see the links) to the
- * context of every message in it.
+ * context of every message in it; with `continueSingle`, a batch of one is processed as that one message
+ * (see {@link processMessage}).
  */
 export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpec, handler: F): F {
   if (typeof handler !== 'function') return handler;
@@ -436,6 +443,11 @@ export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpe
     const payload = args[0];
     const messages = read(payload, spec.messages);
     const list: unknown[] = Array.isArray(messages) ? messages : [];
+    const destination = destinationOf(spec, payload);
+    if (spec.continueSingle && list.length === 1) {
+      const single: ProcessSpec = { ...spec, ...(destination ? { destination } : {}), message: '' };
+      return processMessage(single, list[0], () => handler.apply(this, args));
+    }
     const links: Link[] = [];
     for (const message of list) {
       const spanContext = trace.getSpanContext(extractContext(read(message, spec.headers), spec.format));
@@ -443,7 +455,6 @@ export function traceBatch<F extends (...args: any[]) => unknown>(spec: BatchSpe
       const id = spec.id ? text(read(message, spec.id)) : undefined;
       links.push({ context: spanContext, attributes: id ? { 'messaging.message.id': id } : {} });
     }
-    const destination = destinationOf(spec, payload);
     const span = tracer().startSpan(spanName(spec.operation ?? 'process', destination, factsOf(spec.system, destination, spec)), {
       kind: SpanKind.CONSUMER,
       links,

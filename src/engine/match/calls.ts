@@ -1,5 +1,5 @@
 import { ts } from '../typescript.cjs';
-import type { ArgRef, Target } from '../../targets/types.js';
+import type { ArgRef, ArgumentKind, Target } from '../../targets/types.js';
 import { POSSIBLE_SITE } from '../instrument.js';
 import { constantString, findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
@@ -15,6 +15,7 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
   if (visitCommandSend(ctx, call, callee)) return;
   let matched = false;
   let possible: Target | undefined;
+  let unclearForm: { target: Target; arg: number } | undefined;
   for (const target of ctx.index.byMethod.get(callee.name.text) ?? []) {
     if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
     // Several targets can share a method (kafkajs `run` with eachMessage or eachBatch): each applies only
@@ -22,7 +23,7 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
     if (matched && !hasOwnHandler(target, call)) continue;
     if (target.role === 'consume' && !mayHoldHandler(ctx, call.arguments[target.handler.arg], target.handler)) continue;
     if (target.match.event !== undefined && !isEventName(ctx, call.arguments[0], target.match.event)) continue;
-    const { types, declaredIn, via } = target.match;
+    const { types, declaredIn, via, overload } = target.match;
     let resolution = resolveMethodCall(ctx.checker, call, callee.expression, target.modules, types, declaredIn);
     if (resolution === 'unknown') {
       const origin = importOrigin(ctx.checker, callee.expression);
@@ -31,9 +32,17 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
       if (!fromLibrary && (!via || endsWithChain(callee.expression, via)) && mayBeUntypedSite(ctx, target, call, origin)) possible ??= target;
     }
     if (resolution === 'match') {
+      const form = overload && argumentKind(ctx, call.arguments[overload.arg]);
+      if (overload && form === 'unknown') unclearForm ??= { target, arg: overload.arg };
+      if (form && form !== overload?.is) continue;
       instrument(ctx, target, call, callee.expression);
       matched = true;
     }
+  }
+  if (!matched && unclearForm) {
+    const site = ctx.site(unclearForm.target, call);
+    if (site) ctx.skip(site, `which form of '${callee.name.text}' this is cannot be told: its argument ${unclearForm.arg + 1} has no known type here`);
+    return;
   }
   if (!matched && possible) {
     const site = ctx.site(possible, call);
@@ -78,6 +87,25 @@ function visitFunctionCall(ctx: FileContext, call: ts.CallExpression): boolean {
     }
   }
   return false;
+}
+
+/**
+ * What kind of value an argument is, by its syntax or else its type: what picks one form of an overloaded
+ * method. `unknown` when it has no type (plain JavaScript, `any`); `other` when it is none of the kinds.
+ */
+function argumentKind(ctx: FileContext, arg: ts.Expression | undefined): ArgumentKind | 'other' | 'unknown' {
+  const node = arg && unwrapExpression(arg);
+  if (!node) return 'other';
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) return 'string';
+  if (ts.isObjectLiteralExpression(node)) return 'object';
+  if (ts.isArrayLiteralExpression(node)) return 'array';
+  const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(node));
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'unknown';
+  const members = type.isUnion() ? type.types : [type];
+  if (members.every((member) => member.flags & ts.TypeFlags.StringLike)) return 'string';
+  if (members.every((member) => ctx.checker.isArrayLikeType(member))) return 'array';
+  if (members.every((member) => member.flags & ts.TypeFlags.Object)) return 'object';
+  return 'other';
 }
 
 function hasOwnHandler(target: Target, call: ts.CallExpression): boolean {

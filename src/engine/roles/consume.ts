@@ -69,6 +69,7 @@ export function specText(ctx: FileContext, target: ConsumeTarget | HandlerMethod
     ...destinationEntries(ctx, known.destination),
     ['destinationFrom', name || !spec.destinationFrom ? undefined : ctx.style.string(spec.destinationFrom)],
     ['messages', target.role === 'consume' && target.batch ? ctx.style.string(target.batch.messages) : undefined],
+    ['continueSingle', target.role === 'consume' && target.batch?.continueSingle ? 'true' : undefined],
     ['message', 'message' in spec && spec.message ? ctx.style.string(spec.message) : undefined],
     ['payloadArg', 'payloadArg' in spec && spec.payloadArg ? String(spec.payloadArg) : undefined],
     ['headers', ctx.style.string(spec.headers)],

@@ -6,6 +6,8 @@ import { instrumentLLM } from './llm.js';
 import { instrumentProduce } from './produce.js';
 import { instrumentRequestFields } from './request-fields.js';
 import { tracedElsewhereReason } from './reasons.js';
+import type { SiteReport } from '../instrument.js';
+import { atLeast } from '../syntax.js';
 
 export function instrument(ctx: FileContext, target: Exclude<Target, LoopTarget>, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined): void {
   const site = ctx.site(target, node);
@@ -15,12 +17,25 @@ export function instrument(ctx: FileContext, target: Exclude<Target, LoopTarget>
   if (elsewhere?.effect === 'note') site.note = `${elsewhere.by} (set up at ${elsewhere.where}) also spans ${target.library} calls: turn it off for ${target.library} there, or each message gets two spans`;
   switch (target.role) {
     case 'produce':
-      return instrumentProduce(ctx, target, node, receiver, site);
+      instrumentProduce(ctx, target, node, receiver, site);
+      break;
     case 'consume':
-      return instrumentConsume(ctx, target, node, receiver, site);
+      instrumentConsume(ctx, target, node, receiver, site);
+      break;
     case 'request-fields':
-      return instrumentRequestFields(ctx, target, node, site);
+      instrumentRequestFields(ctx, target, node, site);
+      break;
     case 'llm':
-      return instrumentLLM(ctx, target, node, receiver, site);
+      instrumentLLM(ctx, target, node, receiver, site);
+      break;
+  }
+  if (site.action === 'instrumented') noteSelfTracing(ctx, target, site);
+}
+
+/** The installed version of the library traces its own calls: the report says so, and what to do. */
+function noteSelfTracing(ctx: FileContext, target: Target, site: SiteReport): void {
+  const version = target.selfTraces && ctx.installedVersion(target.modules[0]!);
+  if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
+    site.note = `${target.modules[0]} ${version} ${target.selfTraces.note}`;
   }
 }

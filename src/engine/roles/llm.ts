@@ -6,7 +6,7 @@ import { providerFromURL } from '../../targets/llm-providers.js';
 import { constantString, constructionOf, creatingCallOf, findProperty, importOrigin, isFromModules, objectLiteralOf, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { enclosingSendCall } from '../match/commands.js';
-import { atLeast, containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
+import { containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
 import { AWAITED_RECEIVER, tracedElsewhereReason } from './reasons.js';
 
 /**
@@ -44,10 +44,6 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   // A command object (not a literal) can pass through a generic identity without changing any type check.
   if (target.commandRequest) ctx.edits.wrap(node.getStart(ctx.file), node.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
   ctx.done(site);
-  const version = target.selfTraces && ctx.installedVersion(target.modules[0]!);
-  if (target.selfTraces && version && atLeast(version, target.selfTraces.since)) {
-    site.note = `${target.modules[0]} ${version} ${target.selfTraces.note}`;
-  }
 }
 
 /** What is known of the call before it runs: provider, model and server, and settings written as literals. */

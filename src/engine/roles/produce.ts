@@ -2,7 +2,7 @@ import { ts } from '../typescript.cjs';
 import type { ProduceTarget } from '../../targets/types.js';
 import type { SiteReport } from '../instrument.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
-import { constructionsOf, findProperty, objectLiteralOf } from '../resolve.js';
+import { constructionsOf, findProperty, objectLiteralOf, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries } from '../destination.js';
 import { enclosingSendCall } from '../match/commands.js';
@@ -29,7 +29,7 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   if (native === 'call') return ctx.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
   if (native) return ctx.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
   const destination = destinationOf(ctx, target.destination, args, receiver);
-  const batch = target.batch ? batchSize(ctx, carrierArg, target.batch) : undefined;
+  const batch = target.batch !== undefined ? batchSize(ctx, carrierArg, target.batch) : undefined;
   const operation = sendCall || !target.sendMethod ? target.operation : 'create';
   const spec = ctx.style.object([
     ['system', ctx.style.string(target.system)],
@@ -85,7 +85,7 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
     ['system', ctx.style.string(target.system)],
     ['operation', ctx.style.string(target.operation)],
     ...destinationEntries(ctx, destinationOf(ctx, target.destination, args, undefined)),
-    ['batch', target.batch ? batchSize(ctx, args[target.carrier.arg], target.batch) : undefined],
+    ['batch', target.batch !== undefined ? batchSize(ctx, args[target.carrier.arg], target.batch) : undefined],
   ]);
   const { path, format } = target.carrier;
   const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
@@ -96,11 +96,13 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
   ctx.done(site);
 }
 
+/** The number of messages a literal array at `path` of the carrier argument holds ('': the argument is the array). */
 function batchSize(ctx: FileContext, carrier: ts.Expression | undefined, path: string): string | undefined {
-  const literal = objectLiteralOf(ctx.checker, carrier);
+  const literal = path ? objectLiteralOf(ctx.checker, carrier) : undefined;
   const property = literal && findProperty(literal, path);
-  if (property && ts.isPropertyAssignment(property) && ts.isArrayLiteralExpression(property.initializer)) {
-    const elements = property.initializer.elements;
+  const array = path ? property && ts.isPropertyAssignment(property) && property.initializer : carrier && unwrapExpression(carrier);
+  if (array && ts.isArrayLiteralExpression(array)) {
+    const elements = array.elements;
     // `messaging.batch.message_count` is only for calls that send several messages.
     return elements.some(ts.isSpreadElement) || elements.length < 2 ? undefined : String(elements.length);
   }
@@ -115,14 +117,20 @@ function hasManualInject(ctx: FileContext, node: ts.Node): boolean {
 
 /**
  * Where the library's own telemetry option is visibly set: in the call's options, or in an options argument of
- * the `new` that built the receiver (whichever argument it is).
+ * the `new` that built the receiver (whichever argument it is). A dotted option (`openTelemetry.propagateContext`)
+ * is looked for through nested object literals; set to `false`, it is not set.
  */
-export function nativeTelemetryIn(ctx: FileContext, property: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): 'call' | 'receiver' | undefined {
-  const sets = (expression: ts.Expression | undefined) => {
+export function nativeTelemetryIn(ctx: FileContext, option: string, options: ts.Expression | undefined, receiver: ts.Expression | undefined): 'call' | 'receiver' | undefined {
+  const sets = (expression: ts.Expression | undefined, path = option.split('.')): boolean => {
+    const [property, ...rest] = path;
     const literal = objectLiteralOf(ctx.checker, expression);
-    return !!literal && !!findProperty(literal, property);
+    const element = literal && property !== undefined ? findProperty(literal, property) : undefined;
+    if (!element) return false;
+    const value = ts.isPropertyAssignment(element) ? element.initializer : ts.isShorthandPropertyAssignment(element) ? element.name : undefined;
+    if (rest.length > 0) return sets(value, rest);
+    return value?.kind !== ts.SyntaxKind.FalseKeyword;
   };
   if (sets(options)) return 'call';
   const constructions = receiver ? constructionsOf(ctx.checker, receiver) : [];
-  return constructions.some((construction) => construction.arguments?.some(sets)) ? 'receiver' : undefined;
+  return constructions.some((construction) => construction.arguments?.some((argument) => sets(argument))) ? 'receiver' : undefined;
 }
