@@ -1,16 +1,13 @@
-import { defineLibrary } from './define.js';
+import { defineLibrary, type TargetSpec } from './define.js';
 
-const modules = ['amqplib', '@types/amqplib'];
-const types = ['Channel', 'ConfirmChannel'];
-
-/** RabbitMQ through amqplib: publish/sendToQueue carry headers in `options.headers`; consume delivers messages. */
-export const amqplib = defineLibrary({
-  library: 'amqplib',
-  modules,
-  system: 'rabbitmq',
-  targets: [
+/**
+ * amqplib's calls on a channel: publish/sendToQueue carry headers in `options.headers`; consume delivers
+ * messages. Libraries that wrap a channel with the same calls (amqp-connection-manager) declare theirs with it.
+ */
+export function channelTargets(library: string, types: string[]): TargetSpec[] {
+  return [
     {
-      id: 'amqplib.publish',
+      id: `${library}.publish`,
       role: 'produce',
       operation: 'publish',
       match: { kind: 'method', types, method: 'publish' },
@@ -19,7 +16,7 @@ export const amqplib = defineLibrary({
       carrier: { arg: 3, path: 'headers' },
     },
     {
-      id: 'amqplib.sendToQueue',
+      id: `${library}.sendToQueue`,
       role: 'produce',
       operation: 'publish',
       match: { kind: 'method', types, method: 'sendToQueue' },
@@ -27,7 +24,7 @@ export const amqplib = defineLibrary({
       carrier: { arg: 2, path: 'headers' },
     },
     {
-      id: 'amqplib.consume',
+      id: `${library}.consume`,
       role: 'consume',
       operation: 'process',
       match: { kind: 'method', types, method: 'consume' },
@@ -35,5 +32,13 @@ export const amqplib = defineLibrary({
       destination: { from: 'args', parts: [{ arg: 0 }] },
       spec: { headers: 'properties.headers', id: 'properties.messageId' },
     },
-  ],
+  ];
+}
+
+/** RabbitMQ through amqplib. */
+export const amqplib = defineLibrary({
+  library: 'amqplib',
+  modules: ['amqplib', '@types/amqplib'],
+  system: 'rabbitmq',
+  targets: channelTargets('amqplib', ['Channel', 'ConfirmChannel']),
 });
