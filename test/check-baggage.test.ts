@@ -108,7 +108,7 @@ const bag = propagation
 });
 
 describe('an unbounded number of entries', () => {
-  it('one entry per header, per query field, per element: unless the keys are a fixed list or checked against one', () => {
+  it('one entry per header, per query field, per element: unless the keys are a fixed list, checked against one, or those of a baggage', () => {
     expect(
       warnings(`import { propagation, type Baggage, type BaggageEntry } from '@opentelemetry/api';
 declare const req: { headers: Record<string, string>; query: Record<string, string> };
@@ -128,7 +128,9 @@ export function copy(): Baggage[] {
   }
   let allowed = propagation.createBaggage();
   for (const [key, entry] of incoming.getAllEntries()) if (ALLOWED.has(key)) allowed = allowed.setEntry(key, entry);
-  return [bag, fromQuery, spread, reduced, fixed, allowed];
+  let merged = propagation.createBaggage({ region: { value: 'eu' } });
+  for (const [key, entry] of incoming.getAllEntries()) merged = merged.setEntry(key, entry);
+  return [bag, fromQuery, spread, reduced, fixed, allowed, merged];
 }
 `),
     ).toEqual(['8: unbounded-entries', '9: unbounded-entries', '10: unbounded-entries', '11: unbounded-entries']);

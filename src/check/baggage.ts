@@ -101,7 +101,7 @@ export class BaggageChecker {
     const key = this.host.keyText(keyNode);
     if (key !== undefined && !key.includes('*')) return;
     const loop = enclosingLoop(call);
-    if (!loop || this.isSmallLiteralList(loop.collection)) return;
+    if (!loop || this.isSmallLiteralList(loop.collection) || isBaggageEntries(loop.collection)) return;
     // `if (FORWARDED.has(k))`: the keys are drawn from a fixed set.
     const names = new Set(identifiersIn(keyNode));
     if (isGuardedByMembership(loop.body, names)) return;
@@ -354,7 +354,7 @@ function freeTextName(part: ts.Expression): string | undefined {
   if (path === undefined || isDerivedKey(path)) return undefined;
   const parts = words(path);
   const last = parts[parts.length - 1] ?? '';
-  return FREE_TEXT.has(last) || FREE_TEXT.has(parts.slice(-2).join('')) ? `'${path}'` : undefined;
+  return FREE_TEXT.has(last) || FREE_TEXT.has(parts.slice(-2).join('')) ? path : undefined;
 }
 
 function calleeText(call: ts.Expression): string {
@@ -380,6 +380,12 @@ function enclosingLoop(node: ts.Node): { collection: ts.Expression; body: ts.Nod
     if (ts.isFunctionLike(current)) return undefined;
   }
   return undefined;
+}
+
+/** `incoming.getAllEntries()`: a baggage's entries, which the propagator already held to the limits. */
+function isBaggageEntries(collection: ts.Expression): boolean {
+  const node = unwrapExpression(collection);
+  return ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'getAllEntries';
 }
 
 function identifiersIn(node: ts.Node): string[] {
