@@ -40,8 +40,17 @@ bag = bag.setEntry('cart.plan', { value: cart.plan });
 bag = bag.setEntry('tags.count', { value: String(tags.length) });
 bag = bag.setEntry('tags.has_sale', { value: tags.includes('sale') ? 'yes' : 'no' });
 bag = bag.setEntry('cart.first_sku', { value: cart.items[0]?.sku ?? 'none' });
+let joined = '';
+let count = 0;
+for (const item of cart.items) {
+  joined += \`\${item.sku};\`;
+  count += 1;
+}
+bag = bag.setEntry('cart.joined', { value: joined });
+bag = bag.setEntry('cart.reduced', { value: cart.items.reduce((text, item) => text + item.sku, '') });
+bag = bag.setEntry('cart.count', { value: \`\${count}\` });
 `),
-    ).toEqual(['5: serialized-value', '6: list-value', '7: list-value', '8: list-value', '9: list-value', '10: serialized-value']);
+    ).toEqual(['5: serialized-value', '6: list-value', '7: list-value', '8: list-value', '9: list-value', '10: serialized-value', '21: list-value', '22: list-value']);
   });
 
   it('lists in plain JavaScript, known by what they were made from', () => {
@@ -64,7 +73,7 @@ module.exports = { tag };
     ).toEqual(['6: list-value', '7: list-value']);
   });
 
-  it('free text by its name or as an error message; ids and enums are not', () => {
+  it('free text by its name or as an error message; ids, enums and text cut short are not', () => {
     expect(
       warnings(`import { propagation } from '@opentelemetry/api';
 interface Ticket { id: string; status: 'open' | 'closed'; subject: string; description: string }
@@ -77,10 +86,12 @@ export function route(ticket: Ticket, error: Error) {
     'ticket.description_length': { value: String(ticket.description.length) },
     'failure': { value: error.message },
     'failure.type': { value: error.name },
+    'ticket.subject_start': { value: ticket.subject.slice(0, 64) },
+    'ticket.summary': { value: ticket.description.substring(0, 4000) },
   });
 }
 `),
-    ).toEqual(['7: free-text', '8: free-text', '10: free-text']);
+    ).toEqual(['7: free-text', '8: free-text', '10: free-text', '13: free-text']);
   });
 
   it('request and message data under names that say nothing, through the check’s own data flow; safe fields are not', () => {

@@ -5,7 +5,7 @@
 // client sent) has no place there, and neither has a literal baggage over the limits.
 import { ts } from '../engine/typescript.cjs';
 import { constantString, objectLiteralOf, propertyValue, unwrapExpression, valueDeclarationOf } from '../engine/resolve.js';
-import { isErrorMessage, isErrorText, nameOrigin, referencePath, type Origin, type ValueTracer } from './flow.js';
+import { flowParts, isErrorMessage, isErrorText, nameOrigin, referencePath, type Origin, type ValueTracer } from './flow.js';
 import { isDerivedKey, words } from './pii.js';
 
 /** What @opentelemetry/core's W3CBaggagePropagator keeps (its BAGGAGE_MAX_* constants). */
@@ -115,6 +115,7 @@ export class BaggageChecker {
     const key = this.host.keyText(keyNode) ?? keyNode.getText();
     const entry = `Baggage entry '${key}'`;
     for (const part of valueParts(value)) {
+      if (isTruncated(part)) continue;
       const shape = this.shapeOf(part);
       if (shape === 'serialized-value') {
         return this.once(part, shape, `${entry} is a serialised object (${short(calleeText(part))}): it grows with the data, and goes out in the baggage header of every request in this context. Instead, ${INSTEAD}.`, `${key}<-serialized`);
@@ -146,8 +147,12 @@ export class BaggageChecker {
       if (name === 'join' && receiver) return 'list-value';
       if ((name === 'toString' || name === 'toLocaleString') && receiver && this.isList(receiver)) return 'list-value';
       if (ts.isIdentifier(callee) && name === 'String' && part.arguments[0] && this.isList(part.arguments[0])) return 'list-value';
+      // `items.reduce((s, i) => s + i.sku, '')`: a join by hand.
+      const initial = part.arguments[1] && unwrapExpression(part.arguments[1]);
+      if (/^reduce(Right)?$/.test(name) && initial && ts.isStringLiteralLike(initial)) return 'list-value';
       return undefined;
     }
+    if (ts.isIdentifier(part) && this.isAppendedInLoop(part)) return 'list-value';
     // `${tags}`, `'x' + tags`, or a list where a string belongs (plain JavaScript): printed with commas.
     return this.isList(part) ? 'list-value' : undefined;
   }
@@ -166,6 +171,23 @@ export class BaggageChecker {
     const declaration = valueDeclarationOf(this.host.checker, node);
     const initializer = declaration && (ts.isVariableDeclaration(declaration) || ts.isBindingElement(declaration)) ? declaration.initializer : undefined;
     return !!initializer && this.isList(initializer, depth + 1);
+  }
+
+  /** `let skus = ''; for (const i of items) skus += i.sku;`: a string that grows once per element. */
+  private isAppendedInLoop(node: ts.Identifier): boolean {
+    const declaration = valueDeclarationOf(this.host.checker, node);
+    if (!declaration || !ts.isVariableDeclaration(declaration) || ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) return false;
+    // A sum (`total += price`) stays a number's width.
+    if (this.host.checker.getTypeAtLocation(node).flags & (ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) return false;
+    const scope = declaration.parent.parent.parent;
+    let appended = false;
+    const visit = (n: ts.Node): void => {
+      if (appended) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken && ts.isIdentifier(n.left) && n.left.text === node.text && enclosingLoop(n)) appended = true;
+      ts.forEachChild(n, visit);
+    };
+    if (scope) visit(scope);
+    return appended;
   }
 
   /** `[...]` or a const holding one, short enough to stay under the entry limit. */
@@ -348,13 +370,27 @@ function valueParts(expression: ts.Expression): ts.Expression[] {
   return [node];
 }
 
-/** `ticket.description`, `referrer`: a name for text of any length (and not a reduction of it, like `title.length`). */
+/** The most characters a value cut to a literal length (`subject.slice(0, 64)`) may keep and still be small. */
+const SMALL_TEXT = 256;
+
+/** `text.slice(0, 64)`, `text.substring(0, 80)`: cut to a small length, whatever it was. */
+function isTruncated(part: ts.Expression): boolean {
+  if (!ts.isCallExpression(part) || !ts.isPropertyAccessExpression(part.expression) || !/^(slice|substring|substr)$/.test(part.expression.name.text)) return false;
+  const [start, end] = part.arguments.map((a) => unwrapExpression(a));
+  if (!start || !end || !ts.isNumericLiteral(start) || !ts.isNumericLiteral(end)) return false;
+  const length = part.expression.name.text === 'substr' ? Number(end.text) : Number(end.text) - Number(start.text);
+  return length <= SMALL_TEXT;
+}
+
+/** `ticket.description`, `referrer.trim()`: a name for text of any length (and not a reduction of it, like `title.length`). */
 function freeTextName(part: ts.Expression): string | undefined {
-  const path = referencePath(part);
-  if (path === undefined || isDerivedKey(path)) return undefined;
-  const parts = words(path);
-  const last = parts[parts.length - 1] ?? '';
-  return FREE_TEXT.has(last) || FREE_TEXT.has(parts.slice(-2).join('')) ? path : undefined;
+  for (const inner of flowParts(part)) {
+    const path = referencePath(inner);
+    if (path === undefined || isDerivedKey(path)) continue;
+    const parts = words(path);
+    if (FREE_TEXT.has(parts[parts.length - 1] ?? '') || FREE_TEXT.has(parts.slice(-2).join(''))) return path;
+  }
+  return undefined;
 }
 
 function calleeText(call: ts.Expression): string {
