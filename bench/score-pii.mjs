@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Scores `otelify check` PII findings against a labeled corpus.
-// Usage: node bench/score-pii.mjs corpus/pii-flow [--json]
+// Usage: node bench/score-pii.mjs corpus/pii-flow [--json] [--rule <id>[,<id>...]]
 //
 // Labels: a line ending in `// pii` must be flagged, a line ending in `// ok`
 // must not be. A finding on a line that carries neither label is reported
 // separately as an "unlabeled finding" and does not enter precision/recall.
+// With --rule, only findings of those rules count (`--rule baggage-size` for corpus/baggage).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,9 +14,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '..');
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
-const target = args.find((a) => !a.startsWith('--'));
-if (!target) {
-  console.error('usage: node bench/score-pii.mjs <corpus-dir> [--json]');
+const ruleAt = args.indexOf('--rule');
+const rules = ruleAt >= 0 ? new Set((args[ruleAt + 1] ?? '').split(',').filter(Boolean)) : undefined;
+const target = args.find((a, i) => !a.startsWith('--') && (ruleAt < 0 || i !== ruleAt + 1));
+if (!target || (rules && rules.size === 0)) {
+  console.error('usage: node bench/score-pii.mjs <corpus-dir> [--json] [--rule <id>[,<id>...]]');
   process.exit(2);
 }
 const corpusDir = resolve(process.cwd(), target);
@@ -59,7 +62,7 @@ for (const r of results) {
   const p = resolve(corpusDir, r.path);
   if (r.parseError) parseErrors.push({ path: p, error: String(r.parseError) });
   const set = flagged.get(p) ?? new Set();
-  for (const f of r.findings ?? []) set.add(f.line);
+  for (const f of r.findings ?? []) if (!rules || rules.has(f.ruleId)) set.add(f.line);
   flagged.set(p, set);
 }
 
@@ -97,13 +100,13 @@ for (const [p, set] of flagged) {
 const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
 const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
 const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-const summary = { corpus: target, files: sources.length, labeled: tp + fn + fp + tn, pii: tp + fn, ok: fp + tn, tp, fn, fp, tn, precision, recall, f1, unlabeledFindings: unlabeled.length, parseErrors: parseErrors.length, elapsedMs: Math.round(elapsedMs) };
+const summary = { corpus: target, rules: rules ? [...rules] : 'all', files: sources.length, labeled: tp + fn + fp + tn, pii: tp + fn, ok: fp + tn, tp, fn, fp, tn, precision, recall, f1, unlabeledFindings: unlabeled.length, parseErrors: parseErrors.length, elapsedMs: Math.round(elapsedMs) };
 
 if (asJson) {
   console.log(JSON.stringify({ summary, perFile, unlabeled, parseErrors }, null, 2));
 } else {
   const pct = (x) => (100 * x).toFixed(1) + '%';
-  console.log(`corpus ${target}: ${summary.files} files, ${summary.labeled} labeled lines (${summary.pii} pii, ${summary.ok} ok)`);
+  console.log(`corpus ${target}${rules ? ` (rules ${[...rules].join(', ')})` : ''}: ${summary.files} files, ${summary.labeled} labeled lines (${summary.pii} pii, ${summary.ok} ok)`);
   console.log(`TP ${tp}  FN ${fn}  FP ${fp}  TN ${tn}`);
   console.log(`precision ${pct(precision)}  recall ${pct(recall)}  F1 ${pct(f1)}`);
   console.log(`unlabeled findings ${unlabeled.length}  parse errors ${parseErrors.length}  (${summary.elapsedMs} ms)`);

@@ -20,6 +20,19 @@ export function checkout(user: { id: string; email: string }, error: Error) {
 `;
 const CLEAN = `import { trace } from '@opentelemetry/api';\nexport const f = (id: string) => trace.getActiveSpan()?.setAttribute('user.id', id);\n`;
 
+// Baggage that grows with the cart: two warnings, no personal data.
+const BAGGAGE = `import { context, propagation } from '@opentelemetry/api';
+
+export function withCart(cart: { id: string; skus: string[]; total: number }, next: () => void) {
+  const bag = propagation.createBaggage({
+    'cart.id': { value: cart.id },
+    'cart.skus': { value: cart.skus.join(',') },
+    'cart.snapshot': { value: JSON.stringify(cart) },
+  });
+  context.with(propagation.setBaggage(context.active(), bag), next);
+}
+`;
+
 const dir = mkdtempSync(join(tmpdir(), 'otelify-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
@@ -27,6 +40,8 @@ writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', type: 'm
 mkdirSync(join(dir, 'src'));
 writeFileSync(join(dir, 'src/leaky.ts'), LEAKY);
 writeFileSync(join(dir, 'src/clean.ts'), CLEAN);
+mkdirSync(join(dir, 'cart'));
+writeFileSync(join(dir, 'cart/baggage.ts'), BAGGAGE);
 
 function check(...args: string[]) {
   const run = spawnSync(process.execPath, [BIN, 'check', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -149,5 +164,53 @@ describe('otelify check', () => {
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe('otelify check: baggage warnings', () => {
+  it('exits 0 on warnings only, and says warning in every format', () => {
+    const stylish = check('cart');
+    expect(stylish.code).toBe(0);
+    expect(stylish.stdout).toMatch(/6:\d+\s+warning\s+Baggage entry 'cart\.skus' is a list turned into text.*otelify\/baggage-size/);
+    expect(stylish.stdout).toMatch(/7:\d+\s+warning\s+Baggage entry 'cart\.snapshot' is a serialised object \(JSON\.stringify\)/);
+    expect(stylish.stdout).toContain('2 problems (0 errors, 2 warnings)');
+
+    const sarif = check('cart', '--format', 'sarif');
+    expect(sarif.code).toBe(0);
+    const run = JSON.parse(sarif.stdout).runs[0];
+    expect(run.results.map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`)).toEqual(['otelify/baggage-size warning', 'otelify/baggage-size warning']);
+    const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'otelify/baggage-size');
+    expect(rule.defaultConfiguration.level).toBe('warning');
+    expect(run.results[0].ruleIndex).toBe(run.tool.driver.rules.indexOf(rule));
+
+    const github = check('cart', '--format', 'github');
+    expect(github.code).toBe(0);
+    expect(github.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^::warning file=cart\/baggage\.ts,line=6,col=\d+,endLine=6,endColumn=\d+,title=otelify\/baggage-size::Baggage entry 'cart\.skus'/),
+      expect.stringMatching(/^::warning file=cart\/baggage\.ts,line=7,.*title=otelify\/baggage-size::Baggage entry 'cart\.snapshot'/),
+    ]);
+
+    const findings = JSON.parse(check('cart', '--format', 'json').stdout);
+    expect(findings.map((f: { ruleId: string; severity: string; category: string }) => [f.ruleId, f.severity, f.category])).toEqual([
+      ['otelify/baggage-size', 'warning', 'list-value'],
+      ['otelify/baggage-size', 'warning', 'serialized-value'],
+    ]);
+  });
+
+  it('next to an error, exits 1; a baseline keeps the warnings it knows', () => {
+    expect(check('cart', 'src').code).toBe(1);
+    const baseline = join(dir, 'cart-baseline.json');
+    expect(check('cart', '--baseline', baseline, '--update-baseline').code).toBe(0);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).findings).toEqual([
+      { file: 'cart/baggage.ts', ruleId: 'baggage-size', subject: 'cart.skus<-list', count: 1 },
+      { file: 'cart/baggage.ts', ruleId: 'baggage-size', subject: 'cart.snapshot<-serialized', count: 1 },
+    ]);
+    expect(check('cart', '--baseline', baseline).stdout).toBe('');
+    writeFileSync(join(dir, 'cart/baggage.ts'), BAGGAGE.replace("'cart.id': { value: cart.id }", "'cart.total': { value: String(cart.skus) }"));
+    const run = check('cart', '--baseline', baseline);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/5:\d+\s+warning\s+Baggage entry 'cart\.total' is a list/);
+    expect(run.stdout).toContain('1 problem (0 errors, 1 warning)');
+    writeFileSync(join(dir, 'cart/baggage.ts'), BAGGAGE);
   });
 });

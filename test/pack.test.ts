@@ -256,6 +256,6 @@ console.log(JSON.stringify({
       .map(([key]) => (key === '.' ? 'otelify' : `otelify/${key.slice(2)}`));
     expect(exported).toContain('otelify/eslint');
     const loaded = node(app, 'import otelify exports', '--input-type=module', '-e', `const p = (await import('otelify/eslint')).default; const r = await import('otelify/runtime'); for (const s of ${JSON.stringify(exported)}) await import(s); console.log(Object.keys(p.rules).join(','), typeof r.traceSend)`);
-    expect(loaded.stdout.trim()).toBe('no-pii-attributes,no-error-message-attributes function');
+    expect(loaded.stdout.trim()).toBe('no-pii-attributes,no-error-message-attributes,baggage-size function');
   }, 60_000);
 });

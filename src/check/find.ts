@@ -1,10 +1,20 @@
 import { ts } from '../engine/typescript.cjs';
 import { createProgram, parseErrorOf, scriptKindOf, type ParseError, type SourceInput } from '../engine/program.js';
-import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
-import { flowParts, isMessageMetadata, isSafeName, nameOrigin, referencePath, ValueTracer } from './flow.js';
+import { constantString, findProperty, importOrigin, isFromModules, objectLiteralOf, propertyValue, resolveMethodCall, unwrapExpression } from '../engine/resolve.js';
+import { BaggageChecker, type BaggageConcern } from './baggage.js';
+import { flowParts, isErrorMessage, isErrorText, isMessageMetadata, isSafeName, nameOrigin, referencePath, ValueTracer } from './flow.js';
 import { ADVICE, CATEGORY_LABELS, classifyKey, classifyPath, isDerivedKey, type PiiCategory, type PiiMatch } from './pii.js';
 
-export type RuleId = 'pii-attribute' | 'pii-error-message';
+export type RuleId = 'pii-attribute' | 'pii-error-message' | 'baggage-size';
+export type Severity = 'error' | 'warning';
+
+/** An error fails the check; a warning is reported and lets it pass. */
+export const SEVERITY: Record<RuleId | 'parse-error', Severity> = {
+  'pii-attribute': 'error',
+  'pii-error-message': 'warning',
+  'baggage-size': 'warning',
+  'parse-error': 'error',
+};
 
 export interface Finding {
   file: string;
@@ -13,7 +23,8 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   ruleId: RuleId;
-  category: PiiCategory | 'error-message';
+  severity: Severity;
+  category: PiiCategory | 'error-message' | BaggageConcern;
   /** Why, and what to write instead. Never contains the attribute's value. */
   message: string;
   /** A stable description of the finding (key or path, not the value): baselines match on it. */
@@ -61,10 +72,10 @@ export function mayWriteTelemetry(text: string): boolean {
   return /@opentelemetry\/api|setAttributes?\s*\(|startSpan|startActiveSpan|createBaggage|setEntry|recordException|setStatus\s*\(/.test(text);
 }
 
-const IGNORE_NEXT_LINE = /otelify-ignore-next-line\s+pii\s*:\s*\S/;
-const IGNORE_WITHOUT_REASON = /otelify-ignore-next-line\s+pii\b(?!\s*:\s*\S)/;
+/** `// otelify-ignore-next-line pii: <why>` for the personal-data rules, `baggage: <why>` for baggage-size. */
+const IGNORE_WORD: Record<RuleId, string> = { 'pii-attribute': 'pii', 'pii-error-message': 'pii', 'baggage-size': 'baggage' };
 
-/** Finds span and baggage writes whose key, value or span name carries personal data. */
+/** Finds span and baggage writes whose key, value or span name carries personal data, and baggage that is large or unbounded. */
 export function findPii(sources: SourceInput[], options: { compilerOptions: ts.CompilerOptions; policy?: CheckPolicy }): FileFindings[] {
   if (sources.length === 0) return [];
   const policy = compilePolicy(options.policy ?? {});
@@ -115,7 +126,7 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
     });
   const keyReduces = (node: ts.Node | undefined): boolean =>
     !!node && ts.isStringLiteralLike(node) && keyReducesValue(node.text);
-  const objectIsSuspect = (node: ts.Expression | undefined, nested?: string): boolean => {
+  const objectIsSuspect = (node: ts.Expression | undefined): boolean => {
     if (!node) return false;
     const object = unwrapExpression(node);
     if (!ts.isObjectLiteralExpression(object)) return !ts.isArrowFunction(object) && !ts.isFunctionExpression(object) && !ts.isNumericLiteral(object);
@@ -123,8 +134,7 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
       if (!ts.isPropertyAssignment(property)) return true;
       if (keyIsSuspect(property.name)) return true;
       if (keyReduces(ts.isIdentifier(property.name) ? ts.factory.createStringLiteral(property.name.text) : property.name)) return false;
-      const value = nested ? (objectValue(property.initializer, nested) ?? property.initializer) : property.initializer;
-      return valueIsSuspect(value);
+      return valueIsSuspect(property.initializer);
     });
   };
   const nameIsSuspect = (node: ts.Expression | undefined) => !!node && !ts.isStringLiteralLike(unwrapExpression(node)) && valueIsSuspect(node);
@@ -137,12 +147,11 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
         case 'setAttribute':
           suspect = (!!first && keyIsSuspect(first)) || (!keyReduces(first) && valueIsSuspect(second));
           break;
-        case 'setEntry': {
-          // `setEntry(key, { value })`: an entry built elsewhere needs the checker.
-          const entry = second && objectValue(second, 'value');
-          suspect = (!!first && keyIsSuspect(first)) || (!!second && !entry) || valueIsSuspect(entry);
+        case 'setEntry':
+        case 'createBaggage':
+          // Baggage is also checked for its size, which needs the checker (constants, chains, loops); it is rare.
+          suspect = true;
           break;
-        }
         case 'setAttributes':
           suspect = objectIsSuspect(first);
           break;
@@ -159,9 +168,6 @@ function isSuspect(file: ts.SourceFile, policy: CompiledPolicy): boolean {
         case 'startSpan':
         case 'startActiveSpan':
           suspect = nameIsSuspect(first) || (!!second && ts.isObjectLiteralExpression(unwrapExpression(second)) ? objectIsSuspect(objectValue(second, 'attributes')) : false);
-          break;
-        case 'createBaggage':
-          suspect = objectIsSuspect(first, 'value');
           break;
         case 'recordException':
           suspect = true;
@@ -220,13 +226,21 @@ function compilePolicy(policy: CheckPolicy): CompiledPolicy {
 
 class FileChecker {
   private readonly findings: Finding[] = [];
+  private readonly baggage: BaggageChecker;
 
   constructor(
     private readonly file: ts.SourceFile,
     private readonly checker: ts.TypeChecker,
     private readonly policy: CompiledPolicy,
     private readonly tracer: ValueTracer,
-  ) {}
+  ) {
+    this.baggage = new BaggageChecker({
+      checker,
+      tracer,
+      keyText: (node) => this.keyText(node),
+      report: (node, concern, message, subject) => this.add(node, 'baggage-size', concern, message, subject),
+    });
+  }
 
   run(): Finding[] {
     const visit = (node: ts.Node): void => {
@@ -270,6 +284,7 @@ class FileChecker {
         break;
       case 'setEntry':
         if (first) this.checkPair(first, propertyValue(this.checker, second, 'value'), 'baggage entry');
+        this.baggage.checkSetEntry(call);
         break;
       case 'createBaggage': {
         const entries = objectLiteralOf(this.checker, first);
@@ -277,6 +292,7 @@ class FileChecker {
           if (!ts.isPropertyAssignment(property)) continue;
           this.checkPair(property.name, propertyValue(this.checker, property.initializer, 'value'), 'baggage entry');
         }
+        this.baggage.checkCreate(call);
         break;
       }
       case 'recordException':
@@ -462,7 +478,7 @@ class FileChecker {
     this.add(node, ruleId, match.category, `${capitalize(what)} (personal data): ${ADVICE[match.category]}.`, subject);
   }
 
-  /** Records a finding unless a reasoned `otelify-ignore-next-line pii: ...` comment stands above it. */
+  /** Records a finding unless a reasoned `otelify-ignore-next-line pii: ...` (or `baggage: ...`) comment stands above it. */
   private add(node: ts.Node, ruleId: RuleId, category: Finding['category'], message: string, subject: string): void {
     const start = this.file.getLineAndCharacterOfPosition(node.getStart(this.file));
     const end = this.file.getLineAndCharacterOfPosition(node.getEnd());
@@ -473,12 +489,15 @@ class FileChecker {
       endLine: end.line + 1,
       endColumn: end.character + 1,
       ruleId,
+      severity: SEVERITY[ruleId],
       category,
       message,
       subject,
     };
-    if (this.suppressed(start.line)) return;
-    if (this.suppressedWithoutReason(start.line)) finding.message += ' (an otelify-ignore-next-line comment needs a reason: `// otelify-ignore-next-line pii: <why>`)';
+    const word = IGNORE_WORD[ruleId];
+    const above = this.lineText(start.line - 1);
+    if (new RegExp(`otelify-ignore-next-line\\s+${word}\\s*:\\s*\\S`).test(above)) return;
+    if (new RegExp(`otelify-ignore-next-line\\s+${word}\\b(?!\\s*:\\s*\\S)`).test(above)) finding.message += ` (an otelify-ignore-next-line comment needs a reason: \`// otelify-ignore-next-line ${word}: <why>\`)`;
     this.findings.push(finding);
   }
 
@@ -486,14 +505,6 @@ class FileChecker {
     const starts = this.file.getLineStarts();
     if (line < 0) return '';
     return this.file.text.slice(starts[line] ?? 0, starts[line + 1] ?? this.file.text.length);
-  }
-
-  private suppressed(line: number): boolean {
-    return IGNORE_NEXT_LINE.test(this.lineText(line - 1));
-  }
-
-  private suppressedWithoutReason(line: number): boolean {
-    return IGNORE_WITHOUT_REASON.test(this.lineText(line - 1));
   }
 }
 
@@ -620,40 +631,3 @@ function isTimeInput(checker: ts.TypeChecker, node: ts.Expression): boolean {
   const type = checker.getTypeAtLocation(inner);
   return !!(type.flags & ts.TypeFlags.NumberLike) || type.getSymbol()?.getName() === 'Date';
 }
-
-/** `{ attributes: X }` or `{ value: X }` of an inline (or const) object. */
-function propertyValue(checker: ts.TypeChecker, node: ts.Expression | undefined, name: string): ts.Expression | undefined {
-  const literal = objectLiteralOf(checker, node);
-  const property = literal && findProperty(literal, name);
-  if (property && ts.isPropertyAssignment(property)) return property.initializer;
-  if (property && ts.isShorthandPropertyAssignment(property)) return property.name;
-  return undefined;
-}
-
-/** `String(err)`, `err.toString()`, `${err}`: an error's text (message included). */
-function isErrorText(checker: ts.TypeChecker, node: ts.Expression): boolean {
-  const plain = unwrapExpression(node);
-  if (!ts.isIdentifier(plain)) return false;
-  const type = checker.getTypeAtLocation(plain);
-  const name = type.getSymbol()?.getName() ?? '';
-  if (/Error$|Exception$/.test(name)) return true;
-  const declaration = checker.getSymbolAtLocation(plain)?.valueDeclaration;
-  const caught = !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.parent && ts.isCatchClause(declaration.parent);
-  return caught || (!!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && /^(e|err|error|ex|exception|cause)$/i.test(plain.text));
-}
-
-/** `err.message` / `error.stack` of an Error (or an untyped `err`/`error`/`e`). */
-function isErrorMessage(checker: ts.TypeChecker, node: ts.Expression): boolean {
-  if (!ts.isPropertyAccessExpression(node) || !['message', 'stack'].includes(node.name.text)) return false;
-  const owner = node.expression;
-  const type = checker.getTypeAtLocation(owner);
-  const isError = (t: ts.Type): boolean => {
-    const name = t.getSymbol()?.getName() ?? '';
-    if (/Error$|Exception$/.test(name)) return true;
-    return t.getBaseTypes?.()?.some(isError) ?? false;
-  };
-  if (isError(type) || checker.getBaseConstraintOfType(type) && isError(checker.getBaseConstraintOfType(type)!)) return true;
-  const untyped = !!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
-  return untyped && ts.isIdentifier(owner) && /^(e|err|error|ex|exception|cause)$/i.test(owner.text);
-}
-

@@ -44,6 +44,8 @@ export interface Origin {
    * whole (serialised, spread), while each field is judged by its own name.
    */
   wholeOnly?: boolean;
+  /** Data a client or a producer sent (an HTTP request's parts, a queue message's payload): its size is theirs to choose. */
+  from?: 'request' | 'message';
 }
 
 /** A value's origin, when it is personal data; undefined when nothing it comes from is. */
@@ -70,7 +72,8 @@ export class ValueTracer {
     // A value reached on the way is personal when its own name says so (`input.emails`, `r.firstName`).
     if (depth > 0) {
       const named = nameOrigin(node);
-      if (named) return named;
+      // Named for what it holds (`req.body`, `msg.content`), and still what a client or producer sent.
+      if (named) return { ...named, from: sourceOf(node)?.from };
     }
     if (this.isScalar(node)) return undefined;
     const source = sourceOf(node);
@@ -136,7 +139,7 @@ export class ValueTracer {
     if (!record) return undefined;
     // A row's element (`rows[0]`) is a row; a row's field is what its name says.
     if (record.wholeOnly) return field === undefined ? record : undefined;
-    return field !== undefined ? { match: { category: record.match.category, evidence: field }, via: `${record.via}.${field}` } : record;
+    return field !== undefined ? { match: { category: record.match.category, evidence: field }, via: `${record.via}.${field}`, from: record.from } : record;
   }
 
   /**
@@ -211,7 +214,7 @@ export class ValueTracer {
     if (!owner) return undefined;
     const record = this.recordOrigin(unwrapExpression(owner), depth + 1, seen);
     if (!record) return undefined;
-    return field !== undefined ? { match: { category: record.match.category, evidence: field }, via: `${record.via}.${field}` } : record;
+    return field !== undefined ? { match: { category: record.match.category, evidence: field }, via: `${record.via}.${field}`, from: record.from } : record;
   }
 
   /**
@@ -479,17 +482,17 @@ export function sourceOf(node: ts.Expression): Origin | undefined {
         const rest = segments.slice(i + 1);
         const field = rest[rest.length - 1];
         // A `code` a user sends is an authorization or verification code, not a status code.
-        if (field !== undefined && /^(code|otp|pin)$/i.test(field)) return { match: { category: 'credential', evidence: field }, via: [root, part, ...rest].join('.') };
+        if (field !== undefined && /^(code|otp|pin)$/i.test(field)) return { match: { category: 'credential', evidence: field }, via: [root, part, ...rest].join('.'), from: 'request' };
         if (field !== undefined && (SAFE_FIELD.test(field) || isDerivedKey(field) || (part === 'headers' && SAFE_HEADER.test(field)))) return undefined;
         const category = part === 'ip' || part === 'ips' ? 'ip-address' : part === 'cookies' || part === 'signedCookies' ? 'credential' : part === 'body' || part === 'rawBody' ? 'body' : 'user-content';
-        return { match: { category, evidence: [root, part].join('.') }, via: [root, part, ...rest].join('.') };
+        return { match: { category, evidence: [root, part].join('.') }, via: [root, part, ...rest].join('.'), from: 'request' };
       }
       if (MESSAGE_ROOT.test(segments[i - 1]!) && PAYLOAD_PARTS.test(part) && i === segments.length - 1) {
-        return { match: { category: 'body', evidence: `${segments[i - 1]}.${part}` }, via: path };
+        return { match: { category: 'body', evidence: `${segments[i - 1]}.${part}` }, via: path, from: 'message' };
       }
     }
     // `socket.remoteAddress`, `req.socket.remoteAddress`: the peer's address.
-    if (/(^|\.)(remoteAddress|x-forwarded-for|xForwardedFor)$/.test(path)) return { match: { category: 'ip-address', evidence: 'remoteAddress' }, via: path };
+    if (/(^|\.)(remoteAddress|x-forwarded-for|xForwardedFor)$/.test(path)) return { match: { category: 'ip-address', evidence: 'remoteAddress' }, via: path, from: 'request' };
     // An input element's value (`input.value`, `event.target.value`, `form.email.value`).
     if (/(^|\.)(target|currentTarget|input|field|el|element|textarea|searchBox|\w*Input|\w*Field)\.value$/.test(path)) return { match: { category: 'user-content', evidence: 'input value' }, via: path };
   }
@@ -515,11 +518,11 @@ export function sourceOf(node: ts.Expression): Origin | undefined {
         const field = argument && ts.isStringLiteralLike(argument) ? argument.text : undefined;
         if (field !== undefined && (SAFE_FIELD.test(field) || SAFE_HEADER.test(field) || isDerivedKey(field))) return undefined;
         const category = field && /authorization|cookie|token|key|secret/i.test(field) ? 'credential' : field && /forwarded|real-ip|client-ip/i.test(field) ? 'ip-address' : 'user-content';
-        return { match: { category, evidence: field ?? method }, via: `${owner}.${method}(${field ? `'${field}'` : ''})` };
+        return { match: { category, evidence: field ?? method }, via: `${owner}.${method}(${field ? `'${field}'` : ''})`, from: 'request' };
       }
     }
     // NATS `msg.json()`/`msg.string()`: the payload.
-    if (owner !== undefined && /^(json|string)$/.test(method) && MESSAGE_ROOT.test(owner.split('.').pop() ?? '')) return { match: { category: 'body', evidence: `${owner}.${method}()` }, via: `${owner}.${method}()` };
+    if (owner !== undefined && /^(json|string)$/.test(method) && MESSAGE_ROOT.test(owner.split('.').pop() ?? '')) return { match: { category: 'body', evidence: `${owner}.${method}()` }, via: `${owner}.${method}()`, from: 'message' };
     // A file's contents, read whole or line by line: the data it holds (a CSV export, an upload).
     if (/^(readFileSync|readFile|createReadStream|createInterface|readLines|lines)$/.test(method) && owner !== undefined && /(^|\.)(fs|promises|fsp|readline|rl|file|handle)$/.test(owner)) {
       return { match: { category: 'user-content', evidence: 'file contents' }, via: `${owner}.${method}()` };
@@ -529,3 +532,31 @@ export function sourceOf(node: ts.Expression): Origin | undefined {
   }
   return undefined;
 }
+
+/** `String(err)`, `err.toString()`, `${err}`: an error's text (message included). */
+export function isErrorText(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  const plain = unwrapExpression(node);
+  if (!ts.isIdentifier(plain)) return false;
+  const type = checker.getTypeAtLocation(plain);
+  const name = type.getSymbol()?.getName() ?? '';
+  if (/Error$|Exception$/.test(name)) return true;
+  const declaration = checker.getSymbolAtLocation(plain)?.valueDeclaration;
+  const caught = !!declaration && ts.isVariableDeclaration(declaration) && !!declaration.parent && ts.isCatchClause(declaration.parent);
+  return caught || (!!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) && /^(e|err|error|ex|exception|cause)$/i.test(plain.text));
+}
+
+/** `err.message` / `error.stack` of an Error (or an untyped `err`/`error`/`e`). */
+export function isErrorMessage(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(node) || !['message', 'stack'].includes(node.name.text)) return false;
+  const owner = node.expression;
+  const type = checker.getTypeAtLocation(owner);
+  const isError = (t: ts.Type): boolean => {
+    const name = t.getSymbol()?.getName() ?? '';
+    if (/Error$|Exception$/.test(name)) return true;
+    return t.getBaseTypes?.()?.some(isError) ?? false;
+  };
+  if (isError(type) || checker.getBaseConstraintOfType(type) && isError(checker.getBaseConstraintOfType(type)!)) return true;
+  const untyped = !!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown));
+  return untyped && ts.isIdentifier(owner) && /^(e|err|error|ex|exception|cause)$/i.test(owner.text);
+}
+

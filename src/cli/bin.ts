@@ -46,7 +46,7 @@ program
 
 program
   .command('check')
-  .description('report span and baggage attribute writes that carry personal data (exit 1 when any error is found)')
+  .description('report telemetry writes that carry personal data, and baggage that is large or unbounded (warnings); exit 1 when any error is found')
   .argument('[paths...]', 'files or folders')
   .option('--format <format>', 'stylish, json, sarif (2.1.0) or github (workflow annotations)', 'stylish')
   .option('-c, --config <file>', 'config file (its "check" key sets allow, deny and patterns)')

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import pc from 'picocolors';
-import { findPii, mayWriteTelemetry, type Finding } from '../check/find.js';
+import { findPii, mayWriteTelemetry, SEVERITY, type Finding } from '../check/find.js';
 import { compilerOptionsFor } from '../engine/program.js';
 import { writeAtomically } from '../files/write.js';
 import { EXIT } from './apply.js';
@@ -28,10 +28,10 @@ interface Baseline {
   findings: { file: string; ruleId: string; subject: string; count: number }[];
 }
 
-const SEVERITY: Record<string, 'error' | 'warning'> = { 'pii-attribute': 'error', 'pii-error-message': 'warning', 'parse-error': 'error' };
-const RULES = [
+const RULES: { id: keyof typeof SEVERITY; description: string }[] = [
   { id: 'pii-attribute', description: 'Span attributes, span names, events, baggage and metric attributes must not carry personal data.' },
   { id: 'pii-error-message', description: 'Telemetry should not carry raw error messages or recorded exceptions that may embed user data.' },
+  { id: 'baggage-size', description: 'Baggage should hold a few short values: not serialised objects, lists, free text or request data, and not more than W3C Baggage allows (180 entries, 8,192 bytes).' },
   { id: 'parse-error', description: 'The file could not be parsed.' },
 ];
 
@@ -57,7 +57,7 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
   for (const { path, parseError } of results) {
     if (!parseError) continue;
     const { line, column, message } = parseError;
-    findings.push({ file: path, line, column, endLine: line, endColumn: column, ruleId: 'parse-error' as Finding['ruleId'], category: 'error-message', message, subject: 'parse-error' });
+    findings.push({ file: path, line, column, endLine: line, endColumn: column, ruleId: 'parse-error' as Finding['ruleId'], severity: SEVERITY['parse-error'], category: 'error-message', message, subject: 'parse-error' });
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 
@@ -85,7 +85,7 @@ export async function check(options: CheckOptions, out: Output = { stdout: proce
 
   const print = { stylish, json, sarif, github }[format as CheckFormat];
   out.stdout.write(print(findings));
-  return findings.some((f) => SEVERITY[f.ruleId] === 'error') ? EXIT.fileFailed : EXIT.ok;
+  return findings.some((f) => f.severity === 'error') ? EXIT.fileFailed : EXIT.ok;
 }
 
 /** Repository-relative, `/`-separated: stable across machines and working directories (SARIF, baselines). */
@@ -158,16 +158,16 @@ function stylish(findings: Finding[]): string {
       current = f.file;
       lines.push('', pc.underline(rel(f.file)));
     }
-    const severity = SEVERITY[f.ruleId] === 'error' ? pc.red('error') : pc.yellow('warning');
+    const severity = f.severity === 'error' ? pc.red('error') : pc.yellow('warning');
     lines.push(`  ${`${f.line}:${f.column}`.padEnd(8)} ${severity}  ${f.message}  ${pc.dim(`otelify/${f.ruleId}`)}`);
   }
-  const errors = findings.filter((f) => SEVERITY[f.ruleId] === 'error').length;
+  const errors = findings.filter((f) => f.severity === 'error').length;
   lines.push('', pc.bold(`${errors > 0 ? pc.red('✖') : pc.yellow('!')} ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'})`), '');
   return `${lines.join('\n')}\n`;
 }
 
 function json(findings: Finding[]): string {
-  return `${JSON.stringify(findings.map((f) => ({ ...f, file: rel(f.file), ruleId: `otelify/${f.ruleId}`, severity: SEVERITY[f.ruleId] })), null, 2)}\n`;
+  return `${JSON.stringify(findings.map((f) => ({ ...f, file: rel(f.file), ruleId: `otelify/${f.ruleId}` })), null, 2)}\n`;
 }
 
 function sarif(findings: Finding[]): string {
@@ -188,7 +188,7 @@ function sarif(findings: Finding[]): string {
         results: findings.map((f) => ({
           ruleId: `otelify/${f.ruleId}`,
           ruleIndex: RULES.findIndex((r) => r.id === f.ruleId),
-          level: SEVERITY[f.ruleId],
+          level: f.severity,
           message: { text: f.message },
           locations: [
             {
@@ -213,7 +213,7 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
 function github(findings: Finding[]): string {
   return findings
     .map((f) => {
-      const level = SEVERITY[f.ruleId] === 'error' ? 'error' : 'warning';
+      const level = f.severity;
       const props = [`file=${escapeProperty(rel(f.file))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escapeProperty(`otelify/${f.ruleId}`)}`];
       return `::${level} ${props.join(',')}::${escapeData(f.message)}\n`;
     })

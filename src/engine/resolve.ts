@@ -301,6 +301,15 @@ export function objectLiteralOf(checker: ts.TypeChecker, expression: ts.Expressi
   return undefined;
 }
 
+/** `{ attributes: X }` or `{ value: X }` of an inline (or const) object. */
+export function propertyValue(checker: ts.TypeChecker, node: ts.Expression | undefined, name: string): ts.Expression | undefined {
+  const literal = objectLiteralOf(checker, node);
+  const property = literal && findProperty(literal, name);
+  if (property && ts.isPropertyAssignment(property)) return property.initializer;
+  if (property && ts.isShorthandPropertyAssignment(property)) return property.name;
+  return undefined;
+}
+
 export function findProperty(object: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
   return object.properties.find((p) => p.name !== undefined && propertyNameText(p.name) === name);
 }

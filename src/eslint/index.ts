@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
 import { parser } from './parser.js';
+import { baggageSize } from './rules/baggage-size.js';
 import { noErrorMessageAttributes, noPiiAttributes } from './rules/no-pii-attributes.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -11,12 +12,13 @@ const plugin: ESLint.Plugin & { configs: Record<string, Linter.Config[]> } = {
   rules: {
     'no-pii-attributes': noPiiAttributes,
     'no-error-message-attributes': noErrorMessageAttributes,
+    'baggage-size': baggageSize,
   },
   configs: {},
 };
 
 /**
- * Both rules on every JavaScript and TypeScript file, with nothing else to install: TypeScript files get a
+ * The rules on every JavaScript and TypeScript file, with nothing else to install: TypeScript files get a
  * parser (typescript-eslint's where the project has it, else a text-only one, since the rules read the
  * source themselves). JavaScript files keep whatever parser the project uses.
  */
@@ -28,6 +30,7 @@ plugin.configs.recommended = [
     rules: {
       'otelify/no-pii-attributes': 'error',
       'otelify/no-error-message-attributes': 'warn',
+      'otelify/baggage-size': 'warn',
     },
   },
   {

@@ -71,10 +71,10 @@ ruleTester.run('no-error-message-attributes', noErrorMessageAttributes as never,
   ],
 });
 
-vitest.it('exports a flat recommended config that enables both rules', () => {
+vitest.it('exports a flat recommended config that enables the rules', () => {
   const [rules, typescript] = plugin.configs.recommended!;
   vitest.expect(rules?.plugins?.otelify).toBe(plugin);
-  vitest.expect(rules?.rules).toEqual({ 'otelify/no-pii-attributes': 'error', 'otelify/no-error-message-attributes': 'warn' });
+  vitest.expect(rules?.rules).toEqual({ 'otelify/no-pii-attributes': 'error', 'otelify/no-error-message-attributes': 'warn', 'otelify/baggage-size': 'warn' });
   vitest.expect(rules?.files).toEqual(['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
   vitest.expect(typescript?.languageOptions?.parser).toBeDefined();
 });

@@ -1,29 +1,8 @@
-import { dirname } from 'node:path';
 import type { Rule } from 'eslint';
-import { findPii, mayWriteTelemetry, type CheckPolicy, type Finding } from '../../check/find.js';
-import { compilerOptionsFor } from '../../engine/program.js';
+import type { CheckPolicy, Finding } from '../../check/find.js';
+import { reportFindings } from '../findings.js';
 
 export type MessageId = 'personalData' | 'errorMessage';
-
-
-/**
- * Findings of `otelify check`'s engine for the file being linted, computed once per file and shared by the
- * plugin's rules. The engine resolves what each call is with its own TypeScript program, so the rules work
- * the same with or without typed linting.
- */
-const cache = new WeakMap<object, Finding[]>();
-
-function findingsFor(context: Rule.RuleContext, policy: CheckPolicy): Finding[] {
-  const key = context.sourceCode.ast;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const text = context.sourceCode.text;
-  const findings = mayWriteTelemetry(text)
-    ? (findPii([{ path: context.filename, text }], { compilerOptions: compilerOptionsFor(dirname(context.filename)), policy })[0]?.findings ?? [])
-    : [];
-  cache.set(key, findings);
-  return findings;
-}
 
 const optionsSchema = {
   type: 'object',
@@ -47,14 +26,7 @@ function createRule(ruleId: Finding['ruleId'], messageId: MessageId, description
       const policy = (context.options[0] ?? {}) as CheckPolicy;
       return {
         'Program:exit'() {
-          for (const finding of findingsFor(context, policy)) {
-            if (finding.ruleId !== ruleId) continue;
-            context.report({
-              loc: { start: { line: finding.line, column: finding.column - 1 }, end: { line: finding.endLine, column: finding.endColumn - 1 } },
-              messageId,
-              data: { message: finding.message },
-            });
-          }
+          reportFindings(context, policy, ruleId, () => messageId);
         },
       };
     },
