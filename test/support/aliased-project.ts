@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApplyReport } from '../../src/cli/apply.js';
 
@@ -43,4 +43,25 @@ export function applyIn(dir: string, ...paths: string[]): ApplyReport {
 /** Imports a file of such a project, as rewritten. */
 export async function importFrom<T>(dir: string, file: string): Promise<T> {
   return (await import(pathToFileURL(join(dir, file)).href)) as T;
+}
+
+/**
+ * A fixture as `otelify apply` rewrites it in a project with `aliases`, loaded: `load` for `llmTestbed`, and
+ * `cleanup` to remove the projects made.
+ */
+export function aliasedRewrite<P>(aliases: Record<string, string>) {
+  const dirs: string[] = [];
+  return {
+    async load(fixturePath: string): Promise<P> {
+      const file = `src/${basename(fixturePath).replace('.input.', '.')}`;
+      const dir = aliasedProject('otelify-aliased-', { [file]: readFileSync(fixturePath, 'utf8') }, aliases);
+      dirs.push(dir);
+      const report = applyIn(dir, 'src');
+      if (!report.written.some((path) => path.endsWith(file))) throw new Error(`otelify apply did not rewrite ${file}`);
+      return importFrom<P>(dir, file);
+    },
+    cleanup() {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
