@@ -15,6 +15,7 @@ import { nodeMajor } from './support/node-major.js';
 import { setupOtel, waitFor } from './support/otel.js';
 import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
 import type { ApplyReport } from '../src/cli/apply.js';
+import { findGlobalTracers } from '../src/targets/global-tracers.js';
 
 type Calls = typeof import('../fixtures/vercel-ai/exec-calls.input.js');
 interface Registration {
@@ -25,6 +26,8 @@ interface Answers {
   enabledOnly(prompt: string): Promise<{ text: string }>;
   turnedOff(prompt: string): Promise<{ text: string }>;
   withIntegration(prompt: string): Promise<{ text: string }>;
+  turnedOffThroughSpread(prompt: string): Promise<{ text: string }>;
+  noIntegrations(prompt: string): Promise<{ text: string }>;
 }
 
 const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
@@ -76,6 +79,16 @@ export function turnedOff(prompt: string) {
 
 export function withIntegration(prompt: string) {
   return generateText({ model: openai.chat('gpt-4o'), prompt, maxRetries: 0, telemetry: { integrations: [sdkSpans()] } });
+}
+
+const quiet = { maxRetries: 0, telemetry: { isEnabled: false } } as const;
+
+export function turnedOffThroughSpread(prompt: string) {
+  return generateText({ ...quiet, model: openai.chat('gpt-4o'), prompt });
+}
+
+export function noIntegrations(prompt: string) {
+  return generateText({ model: openai.chat('gpt-4o'), prompt, maxRetries: 0, telemetry: { integrations: [] } });
 }
 `;
 
@@ -241,11 +254,28 @@ describe.runIf(nodeMajor >= 22)('ai 7 (Vercel AI SDK), rewritten, with its OpenA
       }
     });
 
-    it('spans the call that turns the SDK\'s telemetry off', async () => {
-      expect(siteOf(report, 'answers.ts', 14)?.action).toBe('instrumented');
-      const spans = await spansOf(() => answers.turnedOff(PROMPT_SENTINEL));
-      expect(spans.ours.map((s) => s.name)).toEqual(['chat gpt-4o']);
-      expect(spans.theirs).toEqual([]);
+    it('spans the calls that turn the SDK\'s telemetry off: isEnabled false (inline or spread in), an empty integration list', async () => {
+      for (const call of [answers.turnedOff, answers.turnedOffThroughSpread, answers.noIntegrations]) {
+        const spans = await spansOf(() => call(PROMPT_SENTINEL));
+        expect(spans.ours.map((s) => s.name)).toEqual(['chat gpt-4o']);
+        expect(spans.theirs).toEqual([]);
+      }
+      for (const line of [14, 24, 28]) expect(siteOf(report, 'answers.ts', line)?.action).toBe('instrumented');
     });
+  });
+});
+
+describe('an ai 7 telemetry integration registered for the process, found in any file (any Node)', () => {
+  const found = (text: string) => findGlobalTracers([{ path: 'setup.ts', text }], (path) => path).get('ai');
+
+  it('is registerTelemetry imported from ai, by name or through the namespace, or the global list assigned', () => {
+    expect(found("import { generateText, registerTelemetry } from 'ai';\nimport { OpenTelemetry } from '@ai-sdk/otel';\n\nregisterTelemetry(new OpenTelemetry());\n")).toEqual({ by: "the AI SDK's registerTelemetry", where: 'setup.ts:4', effect: 'unless-off' });
+    expect(found("import * as ai from 'ai';\nai.registerTelemetry(integration);\n")?.where).toBe('setup.ts:2');
+    expect(found('globalThis.AI_SDK_TELEMETRY_INTEGRATIONS = [integration];\n')?.where).toBe('setup.ts:1');
+  });
+
+  it('is not a function of the same name from elsewhere, nor a call commented out', () => {
+    expect(found("import { registerTelemetry } from './telemetry';\nregisterTelemetry(integration);\n")).toBeUndefined();
+    expect(found("import { registerTelemetry } from 'ai';\n// registerTelemetry(integration);\n")).toBeUndefined();
   });
 });

@@ -41,8 +41,8 @@ export const globalTracers: readonly GlobalTracer[] = [
   // traces every call that does not set `telemetry: { isEnabled: false }`.
   {
     by: "the AI SDK's registerTelemetry",
-    // The call (where the report points), after an import of it from 'ai'.
-    marker: /(?<=\bregisterTelemetry\b[^;]*?\bfrom\s*['"]ai['"][\s\S]*?)\bregisterTelemetry\s*\(|\bAI_SDK_TELEMETRY_INTEGRATIONS\s*=/,
+    // The call (where the report points), after an import of it, or of the namespace, from 'ai'.
+    marker: /(?<=\bregisterTelemetry\b[^;]*?\bfrom\s*['"]ai['"][\s\S]*?)\bregisterTelemetry\s*\(|(?<=\bimport\s*\*\s*as\s+\w+\s+from\s*['"]ai['"][\s\S]*?)\.\s*registerTelemetry\s*\(|\bAI_SDK_TELEMETRY_INTEGRATIONS\s*=/,
     libraries: ['ai'],
     effect: 'unless-off',
   },
