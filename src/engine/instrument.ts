@@ -1,6 +1,7 @@
 import type { SourceMap } from 'magic-string';
 import { ts } from './typescript.cjs';
 import type { Target } from '../targets/types.js';
+import type { GlobalTracer } from '../targets/global-tracers.js';
 import { createImportResolver } from './candidates.js';
 import { FileContext } from './context.js';
 import type { FormatSettings } from './format-settings.js';
@@ -62,9 +63,9 @@ export interface InstrumentOptions {
   /**
    * Libraries another tracer set up elsewhere in the project traces at every call (Traceloop, Sentry's AI
    * integrations, OpenTelemetry's auto-instrumentations), with who and where: such LLM sites are skipped,
-   * such queue sites are instrumented with a note.
+   * such queue sites are instrumented with a note; with `unless-off`, the target's `ownTelemetry` decides.
    */
-  tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: 'skip' | 'note' }>;
+  tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: GlobalTracer['effect'] }>;
   /** The target modules the project imports anywhere; an untyped call is reported as a possible site only of those. */
   importedLibraries?: () => ReadonlySet<string>;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */

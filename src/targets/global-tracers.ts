@@ -11,9 +11,11 @@ export interface GlobalTracer {
    * `skip`: otelify leaves those call sites alone (an LLM span twice would double cost and token counts; a
    * queue library's own telemetry already carries the context);
    * `note`: the sites are instrumented and the report says where the other instrumentation is, since its
-   * spans break under ESM and bundlers, which is often why otelify is brought in.
+   * spans break under ESM and bundlers, which is often why otelify is brought in;
+   * `unless-off`: it traces every call that does not turn it off in its own options (the target's
+   * `ownTelemetry`), and otelify spans only those.
    */
-  effect: 'skip' | 'note';
+  effect: 'skip' | 'note' | 'unless-off';
 }
 
 /** Sentry's server SDKs: since version 8 each sets up OpenTelemetry for the whole process when initialised. */
@@ -40,6 +42,15 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "Sentry's anthropicAIIntegration", marker: /\banthropicAIIntegration\s*\(/, libraries: ['anthropic'], effect: 'skip' },
   { by: "Sentry's googleGenAIIntegration", marker: /\bgoogleGenAIIntegration\s*\(/, libraries: ['google-genai'], effect: 'skip' },
   { by: "Sentry's vercelAIIntegration", marker: /\bvercelAIIntegration\s*\(/, libraries: ['ai'], effect: 'skip' },
+  // `ai` 7 has no tracing of its own: an integration registered for the process (`@ai-sdk/otel`'s, a vendor's)
+  // traces every call that does not set `telemetry: { isEnabled: false }`.
+  {
+    by: "the AI SDK's registerTelemetry",
+    // The call (where the report points), after an import of it, or of the namespace, from 'ai'.
+    marker: /(?<=\bregisterTelemetry\b[^;]*?\bfrom\s*['"]ai['"][\s\S]*?)\bregisterTelemetry\s*\(|(?<=\bimport\s*\*\s*as\s+\w+\s+from\s*['"]ai['"][\s\S]*?)\.\s*registerTelemetry\s*\(|\bAI_SDK_TELEMETRY_INTEGRATIONS\s*=/,
+    libraries: ['ai'],
+    effect: 'unless-off',
+  },
   // Sentry's Node SDKs patch these clients' constructors by default once tracing is on.
   {
     by: "Sentry's default AI integrations",
@@ -57,7 +68,7 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "Azure's OpenTelemetry plugin", marker: /\bcreateAzureSdkInstrumentation\s*\(/, libraries: ['azure-service-bus'], effect: 'note' },
 ];
 
-const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing/;
+const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing|registerTelemetry|AI_SDK_TELEMETRY_INTEGRATIONS/;
 
 /** Where the project turns on a tracer of a library: `library → { by, where }`, `where` as `file:line`. */
 export function findGlobalTracers(sources: { path: string; text: string }[], describe: (path: string) => string): Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }> {

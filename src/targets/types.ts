@@ -191,10 +191,14 @@ export interface LLMTarget extends TargetBase {
    */
   streamUsage?: { property: string; value: string; providers: string[] };
   /**
-   * Request options that turn the SDK's own telemetry on for one call (`experimental_telemetry`): where the
-   * body sets one to `{ isEnabled: true }`, the call is traced already and is left alone.
+   * How a call gets the SDK's own telemetry, so that a call it traces already is left alone. `options` are the
+   * request options holding a call's telemetry settings, the first one set counting; a call that sets
+   * `isEnabled: true` in them is traced. From `integrations.since` on, `isEnabled: true` alone traces
+   * nothing: the SDK traces through integrations, passed in the settings' `integrations.property` or
+   * registered for the whole process (a global tracer with effect `unless-off`), and only a call that sets
+   * `isEnabled: false` is left out.
    */
-  ownTelemetry?: string[];
+  ownTelemetry?: { options: string[]; integrations?: { since: string; property: string } };
   /** What the receiver's `new Client(options)` says of the provider and server. */
   client?: {
     /** The option holding the base URL, or several such options (the first the construction writes counts). */

@@ -31,11 +31,12 @@ function call(name: string, operation: string, api: string): TargetSpec<LLMTarge
     request: { arg: 0 },
     settings: ['temperature', 'maxOutputTokens', 'maxTokens', 'topP', 'topK', 'frequencyPenalty', 'presencePenalty', 'seed'],
     model: { property: 'model', factories },
-    // `ai` 6 names it experimental_telemetry, `ai` 7 telemetry.
-    ownTelemetry: ['experimental_telemetry', 'telemetry'],
+    // `ai` 6 names it experimental_telemetry; `ai` 7 telemetry, and reads experimental_telemetry only without it.
+    // `ai` 7 traces through integrations only: `registerTelemetry(...)` is a global tracer (global-tracers.ts).
+    ownTelemetry: { options: ['telemetry', 'experimental_telemetry'], integrations: { since: '7.0.0', property: 'integrations' } },
     selfTraces: {
       since: '7.0.0',
-      note: 'also emits its own GenAI spans once a telemetry integration is registered (children of otelify\'s); pass `telemetry: { isEnabled: false }` or register none to keep only otelify\'s',
+      note: 'traces a call itself when a telemetry integration is registered (`registerTelemetry`) or passed in `telemetry.integrations`, and otelify found neither for this call; one registered where otelify did not look adds its spans under otelify\'s: pass `telemetry: { isEnabled: false }` there to keep only otelify\'s',
     },
   };
 }

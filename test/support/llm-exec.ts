@@ -22,6 +22,8 @@ export function llmTestbed<P>(
     promptHash?: boolean;
     /** Runs once the server is up and before the program loads. */
     beforeImport?: (server: FakeLLM) => void;
+    /** Loads the rewritten fixture (by default the engine's rewrite of it in test/.tmp, where `importRewritten` puts it). */
+    load?: (fixturePath: string) => Promise<P>;
   } = {},
 ) {
   const otel = setupOtel();
@@ -69,7 +71,7 @@ export function llmTestbed<P>(
   beforeAll(async () => {
     bed.server = await startFakeLLM();
     options.beforeImport?.(bed.server);
-    bed.program = await importRewritten<P>(join(FIXTURES, fixture));
+    bed.program = await (options.load ?? importRewritten<P>)(join(FIXTURES, fixture));
     for (const convention of options.conventions ?? []) bed.withConvention[convention] = await importRewritten<P>(join(FIXTURES, fixture), { convention });
     if (options.promptHash) bed.hashingPrompts = await importRewritten<P>(join(FIXTURES, fixture), { promptHash: true });
   });

@@ -27,8 +27,8 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   if (isInsideRuntimeCall(spanned, 'traceLLM')) return ctx.already(site);
   const body = args[target.request.arg];
   if (!body) return ctx.skip(site, 'no request argument');
-  const traced = target.ownTelemetry?.find((option) => enablesTelemetry(ctx, body, option));
-  if (traced) return ctx.skip(site, `the SDK's own telemetry is enabled for this call ('${traced}.isEnabled'); a second span would double it`);
+  const traced = ownTelemetryReason(ctx, target, body);
+  if (traced) return ctx.skip(site, `${traced}; a second span would double it`);
   const wrapper = receiver && ctx.tracingWrapperOf(receiver);
   if (wrapper) return ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
   if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return ctx.skip(site, 'an argument uses await or yield; move it to a variable first');
@@ -178,16 +178,50 @@ function typeIsOnly(ctx: FileContext, node: ts.Expression, flags: ts.TypeFlags):
 }
 
 /**
- * The request sets `option: { isEnabled: true }`: inline, in a const of this file, or in an object spread into
- * it (`{ ...baseConfig, model }`).
+ * Why the SDK's own telemetry traces this call already, if it does (see `LLMTarget.ownTelemetry`). Before
+ * the version that traces through integrations, or when the installed version is not known: the call sets
+ * `isEnabled: true`. From it on: the call passes integrations, or one is registered for the process, and the
+ * call does not set `isEnabled: false`; a request otelify cannot read counts as not setting it.
  */
-function enablesTelemetry(ctx: FileContext, body: ts.Expression, option: string, depth = 0): boolean {
-  const literal = objectLiteralOf(ctx.checker, body);
-  if (literal && depth < 4 && !findProperty(literal, option)) {
-    return literal.properties.some((p) => ts.isSpreadAssignment(p) && enablesTelemetry(ctx, p.expression, option, depth + 1));
+function ownTelemetryReason(ctx: FileContext, target: LLMTarget, body: ts.Expression): string | undefined {
+  const own = target.ownTelemetry;
+  if (!own) return undefined;
+  const found = telemetrySettings(ctx, body, own.options);
+  const setting = (name: string) => (found?.settings ? findProperty(found.settings, name) : undefined);
+  const isEnabled = setting('isEnabled');
+  const enabled = isEnabled && ts.isPropertyAssignment(isEnabled) ? isEnabled.initializer.kind : undefined;
+  const version = own.integrations && ctx.installedVersion(target.modules[0]!);
+  if (!own.integrations || !version || !atLeast(version, own.integrations.since)) {
+    return enabled === ts.SyntaxKind.TrueKeyword ? `the SDK's own telemetry is enabled for this call ('${found!.option}.isEnabled')` : undefined;
   }
-  const property = literal && findProperty(literal, option);
-  const value = property && ts.isPropertyAssignment(property) ? objectLiteralOf(ctx.checker, property.initializer) : undefined;
-  const enabled = value && findProperty(value, 'isEnabled');
-  return !!enabled && ts.isPropertyAssignment(enabled) && enabled.initializer.kind === ts.SyntaxKind.TrueKeyword;
+  if (enabled === ts.SyntaxKind.FalseKeyword) return undefined;
+  const integrations = setting(own.integrations.property);
+  if (integrations) {
+    // Integrations passed with the call replace the registered ones: an empty list turns them all off.
+    const value = ts.isPropertyAssignment(integrations) ? unwrapExpression(integrations.initializer) : undefined;
+    const none = value !== undefined && ts.isArrayLiteralExpression(value) && value.elements.length === 0;
+    return none ? undefined : `the call passes the SDK telemetry integrations ('${found!.option}.${own.integrations.property}'), which trace it`;
+  }
+  const registered = ctx.options.tracedElsewhere?.get(target.library);
+  if (registered?.effect !== 'unless-off') return undefined;
+  return `${registered.by} (set up at ${registered.where}) traces every ${target.library} call that does not set '${own.options[0]}: { isEnabled: false }'`;
+}
+
+/**
+ * The telemetry settings a request sets in the first of `options` it sets: inline, in a const of this file, or
+ * in an object spread into it (`{ ...baseConfig, model }`). `settings` is undefined when they are not an
+ * object literal otelify can read; the result is undefined when the request sets none that otelify can see.
+ */
+function telemetrySettings(ctx: FileContext, body: ts.Expression, options: string[], depth = 0): { option: string; settings?: ts.ObjectLiteralExpression } | undefined {
+  const literal = objectLiteralOf(ctx.checker, body);
+  if (!literal || depth >= 4) return undefined;
+  for (const option of options) {
+    const property = findProperty(literal, option);
+    if (property) return { option, settings: ts.isPropertyAssignment(property) ? objectLiteralOf(ctx.checker, property.initializer) : undefined };
+  }
+  for (const property of literal.properties) {
+    const spread = ts.isSpreadAssignment(property) ? telemetrySettings(ctx, property.expression, options, depth + 1) : undefined;
+    if (spread) return spread;
+  }
+  return undefined;
 }
