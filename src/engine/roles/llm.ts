@@ -6,7 +6,7 @@ import { providerFromURL } from '../../targets/llm-providers.js';
 import { constantString, constructionOf, creatingCallOf, findProperty, importOrigin, isFromModules, objectLiteralOf, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { enclosingSendCall } from '../match/commands.js';
-import { containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
+import { atLeast, containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
 import { AWAITED_RECEIVER, tracedElsewhereReason } from './reasons.js';
 
 /**
