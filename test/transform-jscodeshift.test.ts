@@ -34,7 +34,7 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
 
   it('rewrites every fixture exactly as the engine does (golden outputs), leaves the negatives alone, and declares the runtime package', () => {
     const run = (transform: string) => jscodeshift(dir, transform);
-    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama)[\\/]/.test(input);
+    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama|langchain)[\\/]/.test(input);
     const positives = cases.filter((c) => c.output);
     for (const [transform, count] of [['queues', positives.filter((c) => !isLLM(c.input)).length], ['llm', positives.filter((c) => isLLM(c.input)).length]] as const) {
       const result = run(transform);

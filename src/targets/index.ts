@@ -11,11 +11,12 @@ import { openai } from './openai.js';
 import { mistral } from './mistral.js';
 import { cohere } from './cohere.js';
 import { ollama } from './ollama.js';
+import { langchain } from './langchain.js';
 import type { Target, TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, kafkajs, bullmq, awsSqs, awsSns, sqsConsumer, nats, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
 
 export const builtinTargets: Target[] = targetModules.flatMap((m) => m.targets);
