@@ -613,7 +613,7 @@ export class LLMCall {
       const stop = reader.cancel;
       reader.read = function (this: unknown, ...readArgs: unknown[]) {
         return read.apply(this, readArgs).then(
-          (step) => {
+          (step: IteratorResult<unknown>) => {
             if (step.done) call.end();
             else call.chunk(step.value);
             return step;
