@@ -261,6 +261,16 @@ export async function enqueue(id: string) {
     ]);
   });
 
+  it('LangSmith tracing turned on in code traces every LangChain call: they are skipped, saying where; turned off, it does not', () => {
+    const MODEL_CALL = `import { ChatOpenAI } from '@langchain/openai';\n\nconst model = new ChatOpenAI({ model: 'gpt-4o-mini' });\n\nexport const ask = (text: string) => model.invoke(text);\n`;
+    const on = dryRun({ 'src/env.ts': `process.env.LANGSMITH_TRACING = 'true';\n`, 'src/ask.ts': MODEL_CALL });
+    expect(on.sites).toEqual([
+      expect.objectContaining({ file: 'src/ask.ts', line: 5, action: 'skipped', reason: 'LangSmith tracing (LangChain callbacks) (set up at src/env.ts:1) traces every langchain call; a second span would double it' }),
+    ]);
+    const off = dryRun({ 'src/env.ts': `process.env['LANGCHAIN_TRACING_V2'] = 'false';\n`, 'src/ask.ts': MODEL_CALL });
+    expect(off.sites).toEqual([expect.objectContaining({ file: 'src/ask.ts', line: 5, action: 'instrumented' })]);
+  });
+
   it("a client wrapped by Sentry's instrumentOpenAiClient is traced already", () => {
     const report = dryRun({
       'src/llm.ts': `import * as Sentry from '@sentry/node';
@@ -292,6 +302,7 @@ it('finds the tracers a project sets up, with the line, and only when they are o
     openai: "Sentry's default AI integrations @ sentry.ts:1 (skip)",
     anthropic: "Sentry's default AI integrations @ sentry.ts:1 (skip)",
     'google-genai': "Sentry's default AI integrations @ sentry.ts:1 (skip)",
+    langchain: "Sentry's default AI integrations @ sentry.ts:1 (skip)",
     bedrock: 'Datadog (dd-trace) @ dd.cjs:1 (skip)',
     ai: 'Datadog (dd-trace) @ dd.cjs:1 (skip)',
     amqplib: 'Datadog (dd-trace) @ dd.cjs:1 (note)',

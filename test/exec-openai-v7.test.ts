@@ -49,6 +49,7 @@ describe.runIf(nodeMajor >= 22)('openai 7, rewritten, against a loopback OpenAI 
       'llm.finish_reason': 'stop',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
     });
   });
 

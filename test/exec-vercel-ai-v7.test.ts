@@ -153,6 +153,7 @@ describe.runIf(nodeMajor >= 22)('ai 7 (Vercel AI SDK), rewritten, with its OpenA
         'llm.finish_reason': 'stop',
         'llm.cache_hit': true,
         'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+        'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
       });
     });
 

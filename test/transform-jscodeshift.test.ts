@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureCases, FIXTURES } from './support/fixtures.js';
 
@@ -16,6 +16,10 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
   cpSync(join(FIXTURES, 'tsconfig.json'), join(dir, 'tsconfig.json'));
   const cases = fixtureCases();
   for (const { input } of cases) cpSync(input, join(dir, relative(FIXTURES, input)));
+  // The modules the inputs import from their folder (a model built in another module), so their types resolve.
+  for (const folder of new Set(cases.map(({ input }) => dirname(input)))) {
+    for (const file of readdirSync(folder).filter((name) => /\.ts$/.test(name) && !/\.(input|output)\./.test(name))) cpSync(join(folder, file), join(dir, relative(FIXTURES, folder), file));
+  }
 
   const jscodeshift = (cwd: string, transform: string, ...flags: string[]) =>
     spawnSync(
@@ -34,7 +38,7 @@ describe('transforms/queues.ts and transforms/llm.ts under the real jscodeshift 
 
   it('rewrites every fixture exactly as the engine does (golden outputs), leaves the negatives alone, and declares the runtime package', () => {
     const run = (transform: string) => jscodeshift(dir, transform);
-    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama)[\\/]/.test(input);
+    const isLLM = (input: string) => /[\\/](openai|anthropic|google|bedrock|vercel-ai|mistral|cohere|ollama|langchain)[\\/]/.test(input);
     const positives = cases.filter((c) => c.output);
     for (const [transform, count] of [['queues', positives.filter((c) => !isLLM(c.input)).length], ['llm', positives.filter((c) => isLLM(c.input)).length]] as const) {
       const result = run(transform);

@@ -83,6 +83,7 @@ export function resolveMethodCall(
   modules: string[],
   types: string[],
   declaredIn?: string,
+  receiverRule?: { extends: string[]; through?: string[] },
 ): Resolution {
   // The method's own declaration, from the receiver's type: resolving the call's signature would infer its
   // arguments too, which on heavily generic code (schema builders, agent graphs) costs minutes and gigabytes.
@@ -94,6 +95,7 @@ export function resolveMethodCall(
     const signatures = checker.getTypeOfSymbolAtLocation(member!, callee).getCallSignatures();
     return signatures.map((signature) => signature.getDeclaration()).filter((declaration): declaration is ts.SignatureDeclaration => !!declaration && !ts.isJSDocSignature(declaration));
   });
+  if (memberDeclarations.length > 0 && receiverRule) return isLibraryInstance(checker, receiver, modules, receiverRule) ? 'match' : 'no-match';
   if (memberDeclarations.length > 0) {
     const inLibrary = memberDeclarations.filter((d) => isInModules(d.getSourceFile().fileName, modules) && (!declaredIn || d.getSourceFile().fileName.replace(/\\/g, '/').includes(declaredIn)));
     if (inLibrary.length === 0) return 'no-match';
@@ -118,6 +120,43 @@ export function resolveMethodCall(
     if (symbol?.declarations?.some((d) => !isInModules(d.getSourceFile().fileName, modules))) return 'no-match';
   }
   return 'unknown';
+}
+
+/**
+ * The receiver is an instance of a class derived from one of `rule.extends` declared in the library, or what a
+ * method of `rule.through` returns on such a receiver (`model.withConfig(...)`, directly or through a const).
+ */
+export function isLibraryInstance(checker: ts.TypeChecker, receiver: ts.Expression, modules: string[], rule: { extends: string[]; through?: string[] }, depth = 0): boolean {
+  if (derivesFrom(checker, checker.getNonNullableType(checker.getTypeAtLocation(receiver)), modules, rule.extends)) return true;
+  const made = constValueOf(checker, receiver);
+  if (depth > 4 || !ts.isCallExpression(made) || !ts.isPropertyAccessExpression(made.expression) || !rule.through?.includes(made.expression.name.text)) return false;
+  return isLibraryInstance(checker, made.expression.expression, modules, rule, depth + 1);
+}
+
+/** The receiver itself when it is a library instance, else the instance a chain of `through` calls starts from. */
+export function libraryInstanceOf(checker: ts.TypeChecker, receiver: ts.Expression, through: string[] | undefined, depth = 0): ts.Expression {
+  const made = constValueOf(checker, receiver);
+  if (depth > 4 || !ts.isCallExpression(made) || !ts.isPropertyAccessExpression(made.expression) || !through?.includes(made.expression.name.text)) return receiver;
+  return libraryInstanceOf(checker, made.expression.expression, through, depth + 1);
+}
+
+/** A class type (or a type parameter constrained to one) that is, or extends, a class named in `names` declared in the library. */
+function derivesFrom(checker: ts.TypeChecker, type: ts.Type, modules: string[], names: string[], seen = new Set<ts.Type>()): boolean {
+  if (seen.has(type) || seen.size > 32) return false;
+  seen.add(type);
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return !!constraint && constraint !== type && derivesFrom(checker, constraint, modules, names, seen);
+  }
+  if (type.isUnion()) return type.types.every((member) => derivesFrom(checker, member, modules, names, seen));
+  if (type.isIntersection()) return type.types.some((member) => derivesFrom(checker, member, modules, names, seen));
+  const symbol = type.getSymbol();
+  if (symbol && names.includes(symbol.getName()) && symbol.declarations?.some((d) => isInModules(d.getSourceFile().fileName, modules))) return true;
+  const objectFlags = type.flags & ts.TypeFlags.Object ? (type as ts.ObjectType).objectFlags : 0;
+  const declared = objectFlags & ts.ObjectFlags.Reference ? (type as ts.TypeReference).target : type;
+  const declaredFlags = declared.flags & ts.TypeFlags.Object ? (declared as ts.ObjectType).objectFlags : 0;
+  if (!(declaredFlags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface))) return false;
+  return checker.getBaseTypes(declared as ts.InterfaceType).some((base) => derivesFrom(checker, base, modules, names, seen));
 }
 
 /**

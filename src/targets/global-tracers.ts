@@ -31,11 +31,12 @@ const traceloop = (library: string, name: string): GlobalTracer => ({
 });
 
 export const globalTracers: readonly GlobalTracer[] = [
-  { by: 'Traceloop (OpenLLMetry)', marker: /['"]@traceloop\/node-server-sdk['"]/, libraries: ['openai', 'anthropic', 'bedrock', 'cohere'], effect: 'skip' },
+  { by: 'Traceloop (OpenLLMetry)', marker: /['"]@traceloop\/node-server-sdk['"]/, libraries: ['openai', 'anthropic', 'bedrock', 'cohere', 'langchain'], effect: 'skip' },
   traceloop('openai', 'openai'),
   traceloop('anthropic', 'anthropic'),
   traceloop('bedrock', 'bedrock'),
   traceloop('cohere', 'cohere'),
+  traceloop('langchain', 'langchain'),
   { by: "OpenTelemetry's OpenAI instrumentation", marker: /['"]@opentelemetry\/instrumentation-openai['"]/, libraries: ['openai'], effect: 'skip' },
   { by: "OpenInference's OpenAI instrumentation", marker: /['"]@arizeai\/openinference-instrumentation-openai['"]/, libraries: ['openai'], effect: 'skip' },
   { by: "Sentry's openAIIntegration", marker: /\bopenAIIntegration\s*\(/, libraries: ['openai'], effect: 'skip' },
@@ -51,14 +52,23 @@ export const globalTracers: readonly GlobalTracer[] = [
     libraries: ['ai'],
     effect: 'unless-off',
   },
+  { by: "Sentry's langChainIntegration", marker: /\blangChainIntegration\s*\(/, libraries: ['langchain'], effect: 'skip' },
+  { by: "OpenInference's LangChain instrumentation", marker: /['"]@arizeai\/openinference-instrumentation-langchain['"]/, libraries: ['langchain'], effect: 'skip' },
+  // LangChain's own tracing to LangSmith, turned on for the process by an environment variable set in code.
+  {
+    by: 'LangSmith tracing (LangChain callbacks)',
+    marker: /\bprocess\.env(?:\.|\[\s*['"])(?:LANGCHAIN_TRACING_V2|LANGSMITH_TRACING(?:_V2)?)\b(?:['"]\s*\])?\s*=\s*['"`]true['"`]/,
+    libraries: ['langchain'],
+    effect: 'skip',
+  },
   // Sentry's Node SDKs patch these clients' constructors by default once tracing is on.
   {
     by: "Sentry's default AI integrations",
     marker: new RegExp(`${SENTRY_NODE_SDK}[\\s\\S]*\\btraces(?:SampleRate|Sampler)\\b`),
-    libraries: ['openai', 'anthropic', 'google-genai'],
+    libraries: ['openai', 'anthropic', 'google-genai', 'langchain'],
     effect: 'skip',
   },
-  { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai'], effect: 'skip' },
+  { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai', 'langchain'], effect: 'skip' },
   { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
   { by: "OpenTelemetry's Node auto-instrumentations", marker: /\bgetNodeAutoInstrumentations\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'], effect: 'note' },
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
@@ -68,7 +78,7 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "Azure's OpenTelemetry plugin", marker: /\bcreateAzureSdkInstrumentation\s*\(/, libraries: ['azure-service-bus'], effect: 'note' },
 ];
 
-const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing|registerTelemetry|AI_SDK_TELEMETRY_INTEGRATIONS/;
+const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing|registerTelemetry|AI_SDK_TELEMETRY_INTEGRATIONS|LANGCHAIN_TRACING_V2|LANGSMITH_TRACING/;
 
 /** Where the project turns on a tracer of a library: `library → { by, where }`, `where` as `file:line`. */
 export function findGlobalTracers(sources: { path: string; text: string }[], describe: (path: string) => string): Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }> {

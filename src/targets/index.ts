@@ -17,13 +17,14 @@ import { openai } from './openai.js';
 import { mistral } from './mistral.js';
 import { cohere } from './cohere.js';
 import { ollama } from './ollama.js';
+import { langchain } from './langchain.js';
 import { withDataCarrierKey } from './data-carrier.js';
 import { DEFAULT_DATA_CARRIER_KEY, type Target, type TargetModule } from './types.js';
 
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
 
 /** Every built-in target, carrying the context in a message's data under `dataCarrierKey` where it has no headers. */
 export function builtinTargetsWith(dataCarrierKey: string): Target[] {

@@ -24,3 +24,20 @@ export const tracingWrappers: readonly TracingWrapper[] = [
     { module, name: 'instrumentGoogleGenAIClient', by: "Sentry's instrumentGoogleGenAIClient" },
   ]),
 ];
+
+/**
+ * LangChain callback handlers of tracing libraries (classes, or functions that make one): a model call whose
+ * options or construction pass one in `callbacks` is traced by it already.
+ */
+export const tracingCallbacks: readonly TracingWrapper[] = [
+  { module: '@langchain/core/tracers/tracer_langchain', name: 'LangChainTracer', by: "LangSmith's LangChainTracer" },
+  { module: 'langsmith/langchain', name: 'getLangchainCallbacks', by: "LangSmith's getLangchainCallbacks" },
+  { module: 'langfuse-langchain', name: 'CallbackHandler', by: "Langfuse's CallbackHandler" },
+  { module: '@langfuse/langchain', name: 'CallbackHandler', by: "Langfuse's CallbackHandler" },
+  { module: 'opik-langchain', name: 'OpikCallbackHandler', by: "Opik's OpikCallbackHandler" },
+  ...['@sentry/core', '@sentry/node', '@sentry/nextjs', '@sentry/bun', '@sentry/deno', '@sentry/cloudflare', '@sentry/vercel-edge', '@sentry/browser'].map((module) => ({
+    module,
+    name: 'createLangChainCallbackHandler',
+    by: "Sentry's createLangChainCallbackHandler",
+  })),
+];

@@ -59,6 +59,13 @@ export type Match =
        * `send({ name, data })`. The target applies only to calls whose argument `arg` is of kind `is`.
        */
       overload?: { arg: number; is: ArgumentKind };
+      /**
+       * The receiver must be an instance of a class derived from one of `extends` (declared in the library), or
+       * what a method of `through` returns on such a receiver (`model.withConfig(...)`), wherever the method
+       * itself is declared (a base class shared with look-alikes, or a subclass overriding it). Without types
+       * the class hierarchy is unknown, so such a call is never matched by its import alone.
+       */
+      receiver?: { extends: string[]; through?: string[] };
     }
   /** `fn(...)` or `namespace.fn(...)` of a function the library exports. */
   | { kind: 'function'; name: string }
@@ -178,7 +185,8 @@ export interface LLMTarget extends TargetBase {
    * `openai('gpt-4o')`, whose import says the provider.
    */
   model?: {
-    property: string;
+    /** The property naming it, or several (the first the body writes counts: `model`, then `modelName`). */
+    property: string | string[];
     factories?: Record<string, string>;
     /** Where the request names no model, the call that made the receiver may (`ai.chats.create({ model })`). */
     createdBy?: string;
@@ -199,14 +207,38 @@ export interface LLMTarget extends TargetBase {
    * `isEnabled: false` is left out.
    */
   ownTelemetry?: { options: string[]; integrations?: { since: string; property: string } };
+  /**
+   * Where the model and settings are written: in the request body (default), or in the options the receiver
+   * was built with (`new ChatOpenAI({ model, temperature })`).
+   */
+  settingsIn?: 'request' | 'construction';
+  /**
+   * The runtime also reads the receiver, a model object that holds its provider, model and settings (LangChain):
+   * it passes through `llmRequest`, which returns it as it is.
+   */
+  receiverRequest?: boolean;
+  /**
+   * An option, of the call's options argument (`arg`) or of the receiver's construction, that takes callback
+   * handlers: a known tracer's handler there traces the call already (see tracing-wrappers.ts).
+   */
+  callbacks?: { arg: number; property: string };
   /** What the receiver's `new Client(options)` says of the provider and server. */
   client?: {
-    /** The option holding the base URL, or several such options (the first the construction writes counts). */
+    /**
+     * The option holding the base URL, or several such options (the first the construction writes counts);
+     * a dotted path reads a nested inline object (`configuration.baseURL`).
+     */
     baseURL?: string | string[];
     /** Boolean options that, set to `true`, mean another provider (`vertexai`). */
     providerByOption?: Record<string, string>;
-    /** Client classes that mean another provider (`AzureOpenAI`). */
+    /** Client classes that mean another provider (`AzureOpenAI`); the receiver's class and its bases count too. */
     providerByClass?: Record<string, string>;
+    /**
+     * The provider by the package that declares the receiver's class (`@langchain/mistralai`); a package of
+     * `scope` not listed is the provider its name says (`@langchain/cerebras` is `cerebras`), unless it is
+     * one of `except` (the packages of base classes, or of many providers' classes).
+     */
+    providerByPackage?: { known: Record<string, string>; scope: string; except: string[] };
   };
 }
 

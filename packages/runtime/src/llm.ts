@@ -96,6 +96,11 @@ export interface LLMAdapter {
   usageOnly?(chunk: any): boolean;
   /** The result is a stream read by `for await` (a WHATWG `ReadableStream`, a generated SDK's `Stream`). */
   iterable?: boolean;
+  /**
+   * The result is a `ReadableStream` that is its own async iterator (LangChain's `IterableReadableStream`),
+   * observed at its reader, so `for await`, `getReader()` and `cancel()` all end the span.
+   */
+  readerStream?: boolean;
   /** Takes over ending the span when the result settles later on its own (Vercel `streamText`). */
   endsItself?(value: any, call: LLMCall): boolean;
 }
@@ -309,6 +314,11 @@ export class LLMCall {
     this.provider = spec.provider;
   }
 
+  /** The provider as known so far (the spec's, or what the call said since). */
+  get providerName(): string {
+    return this.provider;
+  }
+
   private set(values: Partial<Record<Field, AttributeValue | undefined>>): void {
     if (!this.ended) this.span.setAttributes(attributesOf(this.convention, values));
   }
@@ -502,6 +512,7 @@ export class LLMCall {
       holder[key] = { [Symbol.asyncIterator]: () => this.observeIterator(iterable[Symbol.asyncIterator]()) };
       return;
     }
+    if (this.adapter.readerStream && isReaderStream(value)) return this.observeReaderStream(value);
     if (isSdkStream(value)) return this.observeSdkStream(value);
     if (isEventStream(value)) return this.observeEventStream(value);
     if (isAsyncGenerator(value)) return this.observeGenerator(value);
@@ -603,6 +614,61 @@ export class LLMCall {
     }
   }
 
+  /**
+   * A `ReadableStream` read through its reader: `for await` (LangChain's iterator takes the reader too),
+   * `getReader().read()`, `cancel()`; piping ends the span when the pipe settles (its chunks are not seen),
+   * and a tee or pipeThrough ends it at once, so no exit leaves it open.
+   */
+  private observeReaderStream(stream: ReaderStream): void {
+    const call = this;
+    const { getReader, cancel, pipeTo, pipeThrough, tee } = stream;
+    stream.getReader = function (this: unknown, ...args: unknown[]) {
+      const reader = getReader.apply(this, args);
+      const read = reader.read;
+      const stop = reader.cancel;
+      reader.read = function (this: unknown, ...readArgs: unknown[]) {
+        return read.apply(this, readArgs).then(
+          (step: IteratorResult<unknown>) => {
+            if (step.done) call.end();
+            else call.chunk(step.value);
+            return step;
+          },
+          (error: unknown) => {
+            call.fail(error);
+            call.end();
+            throw error;
+          },
+        );
+      };
+      reader.cancel = function (this: unknown, ...cancelArgs: unknown[]) {
+        call.end();
+        return stop.apply(this, cancelArgs);
+      };
+      return reader;
+    };
+    stream.cancel = function (this: unknown, ...args: unknown[]) {
+      call.end();
+      return cancel.apply(this, args);
+    };
+    stream.pipeTo = function (this: unknown, ...args: unknown[]) {
+      const piped = pipeTo.apply(this, args);
+      piped.then(
+        () => call.end(),
+        (error: unknown) => {
+          call.fail(error);
+          call.end();
+        },
+      );
+      return piped;
+    };
+    for (const [method, original] of [['pipeThrough', pipeThrough], ['tee', tee]] as const) {
+      stream[method] = function (this: unknown, ...args: unknown[]) {
+        call.end();
+        return original.apply(this, args);
+      };
+    }
+  }
+
   /** An async generator (`@google/genai` streams): its own methods are replaced in place. */
   private observeGenerator(generator: AsyncGenerator<unknown>): void {
     const observed = this.observeIterator({
@@ -625,6 +691,14 @@ interface SdkStream {
   controller?: { signal?: { addEventListener?: (type: 'abort', listener: () => void, options: { once: boolean }) => void } };
 }
 
+interface ReaderStream {
+  getReader: (...args: unknown[]) => { read: (...args: unknown[]) => Promise<IteratorResult<unknown>>; cancel: (...args: unknown[]) => unknown };
+  cancel: (...args: unknown[]) => unknown;
+  pipeTo: (...args: unknown[]) => Promise<unknown>;
+  pipeThrough: (...args: unknown[]) => unknown;
+  tee: (...args: unknown[]) => unknown;
+}
+
 interface EventStream {
   _emit: (event: string, ...args: unknown[]) => unknown;
 }
@@ -639,6 +713,10 @@ function isApiPromise(value: unknown): value is ApiPromise {
 
 function isSdkStream(value: unknown): value is SdkStream {
   return isObject(value) && typeof value['iterator'] === 'function' && isAsyncIterable(value);
+}
+
+function isReaderStream(value: unknown): value is ReaderStream {
+  return isObject(value) && ['getReader', 'cancel', 'pipeTo', 'pipeThrough', 'tee'].every((method) => typeof value[method] === 'function');
 }
 
 function isEventStream(value: unknown): value is EventStream {

@@ -23,9 +23,13 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
     if (matched && !hasOwnHandler(target, call)) continue;
     if (target.role === 'consume' && !mayHoldHandler(ctx, call.arguments[target.handler.arg], target.handler)) continue;
     if (target.match.event !== undefined && !isEventName(ctx, call.arguments[0], target.match.event)) continue;
-    const { types, declaredIn, via, overload } = target.match;
-    let resolution = resolveMethodCall(ctx.checker, call, callee.expression, target.modules, types, declaredIn);
-    if (resolution === 'unknown') {
+    const { types, declaredIn, via, overload, receiver } = target.match;
+    let resolution = resolveMethodCall(ctx.checker, call, callee.expression, target.modules, types, declaredIn, receiver);
+    if (resolution === 'unknown' && receiver) {
+      // Without types a chain (`prompt.pipe(model)`) comes from the library's imports just as a model does.
+      resolution = 'no-match';
+      if (mayBeUntypedSite(ctx, target, call, importOrigin(ctx.checker, callee.expression))) possible ??= target;
+    } else if (resolution === 'unknown') {
       const origin = importOrigin(ctx.checker, callee.expression);
       const fromLibrary = isFromModules(origin, target.modules);
       resolution = fromLibrary && (!via || endsWithChain(callee.expression, via)) ? 'match' : 'no-match';

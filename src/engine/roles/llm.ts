@@ -1,9 +1,11 @@
+import { dirname } from 'node:path';
 import { ts } from '../typescript.cjs';
 import type { LLMTarget } from '../../targets/types.js';
 import type { SiteReport } from '../instrument.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
 import { providerFromURL } from '../../targets/llm-providers.js';
-import { constantString, constructionOf, creatingCallOf, findProperty, importOrigin, isFromModules, objectLiteralOf, unwrapExpression } from '../resolve.js';
+import { constantString, constructionOf, constValueOf, creatingCallOf, findProperty, importOrigin, isFromModules, libraryInstanceOf, objectLiteralOf, packageNameOf, unwrapExpression } from '../resolve.js';
+import { tracingCallbacks, type TracingWrapper } from '../../targets/tracing-wrappers.js';
 import { type FileContext } from '../context.js';
 import { enclosingSendCall } from '../match/commands.js';
 import { atLeast, containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
@@ -32,14 +34,23 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   const wrapper = receiver && ctx.tracingWrapperOf(receiver);
   if (wrapper) return ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
   if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return ctx.skip(site, 'an argument uses await or yield; move it to a variable first');
-  // A chat session's turn: the call that made the session names the model and its settings.
-  const createdWith = target.model?.createdBy && receiver ? creatingCallOf(ctx.checker, receiver, target.model.createdBy)?.arguments[0] : undefined;
-  const client = llmClient(ctx, target, receiver);
+  // A model object made by `model.withConfig(...)` is the model it was made from, as far as its construction goes.
+  const through = target.match.kind === 'method' ? target.match.receiver?.through : undefined;
+  const instance = receiver && through ? libraryInstanceOf(ctx.checker, receiver, through) : receiver;
+  const construction = instance && target.settingsIn === 'construction' ? constructionOf(ctx.checker, rootOf(ctx, instance)) : undefined;
+  const callbacks = tracingCallbackOf(ctx, target, args, construction);
+  if (callbacks) return ctx.skip(site, `the call's callbacks include ${callbacks.by}, which traces it; a second span would double it`);
+  // A chat session's turn: the call that made the session names the model and its settings; a LangChain model's
+  // construction does the same for every call made on it.
+  const createdWith = construction ? construction.arguments?.[0] : target.model?.createdBy && receiver ? creatingCallOf(ctx.checker, receiver, target.model.createdBy)?.arguments[0] : undefined;
+  const client = llmClient(ctx, target, instance);
   const askForUsage = streamUsageAnchor(ctx, target, body, client.provider);
-  const spec = llmSpec(ctx, target, client, body, createdWith, !!askForUsage);
+  const spec = llmSpec(ctx, target, client, target.settingsIn === 'construction' ? undefined : body, createdWith, !!askForUsage, spanned);
   const arrow = ctx.arrowFor(spanned);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
   ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
+  // The model object holds what its construction may not show here (a model passed in as a parameter).
+  if (target.receiverRequest && receiver && receiver.kind !== ts.SyntaxKind.SuperKeyword) ctx.edits.wrap(receiver.getStart(ctx.file), receiver.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
   if (askForUsage && target.streamUsage) ctx.edits.insert(askForUsage.getEnd(), `, ${target.streamUsage.property}: ${target.streamUsage.value}`);
   // A command object (not a literal) can pass through a generic identity without changing any type check.
   if (target.commandRequest) ctx.edits.wrap(node.getStart(ctx.file), node.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
@@ -47,8 +58,8 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
 }
 
 /** What is known of the call before it runs: provider, model and server, and settings written as literals. */
-function llmSpec(ctx: FileContext, target: LLMTarget, client: { provider: string; server?: string; port?: string }, body: ts.Expression | undefined, createdWith: ts.Expression | undefined, askForUsage: boolean): string {
-  const model = (body && llmModel(ctx, target, body)) ?? (createdWith ? llmModel(ctx, target, createdWith) : undefined);
+function llmSpec(ctx: FileContext, target: LLMTarget, client: { provider: string; server?: string; port?: string }, body: ts.Expression | undefined, createdWith: ts.Expression | undefined, askForUsage: boolean, site: ts.Node): string {
+  const model = (body && llmModel(ctx, target, body, site)) ?? (createdWith ? llmModel(ctx, target, createdWith, site) : undefined);
   const settings = target.settings;
   return ctx.style.object([
     ['provider', ctx.style.string(model?.provider ?? client.provider)],
@@ -57,7 +68,7 @@ function llmSpec(ctx: FileContext, target: LLMTarget, client: { provider: string
     ['model', model?.name],
     ['server', client.server ? ctx.style.string(client.server) : undefined],
     ['port', client.port],
-    ['params', settings ? ((body && literalSettings(ctx, body, settings)) ?? (createdWith ? literalSettings(ctx, createdWith, settings) : undefined)) : undefined],
+    ['params', settings ? ((body && literalSettings(ctx, body, settings, site)) ?? (createdWith ? literalSettings(ctx, createdWith, settings, site) : undefined)) : undefined],
     ['convention', ctx.convention === 'llm' ? undefined : ctx.style.string(ctx.convention)],
     ['streamUsage', askForUsage ? 'true' : undefined],
   ]);
@@ -71,7 +82,7 @@ export function instrumentLLMSend(ctx: FileContext, target: LLMTarget, call: ts.
   const wrapper = ctx.tracingWrapperOf(receiver);
   if (wrapper) return ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
   const body = construction?.arguments?.[target.request.arg];
-  const spec = llmSpec(ctx, target, { provider: target.provider }, body, undefined, false);
+  const spec = llmSpec(ctx, target, { provider: target.provider }, body, undefined, false, call);
   const arrow = ctx.arrowFor(call);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
   ctx.edits.wrap(call.getStart(ctx.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
@@ -96,7 +107,7 @@ function streamUsageAnchor(ctx: FileContext, target: LLMTarget, body: ts.Express
  * `{ temperature: 0, config: { maxOutputTokens: 256 } }`: the settings at `paths` that an inline request body
  * (or the options of an inline `new Command(...)`) writes as number or boolean literals.
  */
-function literalSettings(ctx: FileContext, body: ts.Expression, paths: string[]): string | undefined {
+function literalSettings(ctx: FileContext, body: ts.Expression, paths: string[], site: ts.Node): string | undefined {
   let literal = unwrapExpression(body);
   if (ts.isNewExpression(literal) && literal.arguments?.[0]) literal = unwrapExpression(literal.arguments[0]);
   if (!ts.isObjectLiteralExpression(literal)) return undefined;
@@ -108,9 +119,13 @@ function literalSettings(ctx: FileContext, body: ts.Expression, paths: string[])
       const value = unwrapExpression(property.initializer);
       if (ts.isObjectLiteralExpression(value) && paths.some((p) => p.startsWith(`${path}.`))) {
         entries.push([property.name.text, render(value, `${path}.`)]);
-      } else if (paths.includes(path) && (isPlainLiteral(value) || (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike)))) {
+      } else if (paths.includes(path) && (isPlainLiteral(value) || (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike) && meansTheSameAt(ctx, value, site)))) {
         // A literal written in the body, or a reference to the user's setting (never its copied value).
         entries.push([property.name.text, value.getText(ctx.file)]);
+      } else if (paths.includes(path)) {
+        // A constant that cannot be named at the call (another module's): its value.
+        const type = ctx.checker.getTypeAtLocation(value);
+        if (type.isNumberLiteral()) entries.push([property.name.text, String(type.value)]);
       }
     }
     return entries.some(([, v]) => v !== undefined) ? ctx.style.object(entries) : undefined;
@@ -118,14 +133,24 @@ function literalSettings(ctx: FileContext, body: ts.Expression, paths: string[])
   return render(literal, '');
 }
 
-/** Provider and server from the receiver's `new Client({ baseURL })`, when it is visible. */
+/** The receiver, or the first object along its property chain whose construction is visible (`client` of `client.chat.completions`). */
+function rootOf(ctx: FileContext, receiver: ts.Expression): ts.Expression {
+  let root = unwrapExpression(receiver);
+  while (ts.isPropertyAccessExpression(root) && !constructionOf(ctx.checker, root)) root = unwrapExpression(root.expression);
+  return root;
+}
+
+/**
+ * Provider and server from the receiver's `new Client({ baseURL })`, when it is visible, else from the class
+ * the receiver's type names.
+ */
 function llmClient(ctx: FileContext, target: LLMTarget, receiver: ts.Expression | undefined): { provider: string; server?: string; port?: string } {
   const fallback = { provider: target.provider };
   if (!target.client || !receiver) return fallback;
-  let root = unwrapExpression(receiver);
-  while (ts.isPropertyAccessExpression(root) && !constructionOf(ctx.checker, root)) root = unwrapExpression(root.expression);
+  const root = rootOf(ctx, receiver);
   const construction = constructionOf(ctx.checker, root);
-  if (!construction) return fallback;
+  const byType = providerOfType(ctx, target, receiver);
+  if (!construction) return byType ? { provider: byType } : fallback;
   const className = ts.isIdentifier(construction.expression) ? construction.expression.text : ts.isPropertyAccessExpression(construction.expression) ? construction.expression.name.text : '';
   const options = objectLiteralOf(ctx.checker, construction.arguments?.[0]);
   let provider = target.client.providerByClass?.[className];
@@ -134,28 +159,74 @@ function llmClient(ctx: FileContext, target: LLMTarget, receiver: ts.Expression 
     if (set && ts.isPropertyAssignment(set) && set.initializer.kind === ts.SyntaxKind.TrueKeyword) provider ??= flagged;
   }
   // The first of the options naming the server that the construction writes (`baseURL`, Azure's `endpoint`).
-  const option = options && [target.client.baseURL ?? []].flat().map((name) => findProperty(options, name)).find((found) => found !== undefined);
+  const option = options && [target.client.baseURL ?? []].flat().map((path) => findPath(ctx, options, path)).find((found) => found !== undefined);
   const url = option && ts.isPropertyAssignment(option) ? constantString(ctx.checker, option.initializer) : undefined;
   const fromURL = url ? providerFromURL(url) : undefined;
-  return { ...fromURL, provider: provider ?? fromURL?.provider ?? target.provider };
+  return { ...fromURL, provider: provider ?? fromURL?.provider ?? byType ?? target.provider };
+}
+
+/** `configuration.baseURL`: a property of an inline object, at any depth. */
+function findPath(ctx: FileContext, object: ts.ObjectLiteralExpression, path: string): ts.ObjectLiteralElementLike | undefined {
+  const [first, ...rest] = path.split('.');
+  const found = findProperty(object, first!);
+  if (rest.length === 0 || !found || !ts.isPropertyAssignment(found)) return rest.length === 0 ? found : undefined;
+  const inner = objectLiteralOf(ctx.checker, found.initializer);
+  return inner && findPath(ctx, inner, rest.join('.'));
+}
+
+/**
+ * The provider the receiver's type says: its class or a base class (`providerByClass`), else the package that
+ * declares its class (`providerByPackage`).
+ */
+function providerOfType(ctx: FileContext, target: LLMTarget, receiver: ts.Expression): string | undefined {
+  const byClass = target.client?.providerByClass ?? {};
+  const byPackage = target.client?.providerByPackage;
+  let declaredIn: string | undefined;
+  const seen = new Set<ts.Type>();
+  const visit = (type: ts.Type): string | undefined => {
+    if (seen.has(type) || seen.size > 32) return undefined;
+    seen.add(type);
+    const symbol = type.getSymbol();
+    const known = symbol && Object.hasOwn(byClass, symbol.getName()) ? byClass[symbol.getName()] : undefined;
+    if (known) return known;
+    const file = symbol?.declarations?.[0]?.getSourceFile();
+    if (file?.isDeclarationFile) declaredIn ??= packageOfFile(file.fileName);
+    const declared = type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? (type as ts.TypeReference).target : type;
+    const classLike = declared.flags & ts.TypeFlags.Object && (declared as ts.ObjectType).objectFlags & (ts.ObjectFlags.Class | ts.ObjectFlags.Interface);
+    return classLike ? ctx.checker.getBaseTypes(declared as ts.InterfaceType).map(visit).find((p) => p !== undefined) : undefined;
+  };
+  const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(receiver));
+  const fromClass = visit(type);
+  if (fromClass || !byPackage || !declaredIn) return fromClass;
+  if (Object.hasOwn(byPackage.known, declaredIn)) return byPackage.known[declaredIn];
+  // The packages of the base classes (and of many providers' classes) say nothing of the provider.
+  if (byPackage.except.includes(declaredIn) || !declaredIn.startsWith(`${byPackage.scope}/`)) return undefined;
+  return declaredIn.slice(byPackage.scope.length + 1);
+}
+
+/** The package a file belongs to: the last `node_modules/<package>` of its path, else its nearest package.json's name. */
+function packageOfFile(fileName: string): string | undefined {
+  const path = fileName.replace(/\\/g, '/');
+  const inModules = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return inModules ? inModules[1] : packageNameOf(dirname(path));
 }
 
 /** The model as code for the spec (a literal, or a side-effect-free read), and the provider its factory names. */
-function llmModel(ctx: FileContext, target: LLMTarget, body: ts.Expression): { name?: string; provider?: string } | undefined {
+function llmModel(ctx: FileContext, target: LLMTarget, body: ts.Expression, site: ts.Node): { name?: string; provider?: string } | undefined {
   if (!target.model) return undefined;
   const literal = objectLiteralOf(ctx.checker, body);
   if (!literal || literal !== unwrapExpression(body)) return undefined;
-  const property = findProperty(literal, target.model.property);
+  const property = [target.model.property].flat().map((name) => findProperty(literal, name)).find((found) => found !== undefined);
   if (!property || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property))) return undefined;
   const value = unwrapExpression(ts.isPropertyAssignment(property) ? property.initializer : property.name);
   if (target.model.factories) {
     if (!ts.isCallExpression(value)) return undefined;
     const provider = Object.entries(target.model.factories).find(([module]) => isFromModules(importOrigin(ctx.checker, value.expression), [module]))?.[1];
     const argument = value.arguments[0];
-    const name = argument && modelCode(ctx, unwrapExpression(argument));
+    const name = argument && modelCode(ctx, unwrapExpression(argument), site);
     return { ...(provider ? { provider } : {}), ...(name ? { name } : {}) };
   }
-  const name = modelCode(ctx, value);
+  const name = modelCode(ctx, value, site);
   return name ? { name } : undefined;
 }
 
@@ -163,9 +234,9 @@ function llmModel(ctx: FileContext, target: LLMTarget, body: ts.Expression): { n
  * The model as code: a literal written in place, else a reference to the user's constant or variable (so
  * the span follows when it changes), else the value of constants combined in place.
  */
-function modelCode(ctx: FileContext, value: ts.Expression): string | undefined {
+function modelCode(ctx: FileContext, value: ts.Expression, site: ts.Node): string | undefined {
   if (ts.isStringLiteralLike(value)) return ctx.style.string(value.text);
-  if (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.StringLike)) return value.getText(ctx.file);
+  if (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.StringLike) && meansTheSameAt(ctx, value, site)) return value.getText(ctx.file);
   const constant = constantString(ctx.checker, value);
   return constant !== undefined ? ctx.style.string(constant) : undefined;
 }
@@ -224,4 +295,62 @@ function telemetrySettings(ctx: FileContext, body: ts.Expression, options: strin
     if (spread) return spread;
   }
   return undefined;
+}
+
+/**
+ * A read (`MODEL`, `config.model`, `this.options.model`) written elsewhere (where the model was built) that
+ * names the same value when written at `site`: its first name resolves there to the same declaration, or
+ * `this` is the same object.
+ */
+function meansTheSameAt(ctx: FileContext, value: ts.Expression, site: ts.Node): boolean {
+  let root = value;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  if (root.kind === ts.SyntaxKind.ThisKeyword) return thisOwner(root) === thisOwner(site);
+  if (!ts.isIdentifier(root)) return false;
+  const declared = ts.isShorthandPropertyAssignment(root.parent) ? ctx.checker.getShorthandAssignmentValueSymbol(root.parent) : ctx.checker.getSymbolAtLocation(root);
+  return declared !== undefined && ctx.checker.resolveName(root.text, site, ts.SymbolFlags.Value, false) === declared;
+}
+
+/** What `this` is bound to at a node: its class (in a member or field initializer), else its function or file. */
+function thisOwner(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isArrowFunction(current)) continue;
+    if (ts.isClassLike(current)) return current;
+    if ((ts.isMethodDeclaration(current) || ts.isConstructorDeclaration(current) || ts.isAccessor(current) || ts.isPropertyDeclaration(current)) && ts.isClassLike(current.parent)) {
+      return current.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? current : current.parent;
+    }
+    if (ts.isFunctionLike(current) || ts.isSourceFile(current)) return current;
+  }
+  return undefined;
+}
+
+/**
+ * A known tracer's callback handler in the call's options (`invoke(input, { callbacks: [handler] })`) or in
+ * the receiver's construction: written there, or a const of this file holding one.
+ */
+function tracingCallbackOf(ctx: FileContext, target: LLMTarget, args: ts.NodeArray<ts.Expression>, construction: ts.NewExpression | undefined): TracingWrapper | undefined {
+  if (!target.callbacks) return undefined;
+  const { property } = target.callbacks;
+  for (const options of [args[target.callbacks.arg], construction?.arguments?.[0]]) {
+    const literal = objectLiteralOf(ctx.checker, options);
+    const element = literal && findProperty(literal, property);
+    const value = element && ts.isPropertyAssignment(element) ? element.initializer : element && ts.isShorthandPropertyAssignment(element) ? element.name : undefined;
+    for (const handler of value ? handlersIn(ctx, value) : []) {
+      const made = constValueOf(ctx.checker, handler);
+      if (!ts.isNewExpression(made) && !ts.isCallExpression(made)) continue;
+      const callee = unwrapExpression(made.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const module = importOrigin(ctx.checker, callee);
+      const found = tracingCallbacks.find((known) => known.name === name && isFromModules(module, [known.module]));
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The handlers an array holds (inline or a const of this file, spreads followed). */
+function handlersIn(ctx: FileContext, value: ts.Expression, depth = 0): ts.Expression[] {
+  const array = constValueOf(ctx.checker, value);
+  if (!ts.isArrayLiteralExpression(array) || depth > 3) return [value];
+  return array.elements.flatMap((element) => (ts.isSpreadElement(element) ? handlersIn(ctx, element.expression, depth + 1) : [element]));
 }
