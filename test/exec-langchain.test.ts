@@ -39,6 +39,7 @@ describe('LangChain.js chat models and embeddings, rewritten, against a loopback
       'llm.finish_reason': 'stop',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
+      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
     });
   });
 
@@ -74,6 +75,7 @@ describe('LangChain.js chat models and embeddings, rewritten, against a loopback
       'llm.finish_reason': 'end_turn',
       'llm.cache_hit': true,
       'llm.cost_usd': expect.closeTo(SONNET_4_COST, 12),
+      'llm.cost_usd_micros': Math.round(SONNET_4_COST * 1e6),
     });
   });
 
