@@ -1,7 +1,7 @@
 import { defineLibrary } from './define.js';
 
 // One message, an array of them, or an AMQP annotated message: each carries `applicationProperties`.
-const carrier = { arg: 0, path: 'applicationProperties|[].applicationProperties' } as const;
+const carrier = { arg: 0, path: 'applicationProperties|[].applicationProperties', carriedBy: ['ServiceBusMessageBatch'] } as const;
 const message = { headers: 'applicationProperties', id: 'messageId' } as const;
 
 /**

@@ -96,6 +96,11 @@ export interface ProduceTarget extends MessagingTarget {
     format?: CarrierFormat;
     /** The library's factory of an empty headers object, and the packages that export it (old and new names). */
     createHeaders?: { name: string; modules: readonly string[] };
+    /**
+     * Types of the argument that carry their messages' context already (a Service Bus batch, whose messages
+     * got it as they were added): the call is spanned and nothing is injected.
+     */
+    carriedBy?: readonly string[];
     /** Optional arguments before the carrier may be missing: pass `undefined` for them. */
     fillMissing?: boolean;
   };

@@ -48,7 +48,9 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     extra.push(factory);
   }
   ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
-  if (carrierArg) {
+  if (carrierArg && target.carrier.carriedBy && isOfType(ctx, carrierArg, target.carrier.carriedBy)) {
+    site.note = 'the messages carry the context they were given when added to the batch';
+  } else if (carrierArg) {
     ctx.edits.wrap(carrierArg.getStart(ctx.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
   } else {
     const last = args[args.length - 1];
@@ -133,4 +135,14 @@ export function nativeTelemetryIn(ctx: FileContext, option: string, options: ts.
   if (sets(options)) return 'call';
   const constructions = receiver ? constructionsOf(ctx.checker, receiver) : [];
   return constructions.some((construction) => construction.arguments?.some((argument) => sets(argument))) ? 'receiver' : undefined;
+}
+
+/** The expression's type (every member of a union) is one of the named types. */
+function isOfType(ctx: FileContext, node: ts.Expression, names: readonly string[]): boolean {
+  const type = ctx.checker.getTypeAtLocation(node);
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((member) => {
+    const symbol = member.aliasSymbol ?? member.getSymbol();
+    return symbol !== undefined && names.includes(symbol.getName());
+  });
 }
