@@ -17,6 +17,9 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
   if (value && (isRuntimeCall(value, 'traceProcess') || isRuntimeCall(value, 'traceBatch'))) return ctx.already(site);
   const notAFunction = value && whyNotAFunction(ctx, value);
   if (notAFunction) return ctx.skip(site, notAFunction);
+  if (value && ts.isCallExpression(node) && takesTypeFromOverloads(ctx, node, value)) {
+    return ctx.skip(site, "the handler's parameters take their type from one of the method's overloads, which wrapping it would change; give them a type annotation");
+  }
   if (target.nativeTelemetry && nativeTelemetryIn(ctx, target.nativeTelemetry, args[2] ?? args[1], receiver)) {
     return ctx.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
   }
@@ -76,4 +79,29 @@ export function specText(ctx: FileContext, target: ConsumeTarget | HandlerMethod
     ['format', spec.format && spec.format !== 'record' ? ctx.style.string(spec.format) : undefined],
     ['id', spec.id ? ctx.style.string(spec.id) : undefined],
   ]);
+}
+
+/**
+ * An inline handler with an unannotated parameter, passed to a method with several overloads of this call's
+ * arity where the one that applies is not the first (pg-boss 10/11 `work(name, options, handler)`, after the
+ * `includeMetadata` overload): TypeScript types the handler from the first overload it tries, and once the
+ * handler sits inside the runtime's generic wrapper that type is kept when that overload fails, so the call
+ * would no longer type-check.
+ */
+function takesTypeFromOverloads(ctx: FileContext, call: ts.CallExpression, handler: ts.Expression): boolean {
+  const inline = ts.isParenthesizedExpression(handler) ? handler.expression : handler;
+  if (!ts.isArrowFunction(inline) && !ts.isFunctionExpression(inline)) return false;
+  if (inline.parameters.every((parameter) => parameter.type !== undefined)) return false;
+  const count = call.arguments.length;
+  const signatures = ctx.checker.getTypeAtLocation(call.expression).getCallSignatures().filter((signature) => {
+    const declaration = signature.getDeclaration();
+    if (!declaration || ts.isJSDocSignature(declaration)) return false;
+    const required = declaration.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length;
+    const rest = declaration.parameters.some((p) => p.dotDotDotToken);
+    return required <= count && (rest || declaration.parameters.length >= count);
+  });
+  if (signatures.length < 2) return false;
+  // The overload TypeScript tries first types the wrapped handler: harmless when it is the one that applies.
+  const resolved = ctx.checker.getResolvedSignature(call)?.getDeclaration();
+  return resolved !== signatures[0]!.getDeclaration();
 }
