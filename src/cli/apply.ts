@@ -2,13 +2,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
-import { selectCandidates } from '../engine/candidates.js';
+import { importedSpecifiers, selectCandidates } from '../engine/candidates.js';
 import { instrumentSources, POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
-import { escapeRegExp } from '../engine/prefilter.js';
 import { compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
-import { findGlobalTracers, withoutComments } from '../targets/global-tracers.js';
+import { findGlobalTracers } from '../targets/global-tracers.js';
 import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
@@ -211,7 +210,7 @@ async function run(
   // Which libraries the project imports at all: an untyped call is a possible site only of those.
   const allModules = [...new Set(targets.flatMap((t) => t.modules))];
   let imported: Set<string> | undefined;
-  const importedLibraries = () => (imported ??= new Set(allModules.filter((module) => sources.some((source) => importsModule(source.text, module)))));
+  const importedLibraries = () => (imported ??= new Set(allModules.filter((module) => sources.some((source) => importedSpecifiers(source.text, module).length > 0))));
   for (const group of byConfig.values()) {
     const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
     for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
@@ -399,9 +398,11 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
   const untyped = new Map<string, string[]>();
   for (const candidate of candidates) {
     for (const module of modules) {
-      if (!importsModule(candidate.text, module)) continue;
+      const specifiers = importedSpecifiers(candidate.text, module);
+      if (specifiers.length === 0) continue;
+      // A package may have typings only for its subpaths (@langchain/core 0.x has no root entry).
       const options = compilerOptionsForFile(candidate.path);
-      if (ts.resolveModuleName(module, candidate.path, options, ts.sys).resolvedModule) continue;
+      if (specifiers.some((specifier) => ts.resolveModuleName(specifier, candidate.path, options, ts.sys).resolvedModule)) continue;
       untyped.set(module, [...(untyped.get(module) ?? []), candidate.path]);
     }
   }
@@ -417,12 +418,6 @@ function untypedLibraries(candidates: { path: string; text: string }[], outcomes
 }
 
 /** The text imports or requires `module` (or one of its subpaths), not merely names it in a string. */
-function importsModule(text: string, module: string): boolean {
-  if (!text.includes(module)) return false;
-  const statement = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['"\`]${escapeRegExp(module)}(?:/[^'"\`]*)?['"\`]`);
-  // A commented-out import imports nothing.
-  return statement.test(text) && statement.test(withoutComments(text));
-}
 
 /** The TypeScript a package's own type-check would run, if one is installed for it. */
 function installedTypeScript(packageDir: string): { version: string; major: number; minor: number } | undefined {

@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'jsonc-parser';
+import { withoutComments } from '../targets/global-tracers.js';
+import { escapeRegExp } from './prefilter.js';
 
 /** What the candidate search needs to know of one module, from its text alone. */
 export interface ModuleFacts {
@@ -224,4 +226,16 @@ function readSource(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The specifiers of `module` (`@langchain/core`, `@langchain/core/messages`) that a file imports, requires or
+ * loads with `import()`; a commented-out import imports nothing.
+ */
+export function importedSpecifiers(text: string, module: string): string[] {
+  if (!text.includes(module)) return [];
+  const statement = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['"\`](${escapeRegExp(module)}(?:/[^'"\`]*)?)['"\`]`, 'g');
+  if (!statement.test(text)) return [];
+  statement.lastIndex = 0;
+  return [...new Set([...withoutComments(text).matchAll(statement)].map((match) => match[1]!))];
 }

@@ -1,6 +1,7 @@
 import { ts } from './typescript.cjs';
 import { tracingWrappers, type TracingWrapper } from '../targets/tracing-wrappers.js';
 import type { LoopTarget, Target } from '../targets/types.js';
+import { importedSpecifiers } from './candidates.js';
 import { EditList } from './edits.js';
 import { CodeStyle, ImportPlan } from './imports.js';
 import type { InstrumentOptions, LLMConvention, SiteReport } from './instrument.js';
@@ -111,7 +112,9 @@ export class FileContext {
 
   /** Why a receiver may have no type: the library's typings are missing here, or else a project import did not resolve. */
   whyUntyped(target: Target): string {
-    const typed = ts.resolveModuleName(target.modules[0]!, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule;
+    // The file's own specifiers first: a package may have typings only for its subpaths (@langchain/core 0.x).
+    const specifiers = [...target.modules.flatMap((module) => importedSpecifiers(this.file.text, module)), target.modules[0]!];
+    const typed = specifiers.some((specifier) => ts.resolveModuleName(specifier, this.file.fileName, this.compilerOptions, ts.sys).resolvedModule);
     if (typed) return 'a project import did not resolve';
     const typings = target.modules.filter((module) => module.startsWith('@types/'));
     return `the typings of ${target.modules[0]} were not found${typings.length > 0 ? `; it needs ${typings.join(' or ')}` : ''}`;
