@@ -2,9 +2,11 @@
 // where it runs, a config file and its own options into what the engine needs here, so they cannot disagree.
 import { resolve } from 'node:path';
 import { loadConfig, targetsFor, type LoadedConfig, type OtelifyConfig, type RuntimeMode } from './config.js';
-import type { InstrumentOptions, LLMConvention } from './engine/instrument.js';
+import { instrumentSources, type FileOutcome, type InstrumentOptions, type LLMConvention } from './engine/instrument.js';
 import { createFormatSettingsLookup, type FormatSettingsLookup } from './engine/format-settings.js';
 import { createPrefilter } from './engine/prefilter.js';
+import { compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from './engine/program.js';
+import type { SourceInput } from './engine/program.js';
 import { adapterModule, RUNTIME_PACKAGE } from './runtime/package.js';
 import type { Target } from './targets/types.js';
 
@@ -83,4 +85,26 @@ export function engineOptions(
     importedLibraries: overrides.importedLibraries,
     formatSettings: overrides.formatSettings ?? settings.formatSettings ?? createFormatSettingsLookup(),
   };
+}
+
+/**
+ * The engine's outcome for each source, in their order: sources compiled by one tsconfig are analysed together
+ * under its options, and declarations are released between groups when they grow large (a monorepo).
+ */
+export function analyseByTsconfig(
+  setup: RewriteSettings & { formatSettings?: FormatSettingsLookup | undefined },
+  sources: SourceInput[],
+  overrides: Parameters<typeof engineOptions>[2] = {},
+): FileOutcome[] {
+  const byConfig = new Map<string, SourceInput[]>();
+  for (const source of sources) {
+    const config = tsconfigOf(source.path) ?? '';
+    byConfig.set(config, [...(byConfig.get(config) ?? []), source]);
+  }
+  const analysed = new Map<string, FileOutcome>();
+  for (const group of byConfig.values()) {
+    for (const outcome of instrumentSources(group, engineOptions(setup, compilerOptionsForFile(group[0]!.path), overrides))) analysed.set(outcome.path, outcome);
+    releaseDeclarationsIfLarge();
+  }
+  return sources.map((source) => analysed.get(source.path)!);
 }

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
 import { importedSpecifiers, selectCandidates } from '../engine/candidates.js';
-import { instrumentSources, POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
-import { compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from '../engine/program.js';
+import { POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
+import { compilerOptionsForFile } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
 import { findGlobalTracers } from '../targets/global-tracers.js';
@@ -17,7 +17,7 @@ import { API_PACKAGE, RUNTIME_PACKAGE, runtimeDependencies } from '../runtime/pa
 import { runtimePathFor } from '../runtime/placement.js';
 import { llmParts, partsIn, RUNTIME_HEADER, runtimeSource, type RuntimePart } from '../runtime/source.js';
 import { packageDirOf, RUNTIME_BASENAME, vendoredSpecifier, vendorPlacement } from '../runtime/vendor.js';
-import { createSetup, engineOptions, type Setup } from '../setup.js';
+import { analyseByTsconfig, createSetup, type Setup } from '../setup.js';
 import { resolveInputs } from './inputs.js';
 import { Output } from './output.js';
 
@@ -200,23 +200,12 @@ async function run(
   // placeholder specifier that is replaced once that is known (it sits inside the inserted import line, so
   // source maps are unaffected).
   const texts = new Map(candidates.map((c) => [c.path, c.text]));
-  const byConfig = new Map<string, typeof candidates>();
-  for (const candidate of candidates) {
-    const config = tsconfigOf(candidate.path) ?? '';
-    byConfig.set(config, [...(byConfig.get(config) ?? []), candidate]);
-  }
-  const analysed = new Map<string, FileOutcome>();
   const tracedElsewhere = findGlobalTracers(sources, relativePath);
   // Which libraries the project imports at all: an untyped call is a possible site only of those.
   const allModules = [...new Set(targets.flatMap((t) => t.modules))];
   let imported: Set<string> | undefined;
   const importedLibraries = () => (imported ??= new Set(allModules.filter((module) => sources.some((source) => importedSpecifiers(source.text, module).length > 0))));
-  for (const group of byConfig.values()) {
-    const engine = engineOptions(setup, compilerOptionsForFile(group[0]!.path), { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
-    for (const outcome of instrumentSources(group, engine)) analysed.set(outcome.path, outcome);
-    releaseDeclarationsIfLarge();
-  }
-  const outcomes = candidates.map((c) => analysed.get(c.path)!);
+  const outcomes = analyseByTsconfig(setup, candidates, { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
   const untypedNotes = untypedLibraries(candidates, outcomes, targets);
   report.notes.push(...untypedNotes);
   const possible = outcomes.flatMap((o) => o.sites).filter((s) => s.reason?.startsWith(POSSIBLE_SITE));

@@ -92,7 +92,7 @@ export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | u
 }
 
 /** Walks `node` without entering nested functions. */
-export function someInFunction(node: ts.Node, predicate: (n: ts.Node) => boolean): boolean {
+function someInFunction(node: ts.Node, predicate: (n: ts.Node) => boolean): boolean {
   const visit = (n: ts.Node): boolean => {
     if (predicate(n)) return true;
     if (ts.isFunctionLike(n)) return false;

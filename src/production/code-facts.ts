@@ -5,11 +5,10 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { exceptionAttributeNames, llmAttributeNames, MESSAGING_ATTRIBUTE_NAMES } from '@otelify/runtime';
 import { findWrittenKeys } from '../check/find.js';
 import { selectCandidates } from '../engine/candidates.js';
-import { instrumentSources } from '../engine/instrument.js';
-import { compilerOptionsFor, compilerOptionsForFile, releaseDeclarationsIfLarge, tsconfigOf } from '../engine/program.js';
+import { compilerOptionsFor } from '../engine/program.js';
 import { readSource } from '../files/source-text.js';
 import { RUNTIME_BASENAME } from '../runtime/vendor.js';
-import { engineOptions, type Setup } from '../setup.js';
+import { analyseByTsconfig, type Setup } from '../setup.js';
 import type { CodeFacts } from './collector.js';
 
 export function codeFacts(paths: string[], files: string[], setup: Setup): CodeFacts {
@@ -49,21 +48,13 @@ export function codeFacts(paths: string[], files: string[], setup: Setup): CodeF
 function callSites(sources: { path: string; text: string }[], setup: Setup): Set<'llm' | 'queues'> {
   const selected = selectCandidates(sources, setup.prefilter).candidates;
   const candidates = sources.filter((source) => selected.has(source.path));
-  const byConfig = new Map<string, typeof candidates>();
-  for (const candidate of candidates) {
-    const config = tsconfigOf(candidate.path) ?? '';
-    byConfig.set(config, [...(byConfig.get(config) ?? []), candidate]);
-  }
   const kinds = new Set<'llm' | 'queues'>();
-  for (const group of byConfig.values()) {
-    for (const outcome of instrumentSources(group, engineOptions(setup, compilerOptionsForFile(group[0]!.path)))) {
-      for (const site of outcome.sites) {
-        const traced = site.action === 'instrumented' || (site.action === 'already-instrumented' && !site.reason);
-        // `request-fields` asks SQS for the propagation fields: it makes no span.
-        if (traced && site.role !== 'request-fields') kinds.add(site.role === 'llm' ? 'llm' : 'queues');
-      }
+  for (const outcome of analyseByTsconfig(setup, candidates)) {
+    for (const site of outcome.sites) {
+      const traced = site.action === 'instrumented' || (site.action === 'already-instrumented' && !site.reason);
+      // `request-fields` asks SQS for the propagation fields: it makes no span.
+      if (traced && site.role !== 'request-fields') kinds.add(site.role === 'llm' ? 'llm' : 'queues');
     }
-    releaseDeclarationsIfLarge();
   }
   return kinds;
 }
