@@ -96,6 +96,25 @@ describe('@anthropic-ai/sdk, rewritten, against a loopback Anthropic API', () =>
     expect(span.attributes).toMatchObject({ 'llm.max_tokens': 128, 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'end_turn' });
   });
 
+  it('records each turn of a message thread with the model the thread was made with', async () => {
+    const before = bed.count();
+    const [first, second] = await program.threadTurns(client, 'claude-sonnet-4-20250514', PROMPT_SENTINEL);
+    expect(first?.content[0]?.type === 'text' && first.content[0].text).toContain(COMPLETION_SENTINEL);
+    expect(second?.usage.output_tokens).toBe(USAGE.output);
+    const turns = await waitFor(() => {
+      const spans = otel.spans().filter((s) => s.instrumentationScope.name === 'otelify').slice(before);
+      return spans.length >= 2 && spans;
+    });
+    expect(turns).toHaveLength(2);
+    for (const span of turns) {
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.name).toBe('chat claude-sonnet-4-20250514');
+      expect(span.attributes).toMatchObject({ 'llm.model': 'claude-sonnet-4-20250514', 'llm.prompt_tokens': USAGE.input, 'llm.response_tokens': USAGE.output, 'llm.finish_reason': 'end_turn' });
+    }
+    // The first turn's max_tokens is the thread's; the second turn set its own.
+    expect(turns.map((span) => span.attributes['llm.max_tokens'])).toEqual([128, 64]);
+  });
+
   it('records a 429 by class and status and rethrows it', async () => {
     const before = bed.count();
     const error: unknown = await program.ask(client, 'error-429', PROMPT_SENTINEL).then(

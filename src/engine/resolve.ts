@@ -427,12 +427,23 @@ export function constructionsOf(checker: ts.TypeChecker, expression: ts.Expressi
 
 /** The `const` a receiver names, when it holds the result of a call of `method` (`ai.chats.create(...)`). */
 export function creatingCallOf(checker: ts.TypeChecker, receiver: ts.Expression, method: string): ts.CallExpression | undefined {
-  const node = unwrapExpression(receiver);
-  if (!ts.isIdentifier(node)) return undefined;
-  const declaration = valueDeclarationOf(checker, node);
-  if (!declaration || !ts.isVariableDeclaration(declaration) || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) || !declaration.initializer) return undefined;
-  const initializer = unwrapExpression(declaration.initializer);
-  return ts.isCallExpression(initializer) && ts.isPropertyAccessExpression(initializer.expression) && initializer.expression.name.text === method ? initializer : undefined;
+  const initializer = fixedInitializerOf(checker, unwrapExpression(receiver));
+  return initializer && ts.isCallExpression(initializer) && ts.isPropertyAccessExpression(initializer.expression) && initializer.expression.name.text === method ? initializer : undefined;
+}
+
+/** What a name always holds: a `const`'s initializer, or a readonly class field's (`this.thread`). */
+function fixedInitializerOf(checker: ts.TypeChecker, node: ts.Expression): ts.Expression | undefined {
+  if (ts.isIdentifier(node)) {
+    const declaration = valueDeclarationOf(checker, node);
+    const isConst = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const;
+    return isConst && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const declaration = valueDeclarationOf(checker, node.name);
+    const isReadonly = declaration && ts.isPropertyDeclaration(declaration) && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly;
+    return isReadonly && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
+  }
+  return undefined;
 }
 
 /** The declaration behind a name, through imports (`import { queue } from './queues.js'`). */

@@ -21,8 +21,22 @@ function call(id: string, method: string, declaredIn: string, via: string): Targ
 }
 
 /**
+ * A message thread's turn (`client.beta.messages.thread({ model })`, then `thread.send(messages, params?)`): the
+ * thread was made with the model and settings, and a turn may override them in its optional params.
+ */
+function threadTurn(method: string): TargetSpec<LLMTarget> {
+  const turn = call(`thread.${method}`, method, 'lib/threads/', 'thread');
+  return {
+    ...turn,
+    match: { kind: 'method', types: ['BetaMessageThread'], method, declaredIn: 'lib/threads/' },
+    request: { arg: 1, optional: true },
+    model: { property: 'model', createdBy: 'thread' },
+  };
+}
+
+/**
  * `@anthropic-ai/sdk`: messages (streamed or not, the `messages.stream()` helper, structured output through
- * `messages.parse()`), beta messages too. `toolRunner()` makes its model calls inside the SDK: not a call site.
+ * `messages.parse()`), beta messages and message threads' turns too. `toolRunner()` makes its model calls inside the SDK: not a call site.
  */
 export const anthropic = defineLibrary({
   library: 'anthropic',
@@ -36,5 +50,8 @@ export const anthropic = defineLibrary({
     call('beta.messages.create', 'create', 'resources/beta/messages/', 'beta.messages'),
     call('beta.messages.stream', 'stream', 'resources/beta/messages/', 'beta.messages'),
     call('beta.messages.parse', 'parse', 'resources/beta/messages/', 'beta.messages'),
+    threadTurn('send'),
+    threadTurn('parse'),
+    threadTurn('stream'),
   ],
 });

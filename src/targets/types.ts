@@ -176,8 +176,11 @@ export interface LLMTarget extends TargetBase {
   operation: string;
   /** The runtime adapter that reads this API's request, response and stream shapes. */
   api: string;
-  /** The request body. It is never wrapped: TypeScript keeps checking it exactly as before. */
-  request: ArgRef;
+  /**
+   * The request body. It is never wrapped: TypeScript keeps checking it exactly as before. `optional`: the call
+   * may pass none (a thread's turn, whose model and settings the thread was made with).
+   */
+  request: ArgRef & { optional?: boolean };
   /**
    * Settings (dotted paths in the body) copied into the spec where the body writes them as literals, so the
    * span starts with them; the runtime reads the rest from the SDK's own request or response objects.

@@ -28,8 +28,8 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   const spanned = sendCall ?? node;
   if (isInsideRuntimeCall(spanned, 'traceLLM')) return ctx.already(site);
   const body = args[target.request.arg];
-  if (!body) return ctx.skip(site, 'no request argument');
-  const traced = ownTelemetryReason(ctx, target, body);
+  if (!body && !target.request.optional) return ctx.skip(site, 'no request argument');
+  const traced = body && ownTelemetryReason(ctx, target, body);
   if (traced) return ctx.skip(site, `${traced}; a second span would double it`);
   const wrapper = receiver && ctx.tracingWrapperOf(receiver);
   if (wrapper) return ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
@@ -44,7 +44,7 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   // construction does the same for every call made on it.
   const createdWith = construction ? construction.arguments?.[0] : target.model?.createdBy && receiver ? creatingCallOf(ctx.checker, receiver, target.model.createdBy)?.arguments[0] : undefined;
   const client = llmClient(ctx, target, instance);
-  const askForUsage = streamUsageAnchor(ctx, target, body, client.provider);
+  const askForUsage = body && streamUsageAnchor(ctx, target, body, client.provider);
   const spec = llmSpec(ctx, target, client, target.settingsIn === 'construction' ? undefined : body, createdWith, !!askForUsage, spanned);
   const arrow = ctx.arrowFor(spanned);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
