@@ -7,10 +7,11 @@ import type { LLMConvention } from '../../src/engine/instrument.js';
 import type { Target } from '../../src/targets/types.js';
 import { runEngine } from './fixtures.js';
 
-const TMP = resolve(import.meta.dirname, '../.tmp');
+// One folder per Node major: `npm test` runs some files under Node 22 and 24 while the main run goes on.
+const TMP = resolve(import.meta.dirname, '../.tmp', `node-${process.versions.node.split('.')[0]}`);
 
 /**
- * Rewrites a program with the engine, writes it into test/.tmp, and imports it: execution tests run exactly
+ * Rewrites a program with the engine, writes it into test/.tmp/node-<major>, and imports it: execution tests run exactly
  * what `otelify apply` would leave in a user's tree, importing the runtime package as installed (its built
  * ES modules, through its `exports`). `promptHash` is a setting a vendored runtime has written in: such a
  * program gets its own vendored copy, so the setting stays its own.
