@@ -5,12 +5,10 @@ import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { parentSpanId, waitFor } from './support/otel.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { GPT_4O_COST, gpt4oChatAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/langchain/exec-calls.input.js');
 
-// gpt-4o: $2.50 input, $1.25 cached input, $10.00 output per million tokens; the server answers with 31 prompt
-// tokens of which 11 cached, and 17 completion tokens.
-const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 // claude-sonnet-4: $3 input, $0.30 cache read, $3.75 cache write, $15 output per million tokens: 15 uncached
 // input tokens, 11 read from and 5 written to the cache, 17 output tokens.
 const SONNET_4_COST = (15 * 3 + 11 * 0.3 + 5 * 3.75 + 17 * 15) / 1e6;
@@ -28,19 +26,7 @@ describe('LangChain.js chat models and embeddings, rewritten, against a loopback
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.name).toBe('chat gpt-4o');
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
-    expect(span.attributes).toEqual({
-      'llm.provider': 'openai',
-      'llm.model': 'gpt-4o',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
-      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(gpt4oChatAttributes());
   });
 
   it('reads provider, model and settings from a model passed in, and the cache and reasoning tokens in the GenAI names', async () => {

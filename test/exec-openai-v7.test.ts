@@ -8,10 +8,9 @@ import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { nodeMajor } from './support/node-major.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { gpt4oChatAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/openai/exec-calls.input.js');
-
-const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe.runIf(nodeMajor >= 22)('openai 7, rewritten, against a loopback OpenAI API', () => {
   const rewrite = aliasedRewrite<Program>({ openai: 'openai-v7' });
@@ -38,19 +37,7 @@ describe.runIf(nodeMajor >= 22)('openai 7, rewritten, against a loopback OpenAI 
     expect(sentBy.at(-1)).toMatch(/^7\./);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4o');
-    expect(span.attributes).toEqual({
-      'llm.provider': 'openai',
-      'llm.model': 'gpt-4o',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
-      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(gpt4oChatAttributes());
   });
 
   it('keeps withResponse() and asResponse() (whose body stays unread)', async () => {

@@ -9,12 +9,9 @@ import { llmTestbed } from './support/llm-exec.js';
 import { importRewritten } from './support/rewrite.js';
 import { parentSpanId } from './support/otel.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { GPT_4O_COST, gpt4oChatAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/openai/exec-calls.input.js');
-
-// gpt-4o: $2.50 input, $1.25 cached input, $10.00 output per million tokens; the server answers with
-// 31 prompt tokens of which 11 cached, and 17 completion tokens: (20·2.5 + 11·1.25 + 17·10) / 1e6.
-const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe('openai, rewritten, against a loopback OpenAI API', () => {
   const bed = llmTestbed<Program>('openai/exec-calls.input.ts', { conventions: ['genai'], promptHash: true });
@@ -46,19 +43,7 @@ describe('openai, rewritten, against a loopback OpenAI API', () => {
     expect(parentSpanId(span)).toBe(parent.spanContext().spanId);
     expect(activeAtFetch.at(-1)).toBe(span.spanContext().spanId);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
-    expect(span.attributes).toEqual({
-      'llm.provider': 'openai',
-      'llm.model': 'gpt-4o',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
-      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(gpt4oChatAttributes());
   });
 
   it('writes the GenAI semantic conventions when asked to', async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliasedProject, applyIn, importFrom } from './support/aliased-project.js';
 import { COMPLETION_SENTINEL, startFakeLLM, USAGE, type FakeLLM } from './support/fake-llm.js';
 import { FIXTURES } from './support/fixtures.js';
+import { gpt4oChatAttributes } from './support/llm-expectations.js';
 import { nodeMajor } from './support/node-major.js';
 import { setupOtel, waitFor } from './support/otel.js';
 import { expectNoContent, PROMPT_SENTINEL } from './support/sentinel.js';
@@ -30,7 +31,6 @@ interface Answers {
   noIntegrations(prompt: string): Promise<{ text: string }>;
 }
 
-const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 const INTEGRATION_SCOPE = 'ai-sdk-integration';
 
 /** The application's own ai 7 telemetry integration, standing in for `@ai-sdk/otel`'s: a span per operation. */
@@ -142,19 +142,7 @@ describe.runIf(nodeMajor >= 22)('ai 7 (Vercel AI SDK), rewritten, with its OpenA
       expect(result.text).toContain(COMPLETION_SENTINEL);
       const span = await nextSpan(before);
       expect(span.name).toBe('chat gpt-4o');
-      expect(span.attributes).toEqual({
-        'llm.provider': 'openai',
-        'llm.model': 'gpt-4o',
-        'llm.temperature': 0,
-        'llm.max_tokens': 64,
-        'llm.prompt_tokens': USAGE.input,
-        'llm.response_tokens': USAGE.output,
-        'llm.total_tokens': USAGE.input + USAGE.output,
-        'llm.finish_reason': 'stop',
-        'llm.cache_hit': true,
-        'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
-        'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
-      });
+      expect(span.attributes).toEqual(gpt4oChatAttributes());
     });
 
     it('ends a streamText span when its stream has been read, and not before', async () => {

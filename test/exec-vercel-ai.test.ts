@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { gpt4oChatAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/vercel-ai/exec-calls.input.js');
-
-const GPT_4O_COST = (20 * 2.5 + 11 * 1.25 + 17 * 10) / 1e6;
 
 describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loopback OpenAI API', () => {
   // The default provider reads its base URL from the environment as the program loads.
@@ -31,19 +30,7 @@ describe('ai (Vercel AI SDK), rewritten, with its OpenAI provider against a loop
     expect(result.text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat gpt-4o');
-    expect(span.attributes).toEqual({
-      'llm.provider': 'openai',
-      'llm.model': 'gpt-4o',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(GPT_4O_COST, 12),
-      'llm.cost_usd_micros': Math.round(GPT_4O_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(gpt4oChatAttributes());
   });
 
   it('ends a streamText span when its stream has been read, and not before', async () => {
