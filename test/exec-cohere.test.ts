@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { chatCallAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/cohere/exec-calls.input.js');
 
@@ -26,19 +27,7 @@ describe('cohere-ai (v2 API), rewritten, against a loopback Cohere API', () => {
     expect(first?.type === 'text' && first.text).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat command-a-03-2025');
-    expect(span.attributes).toEqual({
-      'llm.provider': 'cohere',
-      'llm.model': 'command-a-03-2025',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'COMPLETE',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(COMMAND_A_COST, 12),
-      'llm.cost_usd_micros': Math.round(COMMAND_A_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(chatCallAttributes({ provider: 'cohere', model: 'command-a-03-2025', cost: COMMAND_A_COST, finishReason: 'COMPLETE' }));
   });
 
   it('keeps the SDK promise helper withRawResponse()', async () => {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { chatCallAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/mistral/exec-calls.input.js');
 
@@ -25,19 +26,7 @@ describe('@mistralai/mistralai, rewritten, against a loopback Mistral API', () =
     expect(response.choices[0]?.message?.content).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat mistral-large-latest');
-    expect(span.attributes).toEqual({
-      'llm.provider': 'mistral_ai',
-      'llm.model': 'mistral-large-latest',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': true,
-      'llm.cost_usd': expect.closeTo(LARGE_COST, 12),
-      'llm.cost_usd_micros': Math.round(LARGE_COST * 1e6),
-    });
+    expect(span.attributes).toEqual(chatCallAttributes({ provider: 'mistral_ai', model: 'mistral-large-latest', cost: LARGE_COST }));
   });
 
   it('follows a chat.stream event stream to its end (usage from the last chunk), an early exit, a failure and a cancel', async () => {

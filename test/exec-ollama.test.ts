@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
+import { chatCallAttributes } from './support/llm-expectations.js';
 
 type Program = typeof import('../fixtures/ollama/exec-calls.input.js');
 
@@ -22,17 +23,7 @@ describe('ollama, rewritten, against a loopback Ollama server', () => {
     expect(response.message.content).toContain(COMPLETION_SENTINEL);
     const span = await nextSpan(before);
     expect(span.name).toBe('chat llama3.2');
-    expect(span.attributes).toEqual({
-      'llm.provider': 'ollama',
-      'llm.model': 'llama3.2',
-      'llm.temperature': 0,
-      'llm.max_tokens': 64,
-      'llm.prompt_tokens': USAGE.input,
-      'llm.response_tokens': USAGE.output,
-      'llm.total_tokens': USAGE.input + USAGE.output,
-      'llm.finish_reason': 'stop',
-      'llm.cache_hit': false,
-    });
+    expect(span.attributes).toEqual(chatCallAttributes({ provider: 'ollama', model: 'llama3.2' }));
   });
 
   it('follows a streamed chat to its last chunk, an early exit, a failure and an abort', async () => {
