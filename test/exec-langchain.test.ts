@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { COMPLETION_SENTINEL, USAGE } from './support/fake-llm.js';
 import { llmTestbed } from './support/llm-exec.js';
 import { parentSpanId, waitFor } from './support/otel.js';
 import { PROMPT_SENTINEL } from './support/sentinel.js';
 import { GPT_4O_COST, gpt4oChatAttributes } from './support/llm-expectations.js';
+import { aliasedRewrite } from './support/aliased-project.js';
+import { cachedInstall } from './support/cached-install.js';
 
 type Program = typeof import('../fixtures/langchain/exec-calls.input.js');
 
@@ -13,8 +17,32 @@ type Program = typeof import('../fixtures/langchain/exec-calls.input.js');
 // input tokens, 11 read from and 5 written to the cache, 17 output tokens.
 const SONNET_4_COST = (15 * 3 + 11 * 0.3 + 5 * 3.75 + 17 * 15) / 1e6;
 
-describe('LangChain.js chat models and embeddings, rewritten, against a loopback OpenAI and Anthropic API', () => {
-  const bed = llmTestbed<Program>('langchain/exec-calls.input.ts');
+// LangChain 0.x is what most public projects still run (three of three in our trial): the same fixture, as
+// written, rewritten by `otelify apply` in a project whose @langchain packages are 0.x (installed once into
+// node_modules/.cache), and held to the same expectations as on the project's own 1.x.
+const LANGCHAIN_0 = { '@langchain/core': '0.3.80', '@langchain/openai': '0.6.9', '@langchain/anthropic': '0.3.34' };
+
+const majors = [
+  { name: '1.x', rewrite: undefined },
+  {
+    name: '0.x',
+    rewrite: () => {
+      const modules = cachedInstall('langchain-0', LANGCHAIN_0);
+      return aliasedRewrite<Program>(Object.fromEntries(Object.keys(LANGCHAIN_0).map((name) => [name, join(modules, name)])));
+    },
+  },
+];
+
+describe.each(majors)('LangChain.js $name chat models and embeddings, rewritten, against a loopback OpenAI and Anthropic API', ({ name, rewrite }) => {
+  const project = rewrite?.();
+  const bed = llmTestbed<Program>('langchain/exec-calls.input.ts', project ? { load: project.load } : {});
+  afterAll(() => project?.cleanup());
+
+  it('runs the LangChain version it names', () => {
+    const modules = project?.dir ? join(project.dir, 'node_modules') : join(import.meta.dirname, '../node_modules');
+    const { version } = JSON.parse(readFileSync(join(modules, '@langchain/core/package.json'), 'utf8')) as { version: string };
+    expect(version.split('.')[0]).toBe(name.split('.')[0]);
+  });
   const openaiURL = () => `${bed.server.url}/v1`;
   const nextSpan = bed.next;
 
@@ -55,6 +83,8 @@ describe('LangChain.js chat models and embeddings, rewritten, against a loopback
       'llm.provider': 'anthropic',
       'llm.model': 'claude-sonnet-4-20250514',
       'llm.max_tokens': 128,
+      // ChatAnthropic 0.x sends temperature 1 where the model was given none (1.x sends none).
+      ...(name === '0.x' ? { 'llm.temperature': 1 } : {}),
       'llm.prompt_tokens': USAGE.input,
       'llm.response_tokens': USAGE.output,
       'llm.total_tokens': USAGE.input + USAGE.output,

@@ -69,6 +69,7 @@ export function llmTestbed<P>(
     },
   };
   beforeAll(async () => {
+    otel.register();
     bed.server = await startFakeLLM();
     options.beforeImport?.(bed.server);
     bed.program = await (options.load ?? importRewritten<P>)(join(FIXTURES, fixture));

@@ -11,13 +11,20 @@ export function setupOtel() {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const contextManager = new AsyncHooksContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  trace.setGlobalTracerProvider(provider);
-  propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
+  const propagator = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+  const register = () => {
+    context.setGlobalContextManager(contextManager);
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(propagator);
+  };
+  register();
   return {
     exporter,
+    /**
+     * Makes this set-up the global one again: a file with several set-ups (one per `describe.each` case) makes
+     * them all while collecting its tests, when only the first can register; each registers again before it runs.
+     */
+    register,
     spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
     reset: () => exporter.reset(),
     async shutdown() {

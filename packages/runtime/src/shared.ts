@@ -1,5 +1,5 @@
 // What the queue and LLM parts of the runtime share.
-import { trace, type Span, type Tracer } from '@opentelemetry/api';
+import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 /** The tracer's and meter's name: `configure({ tracerName })`, or the config's `tracerName` in a vendored runtime. */
 let tracerName = 'otelify';
@@ -21,7 +21,7 @@ export interface SharedSettings {
 const SETTINGS_KEY = Symbol.for('@otelify/runtime settings');
 export const shared: SharedSettings = ((globalThis as unknown as Record<symbol, SharedSettings | undefined>)[SETTINGS_KEY] ??= {});
 
-let cached: { name: string; tracer: Tracer } | undefined;
+let cached: { name: string; provider: TracerProvider; tracer: Tracer } | undefined;
 
 export function instrumentationName(): string {
   return shared.tracerName ?? tracerName;
@@ -29,11 +29,13 @@ export function instrumentationName(): string {
 
 /**
  * The API's tracer, got once: it forwards to whichever SDK is registered, also one registered after the
- * first call (getting it anew per span costs more than the rest of an unrecorded span).
+ * first call (getting it anew per span costs more than the rest of an unrecorded span). `trace.disable()`
+ * replaces the API's global provider (a test suite that sets the SDK up again): the tracer is then got anew.
  */
 export function tracer(): Tracer {
   const name = instrumentationName();
-  if (cached?.name !== name) cached = { name, tracer: trace.getTracer(name) };
+  const provider = trace.getTracerProvider();
+  if (cached?.name !== name || cached.provider !== provider) cached = { name, provider, tracer: trace.getTracer(name) };
   return cached.tracer;
 }
 

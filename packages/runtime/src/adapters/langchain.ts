@@ -75,7 +75,7 @@ const langchainUsageSoFar = new WeakMap<LLMCall, LangChainUsage>();
  * tokens so far (1 at the start, the total at the end), which LangChain adds up too: for those, the largest
  * count is the call's.
  */
-function addLangChainUsage(call: LLMCall, metadata: Shape, cumulativeOutput: boolean): void {
+function addLangChainUsage(call: LLMCall, metadata: Shape, cumulativeOutput: boolean, uncachedInput: boolean): void {
   if (!metadata || typeof metadata !== 'object') return;
   const usage = langchainUsageSoFar.get(call) ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, seen: new Set() };
   langchainUsageSoFar.set(call, usage);
@@ -84,7 +84,8 @@ function addLangChainUsage(call: LLMCall, metadata: Shape, cumulativeOutput: boo
     usage[field] = largest ? Math.max(usage[field], value) : usage[field] + value;
     usage.seen.add(field);
   };
-  add('input', metadata.input_tokens);
+  const cached = uncachedInput ? (finiteOr0(metadata.input_token_details?.cache_read) + finiteOr0(metadata.input_token_details?.cache_creation)) : 0;
+  add('input', typeof metadata.input_tokens === 'number' ? metadata.input_tokens + cached : undefined);
   add('output', metadata.output_tokens, cumulativeOutput);
   add('cacheRead', metadata.input_token_details?.cache_read);
   add('cacheWrite', metadata.input_token_details?.cache_creation);
@@ -101,21 +102,35 @@ function addLangChainUsage(call: LLMCall, metadata: Shape, cumulativeOutput: boo
   });
 }
 
+const finiteOr0 = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
 /** Anthropic's streams, by the provider their first chunk names. */
 const anthropicLangChainStreams = new WeakSet<LLMCall>();
+
+/**
+ * A message from Anthropic: LangChain 1.x names the provider; 0.x passes Anthropic's own usage through, whose
+ * cache counts no other provider reports under these names.
+ */
+function isAnthropicMessage(metadata: Shape): boolean {
+  const usage: Shape = metadata.usage;
+  return metadata.model_provider === 'anthropic' || (!!usage && typeof usage === 'object' && ('cache_read_input_tokens' in usage || 'cache_creation_input_tokens' in usage));
+}
 
 /** One message (or stream chunk) at `index` of the call's results: its usage, finish reason, model and id. */
 function langchainMessage(value: Shape, call: LLMCall, index: number, chunk: boolean): void {
   if (!value || typeof value !== 'object' || value instanceof Error) return;
   const metadata: Shape = value.response_metadata ?? {};
-  if (chunk && metadata.model_provider === 'anthropic') anthropicLangChainStreams.add(call);
+  const anthropic = isAnthropicMessage(metadata);
+  if (chunk && anthropic) anthropicLangChainStreams.add(call);
   // OpenAI's finish_reason, or the Responses API's status; Anthropic's stop_reason (a stream's last chunk
   // carries it among its additional kwargs).
   const responseStatus = metadata.object === 'response' ? (metadata.status === 'incomplete' ? metadata.incomplete_details?.reason : metadata.status) : undefined;
   const reason = metadata.finish_reason ?? metadata.stop_reason ?? value.additional_kwargs?.stop_reason ?? responseStatus;
   const id = metadata.id ?? (typeof value.id === 'string' && !/^(lc_)?run-/.test(value.id) ? value.id : undefined);
   call.response({ id, model: metadata.model_name ?? metadata.model, finishReasons: typeof reason === 'string' ? { [index]: reason } : {} });
-  addLangChainUsage(call, value.usage_metadata, anthropicLangChainStreams.has(call));
+  // @langchain/anthropic before 1.0 counts input tokens as Anthropic does, without the cached ones; LangChain's
+  // own rule (and 1.x) includes them, as the span does.
+  addLangChainUsage(call, value.usage_metadata, anthropicLangChainStreams.has(call), anthropic && metadata.model_provider === undefined);
 }
 
 adapters['langchain.chat'] = {
