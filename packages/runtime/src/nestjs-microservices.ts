@@ -17,6 +17,7 @@ const CLIENT_TRANSPORTS: Record<string, { system: string; headers: PacketHeaders
   ClientNats: { system: 'nats', headers: 'nats' },
   ClientRedis: { system: 'redis', headers: undefined },
   ClientTCP: { system: 'tcp', headers: undefined },
+  ClientMqtt: { system: 'mqtt', headers: undefined },
 };
 
 /** The first name of `value`'s class chain found in `names` (a user's subclass of `ClientRMQ` counts as it). */
@@ -115,10 +116,10 @@ function producerSpan(system: string, operation: string, client: NestClient, pat
 }
 
 /**
- * Instruments a NestJS client proxy (`ClientRMQ`, `ClientKafka`, `ClientNats`, `ClientRedis`, `ClientTCP`) in
+ * Instruments a NestJS client proxy (`ClientRMQ`, `ClientKafka`, `ClientNats`, `ClientRedis`, `ClientTCP`, `ClientMqtt`) in
  * place and returns it: each `emit` runs in a PRODUCER span `publish <pattern>`, each `send` in one named
  * `send <pattern>`, and the span's context goes into the message's headers where the transport sends headers
- * (RabbitMQ, Kafka, NATS; Redis and TCP send none, so their consumers start new traces). A client is
+ * (RabbitMQ, Kafka, NATS; Redis, TCP and MQTT send none, so their consumers start new traces). A client is
  * instrumented once, however many call sites hand it over; any other value is returned untouched.
  */
 export function traceNestClient<T>(client: T): T {
@@ -256,6 +257,7 @@ const RPC_CONTEXTS: Record<string, (rpc: unknown) => Incoming> = {
   NatsContext: (rpc) => ({ system: 'nats', destination: nameOf(ask(rpc, 'getSubject')), headers: ask(rpc, 'getHeaders'), format: 'nats' }),
   RedisContext: (rpc) => ({ system: 'redis', destination: nameOf(ask(rpc, 'getChannel')) }),
   TcpContext: (rpc) => ({ system: 'tcp', destination: nameOf(ask(rpc, 'getPattern')) }),
+  MqttContext: (rpc) => ({ system: 'mqtt', destination: nameOf(ask(rpc, 'getTopic')) }),
 };
 
 function consumerSpan(incoming: Incoming, parent: Context): Span {
