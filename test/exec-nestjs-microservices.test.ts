@@ -1,7 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NatsRecordBuilder, RmqRecordBuilder, Transport, type ClientKafka, type BaseRpcContext, type KafkaContext, type NatsContext, type RmqContext } from '@nestjs/microservices';
+import { NatsRecordBuilder, RmqRecordBuilder, Transport, type ClientKafka, type KafkaOptions, type MicroserviceOptions, type NatsOptions, type RedisOptions, type RmqOptions, type BaseRpcContext, type KafkaContext, type NatsContext, type RmqContext } from '@nestjs/microservices';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { headers as natsHeaders } from 'nats';
 import { join } from 'node:path';
@@ -39,8 +39,8 @@ const span = (kind: SpanKind, name: string) => waitFor(() => otel.spans().find((
 const handledAs = (what: string) => waitFor(() => seen.find((s) => s.what === what), 10_000, `the handler of ${what}`);
 
 /** A microservice over `transport` whose own client sends to it, as a service of the application would. */
-async function start(options: Parameters<typeof NestFactory.createMicroservice>[1] & object): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(program.OrdersModule.over(options as never), { ...options, logger: false });
+async function start(options: RmqOptions | NatsOptions | RedisOptions | KafkaOptions): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(program.OrdersModule.over(options), { ...options, logger: false });
   await app.listen();
   return app;
 }
