@@ -5,6 +5,7 @@ import { NatsRecordBuilder, RmqRecordBuilder, Transport, type ClientKafka, type 
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { headers as natsHeaders } from 'nats';
 import { join } from 'node:path';
+import { KafkaRequestSerializer } from '@nestjs/microservices/serializers/index.js';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from './support/fixtures.js';
@@ -39,8 +40,9 @@ const span = (kind: SpanKind, name: string) => waitFor(() => otel.spans().find((
 const handledAs = (what: string) => waitFor(() => seen.find((s) => s.what === what), 10_000, `the handler of ${what}`);
 
 /** A microservice over `transport` whose own client sends to it, as a service of the application would. */
-async function start(options: RmqOptions | NatsOptions | RedisOptions | KafkaOptions): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(program.OrdersModule.over(options), { ...options, logger: false });
+type TransportOptions = RmqOptions | NatsOptions | RedisOptions | KafkaOptions;
+async function start(options: TransportOptions, clientOptions: TransportOptions = options): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(program.OrdersModule.over(clientOptions), { ...options, logger: false });
   await app.listen();
   return app;
 }
@@ -124,6 +126,14 @@ describe.runIf(await serviceAvailable(RABBITMQ))('@nestjs/microservices over Rab
   it('an emit() goes out in the context that calls it', () => expectEmittedWhereCalled());
   it('a throwing handler ends its span in ERROR', () => expectFailure());
 
+  it('a send() no handler answers fails, and so does its PRODUCER span, which ends', async () => {
+    otel.reset();
+    await expect(app().get(program.Orders).unanswered()).rejects.toBeDefined();
+    const request = await span(SpanKind.PRODUCER, 'send order.unknown');
+    expect(request.status.code).toBe(SpanStatusCode.ERROR);
+    await waitFor(() => open.size === 0, 5000, 'every span ended');
+  });
+
   it("an RmqRecord's own headers stay (traceparent too) and the rest of the context is added beside them", async () => {
     const record = new RmqRecordBuilder({ id: 'rec' }).setOptions({ headers: { 'x-tenant': 'acme', traceparent: 'kept-by-otelify' } }).build();
     await inRootSpan(() => app().get(program.Orders).createdWith(record)).result;
@@ -186,11 +196,16 @@ describe.runIf(await serviceAvailable(REDIS))('@nestjs/microservices over Redis 
 });
 
 describe('@nestjs/microservices over Kafka (Transport.KAFKA) against a loopback Kafka broker, rewritten', () => {
+  const kafkaSerializer = new KafkaRequestSerializer();
+  const serialize = async (value: unknown) => kafkaSerializer.serialize(value);
+  const sharedSerializer = { serialize };
   let broker: Awaited<ReturnType<typeof startKafkaBroker>>;
   beforeAll(async () => {
     broker = await startKafkaBroker();
     const kafka = { clientId: 'otelify', brokers: broker.brokers, retry: { retries: 2 } };
-    current = await start({ transport: Transport.KAFKA, options: { client: kafka, consumer: { groupId: `otelify-${suffix}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 }, subscribe: { fromBeginning: true } } });
+    const server: KafkaOptions = { transport: Transport.KAFKA, options: { client: kafka, consumer: { groupId: `otelify-${suffix}`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 }, subscribe: { fromBeginning: true } } };
+    // The client's serializer answers with a promise, as a user's may; it is one object that could be shared.
+    current = await start(server, { ...server, options: { ...server.options, serializer: sharedSerializer } });
     // A Kafka client reads answers from a reply topic it must subscribe to before it connects.
     const client = current.get<ClientKafka>(program.CLIENT);
     client.subscribeToResponseOf('order.price');
@@ -211,6 +226,11 @@ describe('@nestjs/microservices over Kafka (Transport.KAFKA) against a loopback 
     const headers = (handler.context as KafkaContext).getMessage().headers ?? {};
     expect(String(headers['x-tenant'])).toBe('acme');
     expect(String(headers['traceparent'])).toMatch(/^00-/);
+  });
+
+  it("the client's serializer object is left as it was", () => {
+    expect(sharedSerializer.serialize).toBe(serialize);
+    expect(Object.keys(sharedSerializer)).toEqual(['serialize']);
   });
 
   // Last: kafkajs retries a message whose handler throws, which holds back the topic's later messages.
