@@ -158,13 +158,16 @@ describe.runIf(await serviceAvailable(NATS))('@nestjs/microservices over NATS (T
   it("a NatsRecord's own headers stay, and its header object is not changed (records share them)", async () => {
     const own = natsHeaders();
     own.set('x-tenant', 'acme');
+    own.append('x-tag', 'a');
+    own.append('x-tag', 'b');
     const record = new NatsRecordBuilder({ id: 'rec' }).setHeaders(own).build();
     await app().get(program.Orders).createdWith(record);
     const handler = await handledAs('created:rec');
     const received = (handler.context as NatsContext).getHeaders() as ReturnType<typeof natsHeaders>;
     expect(received.get('x-tenant')).toBe('acme');
+    expect(received.values('x-tag')).toEqual(['a', 'b']);
     expect(received.get('traceparent')).toMatch(/^00-/);
-    expect(own.keys()).toEqual(['x-tenant']);
+    expect(own.keys()).toEqual(['x-tenant', 'x-tag']);
   });
 });
 

@@ -50,6 +50,8 @@ interface NatsHeaders {
   set(key: string, value: string): void;
   get(key: string): string;
   keys(): string[];
+  values?(key: string): string[];
+  append?(key: string, value: string): void;
 }
 
 const tracedClients = new WeakSet<object>();
@@ -65,12 +67,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/** An object a copy with one more property stands for; a class instance (a Buffer) would lose its prototype. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value) || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
 /**
  * The serialized packet with the active context in its headers, as the transport sends them; copies replace
  * the objects on the way (a record's options, a user's header object), so nothing the caller holds changes.
  */
 function withContext(client: NestClient, kind: PacketHeaders, serialized: unknown): unknown {
-  if (!kind || !isRecord(serialized)) return serialized;
+  // A serializer of the user's may answer with something else (a Buffer): it is sent as it is, without the context.
+  if (!kind || !isPlainRecord(serialized)) return serialized;
   const staticHeaders = client.options?.headers;
   if (kind === 'rmq') {
     // ClientRMQ sends `options` (an RmqRecord's) as amqplib's publish options, merging its static headers in.
@@ -94,7 +104,12 @@ function withContext(client: NestClient, kind: PacketHeaders, serialized: unknow
   const fresh = fields.length > 0 ? (client.mergeHeaders?.call({ options: { headers: {} } }, undefined) as NatsHeaders | undefined) : undefined;
   if (!fresh || typeof fresh.set !== 'function') return serialized;
   // A record's headers may be shared by many messages: the fields go into a copy.
-  for (const key of existing?.keys() ?? []) fresh.set(key, existing!.get(key));
+  for (const key of existing?.keys() ?? []) {
+    for (const value of existing!.values?.(key) ?? [existing!.get(key)]) {
+      if (fresh.append) fresh.append(key, value);
+      else fresh.set(key, value);
+    }
+  }
   for (const [key, value] of fields) fresh.set(key, value);
   return { ...serialized, headers: fresh };
 }
