@@ -1,7 +1,6 @@
 import { defineLibrary } from './define.js';
 
-// The transports' own classes too: a file that names only `ClientKafka` (re-exported by a module of the project) holds sites.
-const clientTypes = ['ClientProxy', 'ClientKafkaProxy', 'ClientRMQ', 'ClientKafka', 'ClientNats', 'ClientRedis', 'ClientTCP', 'ClientMqtt'];
+const clientTypes = ['ClientProxy', 'ClientKafkaProxy'];
 const withoutHeaders = {
   types: ['ClientRedis', 'ClientTCP', 'ClientMqtt'],
   note: "this client's transport sends no message headers: its messages get a PRODUCER span, but the handler's span starts a new trace",
