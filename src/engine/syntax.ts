@@ -3,7 +3,7 @@ import type { ArgRef } from '../targets/types.js';
 import { findProperty, unwrapExpression } from './resolve.js';
 
 /** The runtime's functions that wrap a call site: a site inside one is instrumented already. */
-const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'injectCommand', 'requestFields', 'traceLLM', 'llmRequest', 'traceHandler']);
+const RUNTIME_WRAPPERS = new Set(['traceSend', 'traceProcess', 'traceBatch', 'processMessage', 'inject', 'injectCommand', 'requestFields', 'traceLLM', 'llmRequest', 'traceHandler', 'traceNestClient']);
 
 /** An argument, or a property of an inline object argument. */
 export function locate(args: ts.NodeArray<ts.Expression>, ref: ArgRef): { value?: ts.Expression; element?: ts.ObjectLiteralElementLike } | undefined {

@@ -21,7 +21,7 @@ const ALL_PARTS: RuntimePart[] = ['queues', 'llm', ...LLM_ADAPTERS.map((library)
 
 /** The runtime's modules per part, in dependency order (`shared` goes first in every file). */
 function modulesOf(part: RuntimePart): string[] {
-  if (part === 'queues') return ['queues'];
+  if (part === 'queues') return ['queues', 'nestjs-microservices'];
   if (part === 'llm') return ['llm-prices', 'llm'];
   const library = part.slice('llm:'.length);
   return LLM_ADAPTERS.includes(library) ? [`adapters/${library}`] : [];

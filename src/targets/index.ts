@@ -6,6 +6,7 @@ import { bullmq } from './bullmq.js';
 import { gcpPubsub } from './gcp-pubsub.js';
 import { golevelupRabbitmq } from './golevelup-rabbitmq.js';
 import { nestjsBullmq } from './nestjs-bullmq.js';
+import { nestjsMicroservices } from './nestjs-microservices.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
 import { pgBoss } from './pg-boss.js';
@@ -24,7 +25,7 @@ import { DEFAULT_DATA_CARRIER_KEY, type Target, type TargetModule } from './type
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, nestjsMicroservices, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
 
 /** Every built-in target, carrying the context in a message's data under `dataCarrierKey` where it has no headers. */
 export function builtinTargetsWith(dataCarrierKey: string): Target[] {

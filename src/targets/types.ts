@@ -4,7 +4,7 @@ import type { CarrierFormat } from '@otelify/runtime';
  * One join point: what to match in user code and how to instrument it. A library is a file exporting a list
  * of these; nothing else in the engine knows about a library.
  */
-export type Target = ProduceTarget | ConsumeTarget | HandlerMethodTarget | LoopTarget | RequestFieldsTarget | LLMTarget;
+export type Target = ProduceTarget | ClientTarget | ConsumeTarget | HandlerMethodTarget | LoopTarget | RequestFieldsTarget | LLMTarget;
 
 export type Role = Target['role'];
 
@@ -113,6 +113,21 @@ export interface ProduceTarget extends MessagingTarget {
   nativeTelemetry?: string;
 }
 
+/**
+ * A client whose messages take their shape from how it was set up, often in another module (a NestJS client
+ * proxy's transport): nothing at the call says where headers go, so the call's receiver is handed to the
+ * runtime's `wrapper`, which instruments that client object's sends (`traceNestClient(this.client).emit(...)`).
+ * `system` names the library in reports; the runtime tells each span's system from the client.
+ */
+export interface ClientTarget extends MessagingTarget {
+  role: 'produce-client';
+  match: Match & { kind: 'method' };
+  /** The runtime function that instruments the client and returns it. */
+  wrapper: string;
+  /** Receivers of these types send messages without headers: the report tells the user that `note`. */
+  withoutHeaders?: { types: string[]; note: string };
+}
+
 export interface ConsumeTarget extends MessagingTarget {
   role: 'consume';
   match: Match;
@@ -142,14 +157,29 @@ export interface DecoratorMatch {
   method?: string;
 }
 
-/** A decorated handler method: each call runs in a CONSUMER span (the runtime's `traceHandler` decorator). */
-export interface HandlerMethodTarget extends MessagingTarget {
+/** A decorated handler method: each call runs in a CONSUMER span. */
+export type HandlerMethodTarget = HandlerMethodBase & (
+  | {
+      /** The runtime's `traceHandler` decorator wraps the method; as for ConsumeTarget, relative to the method's `payloadArg`-th parameter. */
+      spec: ConsumeTarget['spec'];
+      interceptor?: undefined;
+    }
+  | {
+      /**
+       * The framework calls the method with the parameters it declares only, so a wrapper never sees the
+       * message: the framework's own decorator (`@UseInterceptors`, imported from `module`) registers the
+       * runtime's interceptor `runtime`, which reads the message from what the framework hands interceptors.
+       */
+      interceptor: { decorator: string; module: string; runtime: string };
+      spec?: undefined;
+    }
+);
+
+interface HandlerMethodBase extends MessagingTarget {
   role: 'consume-method';
   match: DecoratorMatch;
   /** Read from the decorator's arguments. */
   destination?: DestinationRule;
-  /** As for ConsumeTarget, relative to the method's `payloadArg`-th parameter. */
-  spec: ConsumeTarget['spec'];
 }
 
 /** A `for`/`for await` loop over messages of `types`: its body runs in a CONSUMER span per message. */

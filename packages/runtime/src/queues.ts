@@ -7,14 +7,13 @@ import {
   propagation,
   trace,
   SpanKind,
-  SpanStatusCode,
   type Attributes,
   type Context,
   type Link,
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import { decodeText, errorType, isThenable, recordError, tracer } from './shared.js';
+import { decodeText, failSpan, isThenable, tracer } from './shared.js';
 
 /** How propagation fields are stored in a carrier. */
 export type CarrierFormat = 'record' | 'sqs' | 'json' | 'nats';
@@ -118,20 +117,13 @@ export const MESSAGING_ATTRIBUTE_NAMES: readonly string[] = [
   'messaging.system',
 ];
 
-function fail(span: Span, error: unknown): void {
-  span.setAttribute('error.type', errorType(error));
-  recordError(span, error);
-  // The status carries the error's class, never its message: messages often embed user data.
-  span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(error) });
-}
-
 /** Runs `fn` in the span's context and ends the span exactly once, when `fn` returns, throws or settles. */
 function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
   let result: T;
   try {
     result = context.with(trace.setSpan(parent, span), fn);
   } catch (error) {
-    fail(span, error);
+    failSpan(span, error);
     span.end();
     throw error;
   }
@@ -145,7 +137,7 @@ function runInSpan<T>(span: Span, parent: Context, fn: () => T): T {
       return value;
     },
     error: (error: unknown) => {
-      fail(span, error);
+      failSpan(span, error);
       span.end();
       throw error;
     },

@@ -1,5 +1,5 @@
 // What the queue and LLM parts of the runtime share.
-import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 
 /** The tracer's and meter's name: `configure({ tracerName })`, or the config's `tracerName` in a vendored runtime. */
 let tracerName = 'otelify';
@@ -57,6 +57,14 @@ export function exceptionAttributeNames(errorMessages: boolean): string[] {
 export function errorType(error: unknown): string {
   if (error instanceof Error) return error.constructor.name || error.name || 'Error';
   return '_OTHER';
+}
+
+/** Marks a span failed: `error.type`, the `exception` event and ERROR status. */
+export function failSpan(span: Span, error: unknown): void {
+  span.setAttribute('error.type', errorType(error));
+  recordError(span, error);
+  // The status carries the error's class, never its message: messages often embed user data.
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(error) });
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

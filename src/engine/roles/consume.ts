@@ -63,7 +63,10 @@ function whyNotAFunction(ctx: FileContext, node: ts.Expression): string | undefi
   return 'the handler is not always a function';
 }
 
-export function specText(ctx: FileContext, target: ConsumeTarget | HandlerMethodTarget | LoopTarget, known: { destination?: DestinationCode }): string {
+/** A handler method target whose method the runtime's `traceHandler` wraps. */
+export type WrappedHandlerTarget = Extract<HandlerMethodTarget, { spec: object }>;
+
+export function specText(ctx: FileContext, target: ConsumeTarget | WrappedHandlerTarget | LoopTarget, known: { destination?: DestinationCode }): string {
   const spec = target.spec;
   const name = known.destination?.name;
   return ctx.style.object([

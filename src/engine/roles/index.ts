@@ -4,6 +4,7 @@ import { type FileContext } from '../context.js';
 import { instrumentConsume } from './consume.js';
 import { instrumentLLM } from './llm.js';
 import { instrumentProduce } from './produce.js';
+import { instrumentClient } from './produce-client.js';
 import { instrumentRequestFields } from './request-fields.js';
 import { tracedElsewhereReason } from './reasons.js';
 import type { SiteReport } from '../instrument.js';
@@ -18,6 +19,9 @@ export function instrument(ctx: FileContext, target: Exclude<Target, LoopTarget>
   switch (target.role) {
     case 'produce':
       instrumentProduce(ctx, target, node, receiver, site);
+      break;
+    case 'produce-client':
+      instrumentClient(ctx, target, node, receiver, site);
       break;
     case 'consume':
       instrumentConsume(ctx, target, node, receiver, site);

@@ -111,7 +111,7 @@ function batchSize(ctx: FileContext, carrier: ts.Expression | undefined, path: s
   return undefined;
 }
 
-function hasManualInject(ctx: FileContext, node: ts.Node): boolean {
+export function hasManualInject(ctx: FileContext, node: ts.Node): boolean {
   const fn = enclosingFunction(node);
   const text = (fn ?? node).getText(ctx.file);
   return /\bpropagation\s*\.\s*inject\s*\(/.test(text);
