@@ -65,14 +65,21 @@ function handlerBody(ctx: FileContext, handler: ts.Node): ts.Node | undefined {
 }
 
 /**
- * The span-starting call of `kind` that encloses `site`: a `startActiveSpan` whose arguments (its callback)
- * hold the site, or a `startSpan` before the site in the body of a function that holds it.
+ * The span-starting call of `kind` that encloses `site`: a call whose callback argument holds the site
+ * (`startActiveSpan`, or a project's helper given the span's options), or a `startSpan` before the site in the
+ * body of a function that holds it.
  */
 function enclosingSpanCall(ctx: FileContext, site: ts.Node, kind: OwnKind): ts.CallExpression | undefined {
   for (let node: ts.Node | undefined = site.parent; node; node = node.parent) {
-    if (ts.isCallExpression(node) && spanKindOf(ctx, node) === kind && methodName(node) === 'startActiveSpan' && node.arguments.some((arg) => contains(arg, site))) return node;
+    if (!ts.isCallExpression(node) || !node.arguments.some((arg) => isFunction(arg) && contains(arg, site))) continue;
+    if (spanKindOf(ctx, node) === kind) return node;
   }
   return callsBefore(ctx, site).find((call) => methodName(call) === 'startSpan' && spanKindOf(ctx, call) === kind);
+}
+
+function isFunction(node: ts.Expression): boolean {
+  const plain = unwrapExpression(node);
+  return ts.isArrowFunction(plain) || ts.isFunctionExpression(plain);
 }
 
 /**
@@ -107,17 +114,32 @@ function methodName(call: ts.CallExpression): string | undefined {
   return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
-/** The kind of the span an OpenTelemetry tracer's `startSpan`/`startActiveSpan` call starts, when it is PRODUCER or CONSUMER. */
+/**
+ * The kind of the span a call starts, when it is PRODUCER or CONSUMER: an OpenTelemetry tracer's `startSpan`
+ * or `startActiveSpan` (its options), or a project's helper given span options (`runInSpan(name, work,
+ * { kind: SpanKind.PRODUCER })`), whose kind must then be OpenTelemetry's `SpanKind` (a bare number is not).
+ */
 function spanKindOf(ctx: FileContext, call: ts.CallExpression): OwnKind | undefined {
   const name = methodName(call);
-  if (name !== 'startSpan' && name !== 'startActiveSpan') return undefined;
-  if (!isOpenTelemetryMethod(ctx, call)) return undefined;
-  const options = objectLiteralOf(ctx.checker, call.arguments[1]);
-  const property = options && findProperty(options, 'kind');
+  if ((name === 'startSpan' || name === 'startActiveSpan') && isOpenTelemetryMethod(ctx, call)) return kindIn(ctx, call.arguments[1], true);
+  for (const arg of call.arguments) {
+    const kind = kindIn(ctx, arg, false);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+/** The `kind` of span options (inline, or the object literal a variable holds). */
+function kindIn(ctx: FileContext, options: ts.Expression | undefined, numbers: boolean): OwnKind | undefined {
+  const literal = objectLiteralOf(ctx.checker, options);
+  const property = literal && findProperty(literal, 'kind');
   const value = property && ts.isPropertyAssignment(property) ? property.initializer : property && ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
   if (!value) return undefined;
   const type = ctx.checker.getTypeAtLocation(value);
-  const number = type.isNumberLiteral() ? type.value : ts.isNumericLiteral(unwrapExpression(value)) ? Number((unwrapExpression(value) as ts.NumericLiteral).text) : undefined;
+  const plain = unwrapExpression(value);
+  const member = type.flags & ts.TypeFlags.EnumLiteral && type.getSymbol()?.declarations?.some((d) => isInModules(d.getSourceFile().fileName, OTEL_API));
+  if (!member && !numbers) return undefined;
+  const number = type.isNumberLiteral() ? type.value : ts.isNumericLiteral(plain) ? Number(plain.text) : undefined;
   return (Object.keys(SPAN_KINDS) as OwnKind[]).find((kind) => SPAN_KINDS[kind] === number);
 }
 
