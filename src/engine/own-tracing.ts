@@ -15,17 +15,17 @@ type OwnKind = keyof typeof SPAN_KINDS;
 
 /**
  * Why a produce call site is traced by the user's own code, if it is: a PRODUCER span that encloses it (the
- * callback of `startActiveSpan`, or a `startSpan` earlier in an enclosing function: made active by
- * `context.with` or not, a second span would be a sibling of it), else a `propagation.inject` earlier in an
+ * callback of `startActiveSpan` or of a project's helper given the span's options, or a `startSpan` earlier in
+ * an enclosing function: made active by `context.with` or not, a second span would be a sibling of it), else a `propagation.inject` earlier in an
  * enclosing function into an object that the call's arguments (`sources`) read. A span of another kind, or
  * without one (INTERNAL by default), is not instrumentation of the send: the message still needs the context.
  */
 export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): string | undefined {
   const span = enclosingSpanCall(ctx, site, 'PRODUCER');
-  if (span) return `already traced by your own PRODUCER span at ${where(ctx, span)}`;
+  if (span) return `already traced by your own PRODUCER span at ${where(span)}`;
   const read = new Set(sources.flatMap((source) => symbolsReadIn(ctx, source)));
   const inject = callsBefore(ctx, site).find((call) => isPropagationCall(ctx, call, 'inject') && carrierSymbols(ctx, call).some((symbol) => read.has(symbol)));
-  return inject ? `already propagated by your own propagation.inject at ${where(ctx, inject)}` : undefined;
+  return inject ? `already propagated by your own propagation.inject at ${where(inject)}` : undefined;
 }
 
 /**
@@ -42,13 +42,15 @@ export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined
   };
   visit(body);
   const span = calls.find((call) => spanKindOf(ctx, call) === 'CONSUMER');
-  if (span) return `already traced by your own CONSUMER span at ${where(ctx, span)}`;
+  if (span) return `already traced by your own CONSUMER span at ${where(span)}`;
   const extract = calls.find((call) => isPropagationCall(ctx, call, 'extract'));
-  return extract ? `already extracted by your own propagation.extract at ${where(ctx, extract)}` : undefined;
+  return extract ? `already extracted by your own propagation.extract at ${where(extract)}` : undefined;
 }
 
-function where(ctx: FileContext, node: ts.Node): string {
-  return `${basename(ctx.file.fileName)}:${ctx.file.getLineAndCharacterOfPosition(node.getStart(ctx.file)).line + 1}`;
+/** `file.ts:line` of a node (a handler's body may be in another file of the project). */
+function where(node: ts.Node): string {
+  const file = node.getSourceFile();
+  return `${basename(file.fileName)}:${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`;
 }
 
 /** A function's body, also of a handler named by reference (a function or const arrow of the project); a loop's body as it is. */
