@@ -1,8 +1,19 @@
 import { defineLibrary } from './define.js';
+import type { Destination } from './types.js';
 
 // One message, an array of them, or an AMQP annotated message: each carries `applicationProperties`.
 const carrier = { arg: 0, path: 'applicationProperties|[].applicationProperties', carriedBy: ['ServiceBusMessageBatch'] } as const;
 const message = { headers: 'applicationProperties', id: 'messageId' } as const;
+// The entity as the call that made the sender (receiver) names it, else its `entityPath` read at run time.
+const senderEntity: Destination = [
+  { from: 'receiver-factory', methods: ['createSender'], parts: [{ arg: 0 }] },
+  { from: 'receiver', property: 'entityPath' },
+];
+// `createReceiver(queue)` or `createReceiver(topic, subscription)`, named as its `entityPath` is.
+const receiverEntity: Destination = [
+  { from: 'receiver-factory', methods: ['createReceiver'], parts: [{ arg: 0 }, { arg: 1 }], join: '/Subscriptions/' },
+  { from: 'receiver', property: 'entityPath' },
+];
 
 /**
  * Azure Service Bus (`@azure/service-bus`): senders send messages (or a batch, whose messages are encoded as
@@ -20,7 +31,7 @@ export const azureServiceBus = defineLibrary({
       role: 'produce',
       operation: 'send',
       match: { kind: 'method', types: ['ServiceBusSender'], method: 'sendMessages' },
-      destination: { from: 'receiver', property: 'entityPath' },
+      destination: senderEntity,
       carrier,
     },
     {
@@ -28,7 +39,7 @@ export const azureServiceBus = defineLibrary({
       role: 'produce',
       operation: 'send',
       match: { kind: 'method', types: ['ServiceBusSender'], method: 'scheduleMessages' },
-      destination: { from: 'receiver', property: 'entityPath' },
+      destination: senderEntity,
       carrier,
     },
     {
@@ -44,7 +55,7 @@ export const azureServiceBus = defineLibrary({
       operation: 'process',
       match: { kind: 'method', types: ['ServiceBusReceiver', 'ServiceBusSessionReceiver'], method: 'subscribe' },
       handler: { arg: 0, property: 'processMessage' },
-      destination: { from: 'receiver', property: 'entityPath' },
+      destination: receiverEntity,
       spec: message,
     },
     {

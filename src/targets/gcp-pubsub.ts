@@ -1,6 +1,18 @@
 import { defineLibrary } from './define.js';
+import type { Destination } from './types.js';
 
 const attributes = { path: 'attributes' } as const;
+
+// The topic's (subscription's) id as the call that made it names it, as the client's own tracing records it; else
+// its `name` read at run time (`projects/<project>/topics/<id>`).
+const topicName: Destination = [
+  { from: 'receiver-factory', methods: ['topic'], parts: [{ arg: 0 }] },
+  { from: 'receiver', property: 'name' },
+];
+const subscriptionName: Destination = [
+  { from: 'receiver-factory', methods: ['subscription'], parts: [{ arg: 0 }] },
+  { from: 'receiver', property: 'name' },
+];
 
 /**
  * Google Cloud Pub/Sub: the context goes into a message's `attributes` (string values, at most 100 per message);
@@ -18,7 +30,7 @@ export const gcpPubsub = defineLibrary({
       role: 'produce',
       operation: 'publish',
       match: { kind: 'method', types: ['Topic'], method: 'publishMessage' },
-      destination: { from: 'receiver', property: 'name' },
+      destination: topicName,
       carrier: { arg: 0, ...attributes },
     },
     {
@@ -27,7 +39,7 @@ export const gcpPubsub = defineLibrary({
       role: 'produce',
       operation: 'publish',
       match: { kind: 'method', types: ['Topic'], method: 'publish' },
-      destination: { from: 'receiver', property: 'name' },
+      destination: topicName,
       carrier: { arg: 1, path: '' },
     },
     {
@@ -35,7 +47,7 @@ export const gcpPubsub = defineLibrary({
       role: 'produce',
       operation: 'publish',
       match: { kind: 'method', types: ['Topic'], method: 'publishJSON' },
-      destination: { from: 'receiver', property: 'name' },
+      destination: topicName,
       carrier: { arg: 1, path: '' },
     },
     {
@@ -44,7 +56,7 @@ export const gcpPubsub = defineLibrary({
       operation: 'process',
       match: { kind: 'method', types: ['Subscription'], method: 'on', event: 'message' },
       handler: { arg: 1 },
-      destination: { from: 'receiver', property: 'name' },
+      destination: subscriptionName,
       spec: { headers: 'attributes', id: 'id' },
     },
   ],

@@ -14,7 +14,8 @@ export const nestjsBullmq = defineLibrary({
       role: 'consume-method',
       operation: 'process',
       match: { kind: 'decorator', decorator: 'Processor', method: 'process' },
-      destination: { from: 'args', parts: [{ arg: 0 }] },
+      // `@Processor('q')` or `@Processor({ name: 'q' })`.
+      destination: { from: 'args', parts: [[{ arg: 0 }, { arg: 0, property: 'name' }]] },
       // Where BullMQ's producers (and otelify's) keep the context: see bullmq.ts.
       spec: { headers: 'opts.telemetry.metadata', format: 'json', id: 'id', destinationFrom: 'queueName' },
     },

@@ -80,12 +80,27 @@ export interface ArgRef {
   property?: string;
 }
 
+/**
+ * Where one part of a destination sits in the arguments; several places are alternatives, the first that holds
+ * a string wins (`@Processor('q')` or `@Processor({ name: 'q' })`). A property is read from an inline object or
+ * from the object literal a `const` holds.
+ */
+export type DestinationPart = ArgRef | readonly ArgRef[];
+
 /** The destination, as known when the code is rewritten. */
 export type DestinationRule =
   /** String-literal arguments (or properties), joined by `join`; used only when every part is constant. */
-  | { from: 'args'; parts: readonly ArgRef[]; join?: string; lastSegment?: string }
+  | { from: 'args'; parts: readonly DestinationPart[]; join?: string; lastSegment?: string }
   /** The receiver's own property, read at run time (e.g. BullMQ `queue.name`). */
-  | { from: 'receiver'; property: string };
+  | { from: 'receiver'; property: string }
+  /**
+   * The arguments of the library call that made the receiver (Pub/Sub `pubsub.topic('orders')`): made in the
+   * call, or held in a `const` or a class field initialised with it. `methods` name that call.
+   */
+  | { from: 'receiver-factory'; methods: readonly string[]; parts: readonly DestinationPart[]; join?: string };
+
+/** A destination rule, or rules tried in order (the first that names the destination wins). */
+export type Destination = DestinationRule | readonly DestinationRule[];
 
 export interface ProduceTarget extends MessagingTarget {
   role: 'produce';
@@ -104,7 +119,7 @@ export interface ProduceTarget extends MessagingTarget {
     /** Optional arguments before the carrier may be missing: pass `undefined` for them. */
     fillMissing?: boolean;
   };
-  destination?: DestinationRule;
+  destination?: Destination;
   /** Path in the carrier argument to an array whose length is the batch size (`messages`; '' when the argument is the array). */
   batch?: string;
   /** For `new Command(...)`: when the command is passed straight to `client.send(...)`, span that call. */
@@ -138,7 +153,7 @@ export interface ConsumeTarget extends MessagingTarget {
    * argument ('' for the argument itself); with `continueSingle`, a batch of one continues its producer's trace.
    */
   batch?: { messages: string; continueSingle?: boolean };
-  destination?: DestinationRule;
+  destination?: Destination;
   /** Runtime paths, relative to the handler's first argument (see ProcessSpec). */
   spec: { destinationFrom?: string; message?: string; payloadArg?: number; headers: string; format?: CarrierFormat; id?: string };
   /** Also ensure the consumer asks for the propagation fields (sqs-consumer `messageAttributeNames`). */
@@ -179,7 +194,7 @@ interface HandlerMethodBase extends MessagingTarget {
   role: 'consume-method';
   match: DecoratorMatch;
   /** Read from the decorator's arguments. */
-  destination?: DestinationRule;
+  destination?: Destination;
 }
 
 /** A `for`/`for await` loop over messages of `types`: its body runs in a CONSUMER span per message. */

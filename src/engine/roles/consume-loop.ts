@@ -2,6 +2,7 @@ import { ts } from '../typescript.cjs';
 import type { LoopTarget } from '../../targets/types.js';
 import { type FileContext } from '../context.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
+import { ownConsumeTracing } from '../own-tracing.js';
 import { containsAwait, findLoopEscape, isRuntimeCall } from '../syntax.js';
 import { specText } from './consume.js';
 
@@ -13,6 +14,8 @@ export function instrumentLoop(ctx: FileContext, target: LoopTarget, loop: ts.Fo
   if (ts.isExpressionStatement(loop.statement) && isRuntimeCall(loop.statement.expression, 'processMessage')) return ctx.already(site);
   if (!ts.isBlock(loop.statement)) return ctx.skip(site, 'loop body is not a block');
   const body = loop.statement;
+  const own = ownConsumeTracing(ctx, body);
+  if (own) return ctx.already(site, own);
   const escape = findLoopEscape(body);
   if (escape) return ctx.skip(site, `loop body uses ${escape}; wrap the per-message work by hand`);
   const awaits = containsAwait(body);
@@ -28,6 +31,8 @@ export function instrumentLoop(ctx: FileContext, target: LoopTarget, loop: ts.Fo
 export function instrumentMessageCallback(ctx: FileContext, target: LoopTarget, callback: ts.ArrowFunction | ts.FunctionExpression): void {
   const site = ctx.site(target, callback);
   if (!site) return;
+  const own = ownConsumeTracing(ctx, callback);
+  if (own) return ctx.already(site, own);
   ctx.edits.wrap(callback.getStart(ctx.file), callback.getEnd(), `${RUNTIME_NAMESPACE}.traceProcess(${specText(ctx, target, {})}, `, ')');
   ctx.done(site);
 }

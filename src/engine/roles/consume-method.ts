@@ -4,6 +4,7 @@ import { type FileContext } from '../context.js';
 import { destinationOf } from '../destination.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
 import type { SiteReport } from '../instrument.js';
+import { ownConsumeTracing } from '../own-tracing.js';
 import { isRuntimeCall } from '../syntax.js';
 import { specText, type WrappedHandlerTarget } from './consume.js';
 
@@ -24,6 +25,8 @@ export function instrumentHandlerMethod(ctx: FileContext, target: HandlerMethodT
   if (decorators.some((d) => isRuntimeCall(d.expression, 'traceHandler'))) return ctx.already(site);
   if (method.asteriskToken) return ctx.skip(site, 'generator handler method: its work runs after the call returns');
   if (!method.body) return ctx.skip(site, 'the method has no body here (an overload or an abstract method)');
+  const own = ownConsumeTracing(ctx, method);
+  if (own) return ctx.already(site, own);
   const destination = destinationOf(ctx, target.destination, decorator.arguments, undefined);
   const spec = specText(ctx, target as WrappedHandlerTarget, { destination });
   insertDecorator(ctx, method, `@${RUNTIME_NAMESPACE}.traceHandler(${spec})`);

@@ -6,6 +6,7 @@ import { constValueOf, importOrigin, isFromModules } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries, type DestinationCode } from '../destination.js';
 import { PATH_MODULES, describeRef, isPathLike, isRuntimeCall, locate } from '../syntax.js';
+import { ownConsumeTracing } from '../own-tracing.js';
 import { nativeTelemetryIn } from './produce.js';
 import { wrapRequestFields } from './request-fields.js';
 
@@ -15,6 +16,8 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
   if (!handler) return ctx.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
   const value = handler.value;
   if (value && (isRuntimeCall(value, 'traceProcess') || isRuntimeCall(value, 'traceBatch'))) return ctx.already(site);
+  const own = ownConsumeTracing(ctx, handler.element && ts.isMethodDeclaration(handler.element) ? handler.element : value);
+  if (own) return ctx.already(site, own);
   const notAFunction = value && whyNotAFunction(ctx, value);
   if (notAFunction) return ctx.skip(site, notAFunction);
   if (value && ts.isCallExpression(node) && takesTypeFromOverloads(ctx, node, value)) {

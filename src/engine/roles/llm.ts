@@ -9,6 +9,7 @@ import { tracingCallbacks, type TracingWrapper } from '../../targets/tracing-wra
 import { type FileContext } from '../context.js';
 import { enclosingSendCall } from '../match/commands.js';
 import { atLeast, containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
+import { meansTheSameAt } from '../scope.js';
 import { AWAITED_RECEIVER, tracedElsewhereReason } from './reasons.js';
 
 /**
@@ -119,7 +120,7 @@ function literalSettings(ctx: FileContext, body: ts.Expression, paths: string[],
       const value = unwrapExpression(property.initializer);
       if (ts.isObjectLiteralExpression(value) && paths.some((p) => p.startsWith(`${path}.`))) {
         entries.push([property.name.text, render(value, `${path}.`)]);
-      } else if (paths.includes(path) && (isPlainLiteral(value) || (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike) && meansTheSameAt(ctx, value, site)))) {
+      } else if (paths.includes(path) && (isPlainLiteral(value) || (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike) && meansTheSameAt(ctx.checker, value, site)))) {
         // A literal written in the body, or a reference to the user's setting (never its copied value).
         entries.push([property.name.text, value.getText(ctx.file)]);
       } else if (paths.includes(path)) {
@@ -236,7 +237,7 @@ function llmModel(ctx: FileContext, target: LLMTarget, body: ts.Expression, site
  */
 function modelCode(ctx: FileContext, value: ts.Expression, site: ts.Node): string | undefined {
   if (ts.isStringLiteralLike(value)) return ctx.style.string(value.text);
-  if (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.StringLike) && meansTheSameAt(ctx, value, site)) return value.getText(ctx.file);
+  if (isSideEffectFree(value) && typeIsOnly(ctx, value, ts.TypeFlags.StringLike) && meansTheSameAt(ctx.checker, value, site)) return value.getText(ctx.file);
   const constant = constantString(ctx.checker, value);
   return constant !== undefined ? ctx.style.string(constant) : undefined;
 }
@@ -293,33 +294,6 @@ function telemetrySettings(ctx: FileContext, body: ts.Expression, options: strin
   for (const property of literal.properties) {
     const spread = ts.isSpreadAssignment(property) ? telemetrySettings(ctx, property.expression, options, depth + 1) : undefined;
     if (spread) return spread;
-  }
-  return undefined;
-}
-
-/**
- * A read (`MODEL`, `config.model`, `this.options.model`) written elsewhere (where the model was built) that
- * names the same value when written at `site`: its first name resolves there to the same declaration, or
- * `this` is the same object.
- */
-function meansTheSameAt(ctx: FileContext, value: ts.Expression, site: ts.Node): boolean {
-  let root = value;
-  while (ts.isPropertyAccessExpression(root)) root = root.expression;
-  if (root.kind === ts.SyntaxKind.ThisKeyword) return thisOwner(root) === thisOwner(site);
-  if (!ts.isIdentifier(root)) return false;
-  const declared = ts.isShorthandPropertyAssignment(root.parent) ? ctx.checker.getShorthandAssignmentValueSymbol(root.parent) : ctx.checker.getSymbolAtLocation(root);
-  return declared !== undefined && ctx.checker.resolveName(root.text, site, ts.SymbolFlags.Value, false) === declared;
-}
-
-/** What `this` is bound to at a node: its class (in a member or field initializer), else its function or file. */
-function thisOwner(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isArrowFunction(current)) continue;
-    if (ts.isClassLike(current)) return current;
-    if ((ts.isMethodDeclaration(current) || ts.isConstructorDeclaration(current) || ts.isAccessor(current) || ts.isPropertyDeclaration(current)) && ts.isClassLike(current.parent)) {
-      return current.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? current : current.parent;
-    }
-    if (ts.isFunctionLike(current) || ts.isSourceFile(current)) return current;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { SiteReport } from '../instrument.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
 import { type FileContext } from '../context.js';
 import { isRuntimeCall } from '../syntax.js';
-import { hasManualInject } from './produce.js';
+import { ownProduceTracing } from '../own-tracing.js';
 
 /**
  * `client.emit(...)` becomes `otelify.wrapper(client).emit(...)`: the runtime instruments the client object
@@ -14,7 +14,8 @@ export function instrumentClient(ctx: FileContext, target: ClientTarget, node: t
   if (!receiver || !ts.isCallExpression(node)) return ctx.skip(site, 'no client to instrument at this call');
   if (isRuntimeCall(receiver, target.wrapper)) return ctx.already(site);
   if (receiver.kind === ts.SyntaxKind.SuperKeyword) return ctx.skip(site, "a subclass's call of its base class's method: instrument the client where it is used");
-  if (hasManualInject(ctx, node)) return ctx.already(site, 'propagation.inject is already called here');
+  const own = ownProduceTracing(ctx, node, [node]);
+  if (own) return ctx.already(site, own);
   ctx.edits.wrap(receiver.getStart(ctx.file), receiver.getEnd(), `${RUNTIME_NAMESPACE}.${target.wrapper}(`, ')');
   const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(receiver));
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName();

@@ -6,7 +6,8 @@ import { constructionsOf, findProperty, objectLiteralOf, unwrapExpression } from
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries } from '../destination.js';
 import { enclosingSendCall } from '../match/commands.js';
-import { containsAwait, containsYield, enclosingFunction, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
+import { ownProduceTracing } from '../own-tracing.js';
+import { containsAwait, containsYield, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
 import { AWAITED_RECEIVER } from './reasons.js';
 
 export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
@@ -15,7 +16,8 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   const sendCall = target.sendMethod ? enclosingSendCall(ctx, node, target.sendMethod) : undefined;
   const spanned = sendCall ?? node;
   if (isInsideRuntimeCall(spanned, 'traceSend')) return ctx.already(site);
-  if (hasManualInject(ctx, node)) return ctx.already(site, 'propagation.inject is already called here');
+  const own = ownProduceTracing(ctx, spanned, [spanned]);
+  if (own) return ctx.already(site, own);
   const carrierArg = args[target.carrier.arg];
   if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return ctx.already(site);
   if (carrierArg && ctx.callability(carrierArg) === 'yes') return ctx.skip(site, `a callback is passed where the ${target.carrier.path ? `options with '${target.carrier.path.split('.')[0]}'` : 'attributes'} go; pass them (or the promise form) to propagate the context`);
@@ -81,7 +83,8 @@ function emptyCarrier(ctx: FileContext, node: ts.CallExpression | ts.NewExpressi
  * context injected into the command's input there, so the message carries the send's span.
  */
 export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
-  if (hasManualInject(ctx, call)) return ctx.already(site, 'propagation.inject is already called here');
+  const own = ownProduceTracing(ctx, call, construction ? [call, construction] : [call]);
+  if (own) return ctx.already(site, own);
   const args = construction?.arguments ?? ts.factory.createNodeArray();
   const spec = ctx.style.object([
     ['system', ctx.style.string(target.system)],
@@ -109,12 +112,6 @@ function batchSize(ctx: FileContext, carrier: ts.Expression | undefined, path: s
     return elements.some(ts.isSpreadElement) || elements.length < 2 ? undefined : String(elements.length);
   }
   return undefined;
-}
-
-export function hasManualInject(ctx: FileContext, node: ts.Node): boolean {
-  const fn = enclosingFunction(node);
-  const text = (fn ?? node).getText(ctx.file);
-  return /\bpropagation\s*\.\s*inject\s*\(/.test(text);
 }
 
 /**
