@@ -1,7 +1,7 @@
 import { ts } from './typescript.cjs';
 import type { ArgRef, Destination, DestinationPart, DestinationRule } from '../targets/types.js';
 import type { FileContext } from './context.js';
-import { constantString, findProperty, unwrapExpression, valueDeclarationOf } from './resolve.js';
+import { constantString, findProperty, fixedInitializerOf, unwrapExpression, valueDeclarationOf } from './resolve.js';
 import { meansTheSameAt } from './scope.js';
 import { enclosingFunction, isSideEffectFree, locate } from './syntax.js';
 
@@ -139,14 +139,8 @@ function holdsString(ctx: FileContext, value: ts.Expression): boolean {
  */
 function receiverFactoryCall(ctx: FileContext, receiver: ts.Expression, methods: readonly string[]): ts.CallExpression | undefined {
   const node = unwrapExpression(receiver);
-  if (ts.isCallExpression(node)) return isFactoryCall(ctx, node, methods) ? node : undefined;
-  const name = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword ? node.name : undefined;
-  const declaration = name && valueDeclarationOf(ctx.checker, name);
-  if (!declaration || !(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) || !declaration.initializer) return undefined;
-  if (ts.isVariableDeclaration(declaration) && !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
-  if (ts.isPropertyDeclaration(declaration) && isAssignedElsewhere(declaration)) return undefined;
-  const initializer = unwrapExpression(declaration.initializer);
-  return ts.isCallExpression(initializer) && isFactoryCall(ctx, initializer, methods) ? initializer : undefined;
+  const made = ts.isCallExpression(node) ? node : fixedInitializerOf(ctx.checker, node);
+  return made && ts.isCallExpression(made) && isFactoryCall(ctx, made, methods) ? made : undefined;
 }
 
 /** `x.topic(...)` of the library (its method is declared in installed typings), or untyped. */
@@ -155,20 +149,6 @@ function isFactoryCall(ctx: FileContext, call: ts.CallExpression, methods: reado
   if (!ts.isPropertyAccessExpression(callee) || !methods.includes(callee.name.text)) return false;
   const declarations = ctx.checker.getSymbolAtLocation(callee.name)?.declarations ?? [];
   return declarations.every((d) => d.getSourceFile().isDeclarationFile && /[\\/]node_modules[\\/]/.test(d.getSourceFile().fileName));
-}
-
-/** A class field that some statement of its class assigns (`this.topic = ...`), unless it is readonly. */
-function isAssignedElsewhere(field: ts.PropertyDeclaration): boolean {
-  if (field.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword)) return false;
-  const name = field.name.getText();
-  const visit = (n: ts.Node): boolean => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = unwrapExpression(n.left);
-      if (ts.isPropertyAccessExpression(left) && left.name.text === name) return true;
-    }
-    return ts.forEachChild(n, visit) ?? false;
-  };
-  return visit(field.parent);
 }
 
 function within(outer: ts.Node, inner: ts.Node): boolean {

@@ -431,19 +431,30 @@ export function creatingCallOf(checker: ts.TypeChecker, receiver: ts.Expression,
   return initializer && ts.isCallExpression(initializer) && ts.isPropertyAccessExpression(initializer.expression) && initializer.expression.name.text === method ? initializer : undefined;
 }
 
-/** What a name always holds: a `const`'s initializer, or a readonly class field's (`this.thread`). */
-function fixedInitializerOf(checker: ts.TypeChecker, node: ts.Expression): ts.Expression | undefined {
-  if (ts.isIdentifier(node)) {
-    const declaration = valueDeclarationOf(checker, node);
-    const isConst = declaration && ts.isVariableDeclaration(declaration) && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const;
-    return isConst && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
-  }
-  if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const declaration = valueDeclarationOf(checker, node.name);
-    const isReadonly = declaration && ts.isPropertyDeclaration(declaration) && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly;
-    return isReadonly && declaration.initializer ? unwrapExpression(declaration.initializer) : undefined;
-  }
+/**
+ * What a name always holds: the initializer of the `const` it names, or of the class field `this.x` names when
+ * the field is readonly or no statement of its class assigns it.
+ */
+export function fixedInitializerOf(checker: ts.TypeChecker, node: ts.Expression): ts.Expression | undefined {
+  const name = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword ? node.name : undefined;
+  const declaration = name && valueDeclarationOf(checker, name);
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) return unwrapExpression(declaration.initializer);
+  if (declaration && ts.isPropertyDeclaration(declaration) && declaration.initializer && !isAssignedElsewhere(declaration)) return unwrapExpression(declaration.initializer);
   return undefined;
+}
+
+/** A class field that some statement of its class assigns (`this.topic = ...`), unless it is readonly. */
+function isAssignedElsewhere(field: ts.PropertyDeclaration): boolean {
+  if (ts.getCombinedModifierFlags(field) & ts.ModifierFlags.Readonly) return false;
+  const name = field.name.getText();
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = unwrapExpression(n.left);
+      if (ts.isPropertyAccessExpression(left) && left.name.text === name) return true;
+    }
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(field.parent);
 }
 
 /** The declaration behind a name, through imports (`import { queue } from './queues.js'`). */
