@@ -25,7 +25,8 @@ export function destinationOf(ctx: FileContext, rule: DestinationRule | undefine
   if (rule.from === 'receiver') {
     if (!receiver) return undefined;
     const plain = unwrapExpression(receiver);
-    return isStableReference(plain, ctx.checker) ? { name: `${plain.getText(ctx.file)}.${rule.property}` } : undefined;
+    if (!isStableReference(plain, ctx.checker)) return undefined;
+    return { name: `${plain.getText(ctx.file)}${mayBeAbsent(ctx, receiver, plain) ? '?.' : '.'}${rule.property}` };
   }
   const values = rule.parts.map((ref) => locate(args, ref)?.value);
   const constants = values.map((value) => value && constantString(ctx.checker, value));
@@ -60,6 +61,19 @@ export function destinationOf(ctx: FileContext, rule: DestinationRule | undefine
   // A reply address read from the message being answered: a queue made for one requester.
   if (ts.isPropertyAccessExpression(plain) && /^reply_?to$/i.test(plain.name.text) && isSideEffectFree(plain)) return { name: plain.getText(ctx.file), temporary: true };
   return undefined;
+}
+
+/**
+ * A receiver the call reaches optionally (`queue?.add(...)`) or whose type allows `undefined` or `null` (its
+ * `!` is not copied into the spec): its property is read with `?.`, so the spec neither throws where the call
+ * would not nor stops type-checking.
+ */
+function mayBeAbsent(ctx: FileContext, receiver: ts.Expression, plain: ts.Expression): boolean {
+  const access = receiver.parent;
+  if ((ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) && access.questionDotToken) return true;
+  const type = ctx.checker.getTypeAtLocation(plain);
+  const absent = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+  return (type.isUnion() ? type.types : [type]).some((member) => member.flags & absent);
 }
 
 /**
