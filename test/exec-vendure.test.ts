@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { join } from 'node:path';
-import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from './support/fixtures.js';
 import { inRootSpan, observed, parentSpanId, setupOtel, waitFor } from './support/otel.js';
@@ -22,17 +22,21 @@ describe.runIf(available)('Vendure job queue, rewritten, in a Vendure worker on 
   const otel = setupOtel();
   // A schema of this run's own: other tests use the same database.
   const schema = `otelify_vendure_${process.pid}_${Date.now()}`;
-  const database = new pg.Client({ host: POSTGRES.host, port: POSTGRES.port, user: 'postgres', database: 'test' });
   let program: Program;
   let vendure: Vendure;
   let worker: Worker;
+  /** Vendure's own connection (TypeORM), to read the job table and drop the schema. */
+  let database: { query: (sql: string, parameters?: unknown[]) => Promise<Record<string, unknown>[]> };
 
   beforeAll(async () => {
     // Vendure reports anonymous usage at start-up unless told not to; a test sends nothing anywhere.
     process.env.VENDURE_DISABLE_TELEMETRY = 'true';
-    await database.connect();
-    await database.query(`CREATE SCHEMA ${schema}`);
     program = await importRewritten<Program>(join(FIXTURES, 'vendure/exec-roundtrip.input.ts'), { legacyDecorators: true });
+    // TypeORM (Vendure's own, through @vendure/core) does not create a schema it is told to use.
+    const admin = new DataSource({ type: 'postgres', host: POSTGRES.host, port: POSTGRES.port, username: 'postgres', database: 'test' });
+    await admin.initialize();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.destroy();
     vendure = await import('@vendure/core');
     const { DefaultJobQueuePlugin, DefaultLogger, LogLevel, bootstrapWorker, defaultConfig, mergeConfig } = vendure;
     const config = mergeConfig(defaultConfig, {
@@ -42,19 +46,19 @@ describe.runIf(available)('Vendure job queue, rewritten, in a Vendure worker on 
     });
     worker = await bootstrapWorker(config);
     await worker.startJobQueue();
+    database = worker.app.get(vendure.TransactionalConnection).rawConnection;
   }, 60_000);
 
   afterAll(async () => {
+    await database?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await worker?.app.close();
-    await database.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await database.end();
     await otel.shutdown();
   }, 30_000);
 
   const ours = (kind: SpanKind) => otel.spans().filter((s) => s.kind === kind && s.instrumentationScope.name === 'otelify');
   const exporter = () => worker.app.get(program.OrderExporter);
   /** The job's data as Vendure stored it (a JSON text column). */
-  const stored = async (id: string | number | null) => JSON.parse((await database.query(`SELECT data FROM ${schema}.job_record WHERE id = $1`, [id])).rows[0].data);
+  const stored = async (id: string | number | null) => JSON.parse(String((await database.query(`SELECT data FROM ${schema}.job_record WHERE id = $1`, [id]))[0]!.data));
   const consumersOf = (id: string | number | null) => ours(SpanKind.CONSUMER).filter((s) => s.attributes['messaging.message.id'] === String(id));
 
   it('continues the producer trace in the process function, with baggage, and ends every span', async () => {
@@ -113,7 +117,7 @@ describe.runIf(available)('Vendure job queue, rewritten, in a Vendure worker on 
     // Vendure saw the error: the job is FAILED after its one retry, with the handler's message.
     let row: Record<string, unknown> | undefined;
     for (const deadline = Date.now() + 10_000; row?.state !== 'FAILED' && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
-      row = (await database.query(`SELECT state, error, attempts FROM ${schema}.job_record WHERE id = $1`, [job.id])).rows[0];
+      row = (await database.query(`SELECT state, error, attempts FROM ${schema}.job_record WHERE id = $1`, [job.id]))[0];
     }
     expect(row).toMatchObject({ state: 'FAILED', attempts: 2, error: 'export of B-2 failed' });
   }, 30_000);
