@@ -26,9 +26,18 @@ function configDir(config: unknown): string {
 }
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function rewrite(config: unknown) {
+// Vendure jobs carry it in their data too, beside its fixtures so that `@vendure/core` resolves.
+const VENDURE_FILE = join(FIXTURES, 'vendure/carrier-key.ts');
+const VENDURE_SOURCE = `import { type Job, JobQueue, JobQueueService } from '@vendure/core';
+export async function run(service: JobQueueService, queue: JobQueue<{ id: string }>) {
+  await queue.add({ id: 'o-1' });
+  return service.createQueue({ name: 'orders', process: async (job: Job<{ id: string }>) => job.data.id });
+}
+`;
+
+function rewrite(config: unknown, source = SOURCE, file = FILE) {
   const setup = createSetup({ from: configDir(config) });
-  const result = transformSource(SOURCE, FILE, { targets: setup.targets });
+  const result = transformSource(source, file, { targets: setup.targets });
   if (!result) throw new Error('nothing was rewritten');
   return result;
 }
@@ -45,6 +54,14 @@ describe('dataCarrierKey: the key of a job\'s data that carries the context', ()
     const { code } = rewrite({ dataCarrierKey: 'traceCtx' });
     expect(code).toContain(`otelify.inject(order, 'traceCtx')`);
     expect(code).toContain(`'[].data.traceCtx'`);
+    expect(code).toContain(`headers: 'data.traceCtx'`);
+    expect(code).not.toContain('_otel');
+  });
+
+  it('names the same key in a Vendure job\'s data, on both sides', () => {
+    const { code, sites } = rewrite({ dataCarrierKey: 'traceCtx' }, VENDURE_SOURCE, VENDURE_FILE);
+    expect(sites.map((site) => `${site.target}: ${site.action}`)).toEqual(['vendure.add: instrumented', 'vendure.process: instrumented']);
+    expect(code).toContain(`queue.add(otelify.inject({ id: 'o-1' }, 'traceCtx'))`);
     expect(code).toContain(`headers: 'data.traceCtx'`);
     expect(code).not.toContain('_otel');
   });

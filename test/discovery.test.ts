@@ -199,6 +199,30 @@ export function relay(id: string) {
     ]);
     expect(report.notes.join('\n')).toMatch(/1 possible site skipped/);
   });
+
+  it('a receiver declared as another of the library\'s types is a possible site, not a match (a Vendure JobQueueStrategy\'s add)', () => {
+    const report = dryRun(
+      {
+        'src/jobs.ts': `import type { Job, JobQueue, JobQueueStrategy } from '@vendure/core';
+
+export async function enqueue(queue: JobQueue<{ id: string }>, strategy: JobQueueStrategy, job: Job) {
+  await queue.add({ id: 'a' });
+  await strategy.add(job);
+}
+`,
+      },
+      { nodeModules: false },
+    );
+    expect(report.sites).toEqual([
+      expect.objectContaining({ line: 4, target: 'vendure.add', action: 'instrumented' }),
+      expect.objectContaining({
+        line: 5,
+        target: 'vendure.add',
+        action: 'skipped',
+        reason: 'possible call site not rewritten: the receiver has no type here (the typings of @vendure/core were not found) and is declared as JobQueueStrategy, not as JobQueue',
+      }),
+    ]);
+  });
 });
 
 describe('coexistence with tracers set up elsewhere', () => {

@@ -110,6 +110,25 @@ export class FileContext {
     return members.every((member) => this.checker.getPropertyOfType(member, 'then') !== undefined) ? 'async () => ' : undefined;
   }
 
+  /**
+   * A property read in the call (`this.queue` after `if (this.queue)`) whose type there is narrower than its
+   * declared type: TypeScript forgets that narrowing inside the arrow the call goes in, so the rewrite would
+   * stop type-checking. Variables and parameters keep theirs in a closure made after their last assignment.
+   */
+  narrowedInCall(spanned: ts.Expression): ts.PropertyAccessExpression | undefined {
+    let found: ts.PropertyAccessExpression | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found || ts.isFunctionLike(node)) return;
+      if (ts.isPropertyAccessExpression(node)) {
+        const symbol = this.checker.getSymbolAtLocation(node.name);
+        if (symbol && symbol.flags & ts.SymbolFlags.Property && this.checker.getTypeAtLocation(node) !== this.checker.getTypeOfSymbol(symbol)) found = node;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(spanned);
+    return found;
+  }
+
   /** Why a receiver may have no type: the library's typings are missing here, or else a project import did not resolve. */
   whyUntyped(target: Target): string {
     // The file's own specifiers first: a package may have typings only for its subpaths (@langchain/core 0.x).

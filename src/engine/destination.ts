@@ -34,7 +34,8 @@ function destinationBy(ctx: FileContext, rule: DestinationRule, args: ts.NodeArr
   if (rule.from === 'receiver') {
     if (!receiver) return undefined;
     const plain = unwrapExpression(receiver);
-    return isStableReference(plain, ctx.checker) ? { name: `${plain.getText(ctx.file)}.${rule.property}` } : undefined;
+    if (!isStableReference(plain, ctx.checker)) return undefined;
+    return { name: `${plain.getText(ctx.file)}${mayBeAbsent(ctx, receiver, plain) ? '?.' : '.'}${rule.property}` };
   }
   if (rule.from === 'receiver-factory') {
     const factory = receiver && receiverFactoryCall(ctx, receiver, rule.methods);
@@ -153,6 +154,19 @@ function isFactoryCall(ctx: FileContext, call: ts.CallExpression, methods: reado
 
 function within(outer: ts.Node, inner: ts.Node): boolean {
   return outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
+/**
+ * A receiver the call reaches optionally (`queue?.add(...)`) or whose type allows `undefined` or `null` (its
+ * `!` is not copied into the spec): its property is read with `?.`, so the spec neither throws where the call
+ * would not nor stops type-checking.
+ */
+function mayBeAbsent(ctx: FileContext, receiver: ts.Expression, plain: ts.Expression): boolean {
+  const access = receiver.parent;
+  if ((ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) && access.questionDotToken) return true;
+  const type = ctx.checker.getTypeAtLocation(plain);
+  const absent = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+  return (type.isUnion() ? type.types : [type]).some((member) => member.flags & absent);
 }
 
 /**

@@ -305,6 +305,27 @@ function typeOrigin(checker: ts.TypeChecker, type: ts.TypeNode): string | undefi
   return importedModule(declaration);
 }
 
+/**
+ * The name, as its module exports it, of the imported type a receiver is declared with (`private queue:
+ * JobQueue<Job>`, `strategy: vendure.JobQueueStrategy`), for a variable, parameter or `this` field: what says,
+ * without typings, which of a library's types the receiver is.
+ */
+export function declaredImportName(checker: ts.TypeChecker, expression: ts.Expression): string | undefined {
+  const node = unwrapExpression(expression);
+  const name = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword ? node.name : undefined;
+  const declaration = name && checker.getSymbolAtLocation(name)?.declarations?.[0];
+  if (!declaration || !(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration)) || !declaration.type) return undefined;
+  const members = ts.isUnionTypeNode(declaration.type) ? declaration.type.types : [declaration.type];
+  for (const member of members) {
+    if (!ts.isTypeReferenceNode(member)) continue;
+    const typeName = member.typeName;
+    if (ts.isQualifiedName(typeName)) return typeName.right.text;
+    const binding = checker.getSymbolAtLocation(typeName)?.declarations?.[0];
+    if (binding && ts.isImportSpecifier(binding)) return (binding.propertyName ?? binding.name).text;
+  }
+  return undefined;
+}
+
 /** The module specifier of the import statement a binding (`{ x }`, `* as x`, a default) belongs to. */
 function importedModule(binding: ts.ImportSpecifier | ts.NamespaceImport | ts.ImportClause): string | undefined {
   let node: ts.Node = binding;

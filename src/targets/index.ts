@@ -10,6 +10,7 @@ import { nestjsMicroservices } from './nestjs-microservices.js';
 import { kafkajs } from './kafkajs.js';
 import { nats } from './nats.js';
 import { pgBoss } from './pg-boss.js';
+import { vendure } from './vendure.js';
 import { anthropic } from './anthropic.js';
 import { bedrock } from './bedrock.js';
 import { google } from './google.js';
@@ -25,7 +26,7 @@ import { DEFAULT_DATA_CARRIER_KEY, type Target, type TargetModule } from './type
 export type { Target, TargetModule } from './types.js';
 
 /** Every library otelify knows. Adding a library means adding its file here. */
-export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, nestjsMicroservices, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
+export const targetModules: TargetModule[] = [amqplib, amqpConnectionManager, kafkajs, bullmq, nestjsBullmq, nestjsMicroservices, golevelupRabbitmq, awsSqs, awsSns, sqsConsumer, nats, pgBoss, vendure, gcpPubsub, azureServiceBus, openai, anthropic, google, bedrock, vercelAi, mistral, cohere, ollama, langchain];
 
 /** Every built-in target, carrying the context in a message's data under `dataCarrierKey` where it has no headers. */
 export function builtinTargetsWith(dataCarrierKey: string): Target[] {

@@ -32,7 +32,8 @@ export interface DestinationFacts {
 export interface SendSpec extends DestinationFacts {
   system: string;
   operation: string;
-  destination?: string;
+  /** Undefined where the receiver the name is read from may be absent (`queue?.name`). */
+  destination?: string | undefined;
   /** Number of messages when one call sends several. */
   batch?: number;
   attributes?: Attributes;

@@ -1,7 +1,7 @@
 import { ts } from '../typescript.cjs';
 import type { ArgRef, ArgumentKind, Target } from '../../targets/types.js';
 import { POSSIBLE_SITE } from '../instrument.js';
-import { constantString, findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
+import { constantString, declaredImportName, findProperty, importOrigin, isFromModules, isFunctionFromModules, resolveConstructor, resolveMethodCall, unwrapExpression } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { instrument } from '../roles/index.js';
 import { endsWithChain } from '../syntax.js';
@@ -15,6 +15,8 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
   if (visitCommandSend(ctx, call, callee)) return;
   let matched = false;
   let possible: Target | undefined;
+  /** The library's type a possible site's receiver is declared with, when the target names another. */
+  let possibleType: string | undefined;
   let unclearForm: { target: Target; arg: number } | undefined;
   for (const target of ctx.index.byMethod.get(callee.name.text) ?? []) {
     if (target.role === 'consume-loop' || target.match.kind !== 'method') continue;
@@ -31,9 +33,15 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
       if (mayBeUntypedSite(ctx, target, call, importOrigin(ctx.checker, callee.expression))) possible ??= target;
     } else if (resolution === 'unknown') {
       const origin = importOrigin(ctx.checker, callee.expression);
-      const fromLibrary = isFromModules(origin, target.modules);
+      // Declared as another of the library's types (a Vendure `JobQueueStrategy` has an `add` too): said, not rewritten.
+      const declaredAs = isFromModules(origin, target.modules) ? declaredImportName(ctx.checker, callee.expression) : undefined;
+      const otherType = declaredAs !== undefined && !types.includes(declaredAs) ? declaredAs : undefined;
+      const fromLibrary = isFromModules(origin, target.modules) && !otherType;
       resolution = fromLibrary && (!via || endsWithChain(callee.expression, via)) ? 'match' : 'no-match';
-      if (!fromLibrary && (!via || endsWithChain(callee.expression, via)) && mayBeUntypedSite(ctx, target, call, origin)) possible ??= target;
+      if (!fromLibrary && (!via || endsWithChain(callee.expression, via)) && mayBeUntypedSite(ctx, target, call, origin)) {
+        possible ??= target;
+        possibleType ??= otherType && `${otherType}, not as ${types.length === 1 ? types[0] : `one of ${types.join(', ')}`}`;
+      }
     }
     if (resolution === 'match') {
       const form = overload && argumentKind(ctx, call.arguments[overload.arg]);
@@ -52,6 +60,7 @@ export function visitCall(ctx: FileContext, call: ts.CallExpression): void {
     const site = ctx.site(possible, call);
     const wrapper = ctx.tracingWrapperOf(callee.expression);
     if (site && wrapper) ctx.skip(site, `the client is wrapped by ${wrapper.by}, which traces its calls; a second span would double them`);
+    else if (site && possibleType) ctx.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (${ctx.whyUntyped(possible)}) and is declared as ${possibleType}`);
     else if (site) ctx.skip(site, `${POSSIBLE_SITE}: the receiver has no type here (${ctx.whyUntyped(possible)}) and does not trace back to an import of ${possible.modules[0]}`);
     return;
   }

@@ -10,7 +10,7 @@ import { type FileContext } from '../context.js';
 import { enclosingSendCall } from '../match/commands.js';
 import { atLeast, containsAwait, containsYield, isInsideRuntimeCall, isPlainLiteral, isSideEffectFree } from '../syntax.js';
 import { meansTheSameAt } from '../scope.js';
-import { AWAITED_RECEIVER, tracedElsewhereReason } from './reasons.js';
+import { AWAITED_RECEIVER, narrowedReason, tracedElsewhereReason } from './reasons.js';
 
 /**
  * `client.chat.completions.create(body)` becomes
@@ -49,6 +49,8 @@ export function instrumentLLM(ctx: FileContext, target: LLMTarget, node: ts.Call
   const spec = llmSpec(ctx, target, client, target.settingsIn === 'construction' ? undefined : body, createdWith, !!askForUsage, spanned);
   const arrow = ctx.arrowFor(spanned);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const narrowed = ctx.narrowedInCall(spanned);
+  if (narrowed) return ctx.skip(site, narrowedReason(narrowed.getText(ctx.file)));
   ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
   // The model object holds what its construction may not show here (a model passed in as a parameter).
   if (target.receiverRequest && receiver && receiver.kind !== ts.SyntaxKind.SuperKeyword) ctx.edits.wrap(receiver.getStart(ctx.file), receiver.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
@@ -86,6 +88,8 @@ export function instrumentLLMSend(ctx: FileContext, target: LLMTarget, call: ts.
   const spec = llmSpec(ctx, target, { provider: target.provider }, body, undefined, false, call);
   const arrow = ctx.arrowFor(call);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const narrowed = ctx.narrowedInCall(call);
+  if (narrowed) return ctx.skip(site, narrowedReason(narrowed.getText(ctx.file)));
   ctx.edits.wrap(call.getStart(ctx.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceLLM(${spec}, ${arrow}`, ')');
   ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.llmRequest(`, ')');
   ctx.done(site);

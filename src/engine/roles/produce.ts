@@ -8,7 +8,7 @@ import { destinationOf, destinationEntries } from '../destination.js';
 import { enclosingSendCall } from '../match/commands.js';
 import { ownProduceTracing } from '../own-tracing.js';
 import { containsAwait, containsYield, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
-import { AWAITED_RECEIVER } from './reasons.js';
+import { AWAITED_RECEIVER, narrowedReason } from './reasons.js';
 
 export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined, site: SiteReport): void {
   const args = node.arguments ?? ts.factory.createNodeArray();
@@ -27,6 +27,8 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return ctx.skip(site, 'an argument uses await or yield; move it to a variable first');
   const arrow = ctx.arrowFor(spanned);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const narrowed = ctx.narrowedInCall(spanned);
+  if (narrowed) return ctx.skip(site, narrowedReason(narrowed.getText(ctx.file)));
   const native = target.nativeTelemetry && nativeTelemetryIn(ctx, target.nativeTelemetry, carrierArg, receiver);
   if (native === 'call') return ctx.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
   if (native) return ctx.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
@@ -96,6 +98,8 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
   const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
   const arrow = ctx.arrowFor(call);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const narrowed = ctx.narrowedInCall(call);
+  if (narrowed) return ctx.skip(site, narrowedReason(narrowed.getText(ctx.file)));
   ctx.edits.wrap(call.getStart(ctx.file), call.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
   ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
   ctx.done(site);
