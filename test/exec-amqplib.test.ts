@@ -114,4 +114,24 @@ describe.runIf(available)('amqplib, rewritten, against RabbitMQ', () => {
     const consumers = otel.spans().filter((s) => s.kind === SpanKind.CONSUMER);
     expect(consumers.map((s) => s.name)).not.toContain(`process ${replyTo}`);
   });
+
+  it("continues the app's own PRODUCER span in the consumer, without a second producer span", async () => {
+    const queue = `otelify-own-span-${process.pid}-${Date.now()}`;
+    const parents: (string | undefined)[] = [];
+    const consumer = await program.startOrderConsumer(URL, queue, () => {
+      parents.push(trace.getActiveSpan()?.spanContext().traceId);
+    });
+    try {
+      const before = otel.spans().length;
+      await program.publishInOwnSpan(URL, queue, 'own');
+      await waitFor(() => parents.length === 1, 5000, 'the delivery');
+      const consumerSpan = await waitFor(() => otel.spans().slice(before).find((s) => s.kind === SpanKind.CONSUMER));
+      const producers = otel.spans().slice(before).filter((s) => s.kind === SpanKind.PRODUCER);
+      expect(producers.map((s) => s.instrumentationScope.name)).toEqual(['orders']);
+      expect(parentSpanId(consumerSpan)).toBe(producers[0]!.spanContext().spanId);
+      expect(parents).toEqual([producers[0]!.spanContext().traceId]);
+    } finally {
+      await consumer.close();
+    }
+  });
 });

@@ -25,11 +25,13 @@ describe.each(fixtureCases())('fixture $name', ({ input, output: existing }) => 
     expect(outcome.output).toBe(readFileSync(output!, 'utf8'));
   });
 
-  // Optional `<case>.sites.json`: what the report says of each call site (skip reasons included).
+  // Optional `<case>.sites.json`: what the report says of each call site (skip reasons and notes included).
   const sitesFile = input.replace(/\.input\.[cm]?[jt]sx?$/, '.sites.json');
   if (existsSync(sitesFile)) {
     it('reports every call site as expected', () => {
-      const sites = runEngine(input, source).sites.map(({ line, target, action, reason }) => ({ line, target, action, ...(reason ? { reason } : {}) }));
+      const sites = runEngine(input, source).sites.map(({ line, target, action, reason, note }) => ({ line, target, action, ...(reason ? { reason } : {}), ...(note ? { note } : {}) }));
+      // One site a line, as the files are written by hand.
+      if (update) writeFileSync(sitesFile, `[\n${sites.map((site) => `  ${JSON.stringify(site, null, 1).replace(/\n\s*/g, ' ')}`).join(',\n')}\n]\n`);
       expect(sites).toEqual(JSON.parse(readFileSync(sitesFile, 'utf8')));
     });
   }

@@ -13,19 +13,25 @@ const OTEL_API = ['@opentelemetry/api'];
 const SPAN_KINDS = { PRODUCER: 3, CONSUMER: 4 } as const;
 type OwnKind = keyof typeof SPAN_KINDS;
 
+/** The user's own tracing of a send: why it counts, and whether it puts the context into the message. */
+export interface OwnProduceTracing {
+  reason: string;
+  propagated: boolean;
+}
+
 /**
- * Why a produce call site is traced by the user's own code, if it is: a PRODUCER span that encloses it (the
- * callback of `startActiveSpan` or of a project's helper given the span's options, or a `startSpan` earlier in
- * an enclosing function: made active by `context.with` or not, a second span would be a sibling of it), else a `propagation.inject` earlier in an
- * enclosing function into an object that the call's arguments (`sources`) read. A span of another kind, or
- * without one (INTERNAL by default), is not instrumentation of the send: the message still needs the context.
+ * The user's own tracing of a produce call site, if any: a PRODUCER span that encloses it (the callback of
+ * `startActiveSpan` or of a project's helper given the span's options, or a `startSpan` earlier in an enclosing
+ * function: made active by `context.with` or not, a second span would be a sibling of it), and a
+ * `propagation.inject` earlier in an enclosing function into an object that the call's arguments (`sources`)
+ * read. A span of another kind, or without one (INTERNAL by default), is not instrumentation of the send.
  */
-export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): string | undefined {
+export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): OwnProduceTracing | undefined {
   const span = enclosingSpanCall(ctx, site, 'PRODUCER');
-  if (span) return `already traced by your own PRODUCER span at ${where(span)}`;
   const read = new Set(sources.flatMap((source) => symbolsReadIn(ctx, source)));
   const inject = callsBefore(ctx, site).find((call) => isPropagationCall(ctx, call, 'inject') && carrierSymbols(ctx, call).some((symbol) => read.has(symbol)));
-  return inject ? `already propagated by your own propagation.inject at ${where(inject)}` : undefined;
+  if (span) return { reason: `already traced by your own PRODUCER span at ${where(span)}`, propagated: inject !== undefined };
+  return inject ? { reason: `already propagated by your own propagation.inject at ${where(inject)}`, propagated: true } : undefined;
 }
 
 /**

@@ -15,7 +15,7 @@ export function instrumentClient(ctx: FileContext, target: ClientTarget, node: t
   if (isRuntimeCall(receiver, target.wrapper)) return ctx.already(site);
   if (receiver.kind === ts.SyntaxKind.SuperKeyword) return ctx.skip(site, "a subclass's call of its base class's method: instrument the client where it is used");
   const own = ownProduceTracing(ctx, node, [node]);
-  if (own) return ctx.already(site, own);
+  if (own) return ctx.already(site, own.reason);
   ctx.edits.wrap(receiver.getStart(ctx.file), receiver.getEnd(), `${RUNTIME_NAMESPACE}.${target.wrapper}(`, ')');
   const type = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(receiver));
   const name = (type.aliasSymbol ?? type.getSymbol())?.getName();

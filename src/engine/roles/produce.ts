@@ -6,7 +6,7 @@ import { constructionsOf, findProperty, objectLiteralOf, unwrapExpression } from
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries } from '../destination.js';
 import { enclosingSendCall } from '../match/commands.js';
-import { ownProduceTracing } from '../own-tracing.js';
+import { ownProduceTracing, type OwnProduceTracing } from '../own-tracing.js';
 import { containsAwait, containsYield, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
 import { AWAITED_RECEIVER, narrowedReason } from './reasons.js';
 
@@ -16,18 +16,22 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
   const sendCall = target.sendMethod ? enclosingSendCall(ctx, node, target.sendMethod) : undefined;
   const spanned = sendCall ?? node;
   if (isInsideRuntimeCall(spanned, 'traceSend')) return ctx.already(site);
+  // A span of the user's own that sends nothing into the message leaves the consumer in a new trace: the message
+  // still gets the context (theirs, where their span is active), and no second span.
   const own = ownProduceTracing(ctx, spanned, [spanned]);
-  if (own) return ctx.already(site, own);
+  if (own?.propagated) return ctx.already(site, own.reason);
   const carrierArg = args[target.carrier.arg];
+  const carriedByArgument = !!carrierArg && !!target.carrier.carriedBy && isOfType(ctx, carrierArg, target.carrier.carriedBy);
+  if (own && carriedByArgument) return ctx.already(site, own.reason);
   if (carrierArg && isRuntimeCall(carrierArg, 'inject')) return ctx.already(site);
   if (carrierArg && ctx.callability(carrierArg) === 'yes') return ctx.skip(site, `a callback is passed where the ${target.carrier.path ? `options with '${target.carrier.path.split('.')[0]}'` : 'attributes'} go; pass them (or the promise form) to propagate the context`);
   if (args.length < target.carrier.arg && !target.carrier.fillMissing) {
     return ctx.skip(site, `expected at least ${target.carrier.arg} arguments before the options`);
   }
   if (args.some((arg) => containsAwait(arg) || containsYield(arg))) return ctx.skip(site, 'an argument uses await or yield; move it to a variable first');
-  const arrow = ctx.arrowFor(spanned);
-  if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
-  const narrowed = ctx.narrowedInCall(spanned);
+  const arrow = own ? undefined : ctx.arrowFor(spanned);
+  if (!own && !arrow) return ctx.skip(site, AWAITED_RECEIVER);
+  const narrowed = own ? undefined : ctx.narrowedInCall(spanned);
   if (narrowed) return ctx.skip(site, narrowedReason(narrowed.getText(ctx.file)));
   const native = target.nativeTelemetry && nativeTelemetryIn(ctx, target.nativeTelemetry, carrierArg, receiver);
   if (native === 'call') return ctx.skip(site, `the message options set '${target.nativeTelemetry}' themselves`);
@@ -51,8 +55,9 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     if (extra.length === 1) extra.push(ctx.style.string('record'));
     extra.push(factory);
   }
-  ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
-  if (carrierArg && target.carrier.carriedBy && isOfType(ctx, carrierArg, target.carrier.carriedBy)) {
+  if (own) site.note = ownSpanNote(own);
+  else ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
+  if (carriedByArgument) {
     site.note = 'the messages carry the context they were given when added to the batch';
   } else if (carrierArg) {
     ctx.edits.wrap(carrierArg.getStart(ctx.file), carrierArg.getEnd(), `${RUNTIME_NAMESPACE}.inject(`, `, ${extra.join(', ')})`);
@@ -64,6 +69,11 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     else ctx.edits.insert(node.getEnd() - 1, text);
   }
   ctx.done(site);
+}
+
+/** Said of a send inside the user's own PRODUCER span that puts no context into the message. */
+function ownSpanNote(own: OwnProduceTracing): string {
+  return `${own.reason.replace(/^already traced by /, 'traced by ')}, which puts no context into the message: otelify adds only that`;
 }
 
 /**
@@ -86,7 +96,7 @@ function emptyCarrier(ctx: FileContext, node: ts.CallExpression | ts.NewExpressi
  */
 export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
   const own = ownProduceTracing(ctx, call, construction ? [call, construction] : [call]);
-  if (own) return ctx.already(site, own);
+  if (own?.propagated) return ctx.already(site, own.reason);
   const args = construction?.arguments ?? ts.factory.createNodeArray();
   const spec = ctx.style.object([
     ['system', ctx.style.string(target.system)],
@@ -96,6 +106,11 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
   ]);
   const { path, format } = target.carrier;
   const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
+  if (own) {
+    site.note = ownSpanNote(own);
+    ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
+    return ctx.done(site);
+  }
   const arrow = ctx.arrowFor(call);
   if (!arrow) return ctx.skip(site, AWAITED_RECEIVER);
   const narrowed = ctx.narrowedInCall(call);
