@@ -134,4 +134,24 @@ describe.runIf(available)('amqplib, rewritten, against RabbitMQ', () => {
       await consumer.close();
     }
   });
+
+  it("makes the producer's context current around the app's own CONSUMER span, without a second consumer span", async () => {
+    const queue = `otelify-own-consumer-${process.pid}-${Date.now()}`;
+    const received: string[] = [];
+    const consumer = await program.startOwnSpanConsumer(URL, queue, ({ body }) => received.push(body));
+    try {
+      const before = otel.spans().length;
+      await program.publishOrders(URL, queue, ['mine']);
+      await waitFor(() => received.length === 1, 5000, 'the delivery');
+      const consumers = await waitFor(() => {
+        const found = otel.spans().slice(before).filter((s) => s.kind === SpanKind.CONSUMER);
+        return found.length > 0 && found;
+      });
+      const producer = otel.spans().slice(before).find((s) => s.kind === SpanKind.PRODUCER);
+      expect(consumers.map((s) => s.instrumentationScope.name)).toEqual(['orders']);
+      expect(parentSpanId(consumers[0]!)).toBe(producer!.spanContext().spanId);
+    } finally {
+      await consumer.close();
+    }
+  });
 });

@@ -13,8 +13,8 @@ const OTEL_API = ['@opentelemetry/api'];
 const SPAN_KINDS = { PRODUCER: 3, CONSUMER: 4 } as const;
 type OwnKind = keyof typeof SPAN_KINDS;
 
-/** The user's own tracing of a send: why it counts, and whether it puts the context into the message. */
-export interface OwnProduceTracing {
+/** The user's own tracing of a call site: why it counts, and whether it carries the context across the queue. */
+export interface OwnTracing {
   reason: string;
   propagated: boolean;
 }
@@ -26,7 +26,7 @@ export interface OwnProduceTracing {
  * `propagation.inject` earlier in an enclosing function into an object that the call's arguments (`sources`)
  * read. A span of another kind, or without one (INTERNAL by default), is not instrumentation of the send.
  */
-export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): OwnProduceTracing | undefined {
+export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): OwnTracing | undefined {
   const span = enclosingSpanCall(ctx, site, 'PRODUCER');
   const read = new Set(sources.flatMap((source) => symbolsReadIn(ctx, source)));
   const inject = callsBefore(ctx, site).find((call) => isPropagationCall(ctx, call, 'inject') && carrierSymbols(ctx, call).some((symbol) => read.has(symbol)));
@@ -35,10 +35,10 @@ export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: read
 }
 
 /**
- * Why a handler (or the body of a loop over messages) is traced by the user's own code, if it is: it starts
- * a CONSUMER span, or extracts the context with `propagation.extract` (anywhere in its body).
+ * The user's own tracing of a handler (or of the body of a loop over messages), if any: it starts a CONSUMER
+ * span, or extracts the context with `propagation.extract` (anywhere in its body). `propagated`: it extracts.
  */
-export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined): string | undefined {
+export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined): OwnTracing | undefined {
   const body = handler && handlerBody(ctx, handler);
   if (!body) return undefined;
   const calls: ts.CallExpression[] = [];
@@ -48,9 +48,14 @@ export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined
   };
   visit(body);
   const span = calls.find((call) => spanKindOf(ctx, call) === 'CONSUMER');
-  if (span) return `already traced by your own CONSUMER span at ${where(span)}`;
   const extract = calls.find((call) => isPropagationCall(ctx, call, 'extract'));
-  return extract ? `already extracted by your own propagation.extract at ${where(extract)}` : undefined;
+  if (span) return { reason: `already traced by your own CONSUMER span at ${where(span)}`, propagated: extract !== undefined };
+  return extract ? { reason: `already extracted by your own propagation.extract at ${where(extract)}`, propagated: true } : undefined;
+}
+
+/** Said of a site the user's own span traces without carrying the context across: otelify carries it. */
+export function ownSpanNote(own: OwnTracing, carries: string): string {
+  return `${own.reason.replace(/^already traced by /, 'traced by ')}, which ${carries}: otelify adds only that`;
 }
 
 /** `file.ts:line` of a node (a handler's body may be in another file of the project). */

@@ -55,6 +55,11 @@ export interface ProcessSpec extends DestinationFacts {
   /** Path to the message id inside the message. */
   id?: string;
   attributes?: Attributes;
+  /**
+   * The handler starts a CONSUMER span of its own: the message's context is only made current around it, so
+   * that span continues the producer's trace, and no second span is made.
+   */
+  contextOnly?: boolean;
 }
 
 export interface BatchSpec extends ProcessSpec {
@@ -372,6 +377,7 @@ export function processMessage<T>(spec: ProcessSpec, payload: unknown, fn: () =>
   if (payload === null || payload === undefined) return fn();
   const message = read(payload, spec.message);
   const parent = extractContext(read(message, spec.headers), spec.format);
+  if (spec.contextOnly) return context.with(parent, fn);
   const destination = destinationOf(spec, payload);
   // Processing inside another span (an HTTP request, a batch loop) keeps that span as a link, as the
   // semantic conventions recommend when the producer becomes the parent.

@@ -2,7 +2,7 @@ import { ts } from '../typescript.cjs';
 import type { LoopTarget } from '../../targets/types.js';
 import { type FileContext } from '../context.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
-import { ownConsumeTracing } from '../own-tracing.js';
+import { ownConsumeTracing, ownSpanNote } from '../own-tracing.js';
 import { containsAwait, findLoopEscape, isRuntimeCall } from '../syntax.js';
 import { specText } from './consume.js';
 
@@ -15,11 +15,12 @@ export function instrumentLoop(ctx: FileContext, target: LoopTarget, loop: ts.Fo
   if (!ts.isBlock(loop.statement)) return ctx.skip(site, 'loop body is not a block');
   const body = loop.statement;
   const own = ownConsumeTracing(ctx, body);
-  if (own) return ctx.already(site, own);
+  if (own?.propagated) return ctx.already(site, own.reason);
   const escape = findLoopEscape(body);
   if (escape) return ctx.skip(site, `loop body uses ${escape}; wrap the per-message work by hand`);
   const awaits = containsAwait(body);
-  const spec = specText(ctx, target, { destination: undefined });
+  const spec = specText(ctx, target, { destination: undefined, contextOnly: !!own });
+  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
   // `for (const m of msgs) { ... }` becomes `for (const m of msgs) otelify.processMessage(spec, m, () => { ... });`:
   // the block and its indentation stay as they are.
   const open = `${awaits ? 'await ' : ''}${RUNTIME_NAMESPACE}.processMessage(${spec}, ${message.text}, ${awaits ? 'async ' : ''}() => `;
@@ -32,7 +33,8 @@ export function instrumentMessageCallback(ctx: FileContext, target: LoopTarget, 
   const site = ctx.site(target, callback);
   if (!site) return;
   const own = ownConsumeTracing(ctx, callback);
-  if (own) return ctx.already(site, own);
-  ctx.edits.wrap(callback.getStart(ctx.file), callback.getEnd(), `${RUNTIME_NAMESPACE}.traceProcess(${specText(ctx, target, {})}, `, ')');
+  if (own?.propagated) return ctx.already(site, own.reason);
+  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  ctx.edits.wrap(callback.getStart(ctx.file), callback.getEnd(), `${RUNTIME_NAMESPACE}.traceProcess(${specText(ctx, target, { contextOnly: !!own })}, `, ')');
   ctx.done(site);
 }

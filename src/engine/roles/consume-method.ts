@@ -4,7 +4,7 @@ import { type FileContext } from '../context.js';
 import { destinationOf } from '../destination.js';
 import { RUNTIME_NAMESPACE } from '../imports.js';
 import type { SiteReport } from '../instrument.js';
-import { ownConsumeTracing } from '../own-tracing.js';
+import { ownConsumeTracing, ownSpanNote } from '../own-tracing.js';
 import { isRuntimeCall } from '../syntax.js';
 import { specText, type WrappedHandlerTarget } from './consume.js';
 
@@ -26,10 +26,11 @@ export function instrumentHandlerMethod(ctx: FileContext, target: HandlerMethodT
   if (method.asteriskToken) return ctx.skip(site, 'generator handler method: its work runs after the call returns');
   if (!method.body) return ctx.skip(site, 'the method has no body here (an overload or an abstract method)');
   const own = ownConsumeTracing(ctx, method);
-  if (own) return ctx.already(site, own);
+  if (own?.propagated) return ctx.already(site, own.reason);
   const destination = destinationOf(ctx, target.destination, decorator.arguments, undefined);
-  const spec = specText(ctx, target as WrappedHandlerTarget, { destination });
+  const spec = specText(ctx, target as WrappedHandlerTarget, { destination, contextOnly: !!own });
   insertDecorator(ctx, method, `@${RUNTIME_NAMESPACE}.traceHandler(${spec})`);
+  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
   ctx.done(site);
 }
 

@@ -6,7 +6,7 @@ import { constValueOf, importOrigin, isFromModules } from '../resolve.js';
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries, type DestinationCode } from '../destination.js';
 import { PATH_MODULES, describeRef, isPathLike, isRuntimeCall, locate } from '../syntax.js';
-import { ownConsumeTracing } from '../own-tracing.js';
+import { ownConsumeTracing, ownSpanNote } from '../own-tracing.js';
 import { nativeTelemetryIn } from './produce.js';
 import { wrapRequestFields } from './request-fields.js';
 
@@ -16,8 +16,10 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
   if (!handler) return ctx.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
   const value = handler.value;
   if (value && (isRuntimeCall(value, 'traceProcess') || isRuntimeCall(value, 'traceBatch'))) return ctx.already(site);
+  // A CONSUMER span of the user's own that extracts nothing starts a new trace: the message's context is made
+  // current around it, and no second span is made. A batch's messages have one context each: left alone.
   const own = ownConsumeTracing(ctx, handler.element && ts.isMethodDeclaration(handler.element) ? handler.element : value);
-  if (own) return ctx.already(site, own);
+  if (own && (own.propagated || target.batch)) return ctx.already(site, own.reason);
   const notAFunction = value && whyNotAFunction(ctx, value);
   if (notAFunction) return ctx.skip(site, notAFunction);
   if (value && ts.isCallExpression(node) && takesTypeFromOverloads(ctx, node, value)) {
@@ -27,7 +29,7 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
     return ctx.skip(site, `the library's own telemetry is configured ('${target.nativeTelemetry}')`);
   }
   const destination = destinationOf(ctx, target.destination, args, receiver);
-  const spec = specText(ctx, target, { destination });
+  const spec = specText(ctx, target, { destination, contextOnly: !!own });
   const wrapper = `${RUNTIME_NAMESPACE}.${target.batch ? 'traceBatch' : 'traceProcess'}(${spec}, `;
   const element = handler.element;
   if (element && ts.isShorthandPropertyAssignment(element)) {
@@ -44,6 +46,7 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
     return ctx.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
   }
   if (target.requestFields) wrapRequestFields(ctx, args, target.requestFields);
+  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
   ctx.done(site);
 }
 
@@ -69,7 +72,7 @@ function whyNotAFunction(ctx: FileContext, node: ts.Expression): string | undefi
 /** A handler method target whose method the runtime's `traceHandler` wraps. */
 export type WrappedHandlerTarget = Extract<HandlerMethodTarget, { spec: object }>;
 
-export function specText(ctx: FileContext, target: ConsumeTarget | WrappedHandlerTarget | LoopTarget, known: { destination?: DestinationCode }): string {
+export function specText(ctx: FileContext, target: ConsumeTarget | WrappedHandlerTarget | LoopTarget, known: { destination?: DestinationCode; contextOnly?: boolean }): string {
   const spec = target.spec;
   const name = known.destination?.name;
   return ctx.style.object([
@@ -84,6 +87,7 @@ export function specText(ctx: FileContext, target: ConsumeTarget | WrappedHandle
     ['headers', ctx.style.string(spec.headers)],
     ['format', spec.format && spec.format !== 'record' ? ctx.style.string(spec.format) : undefined],
     ['id', spec.id ? ctx.style.string(spec.id) : undefined],
+    ['contextOnly', known.contextOnly ? 'true' : undefined],
   ]);
 }
 

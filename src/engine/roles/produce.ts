@@ -6,7 +6,7 @@ import { constructionsOf, findProperty, objectLiteralOf, unwrapExpression } from
 import { type FileContext } from '../context.js';
 import { destinationOf, destinationEntries } from '../destination.js';
 import { enclosingSendCall } from '../match/commands.js';
-import { ownProduceTracing, type OwnProduceTracing } from '../own-tracing.js';
+import { ownProduceTracing, ownSpanNote } from '../own-tracing.js';
 import { containsAwait, containsYield, isInsideRuntimeCall, isRuntimeCall } from '../syntax.js';
 import { AWAITED_RECEIVER, narrowedReason } from './reasons.js';
 
@@ -55,7 +55,7 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     if (extra.length === 1) extra.push(ctx.style.string('record'));
     extra.push(factory);
   }
-  if (own) site.note = ownSpanNote(own);
+  if (own) site.note = ownSpanNote(own, 'puts no context into the message');
   else ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
   if (carriedByArgument) {
     site.note = 'the messages carry the context they were given when added to the batch';
@@ -69,11 +69,6 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     else ctx.edits.insert(node.getEnd() - 1, text);
   }
   ctx.done(site);
-}
-
-/** Said of a send inside the user's own PRODUCER span that puts no context into the message. */
-function ownSpanNote(own: OwnProduceTracing): string {
-  return `${own.reason.replace(/^already traced by /, 'traced by ')}, which puts no context into the message: otelify adds only that`;
 }
 
 /**
@@ -107,7 +102,7 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
   const { path, format } = target.carrier;
   const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
   if (own) {
-    site.note = ownSpanNote(own);
+    site.note = ownSpanNote(own, 'puts no context into the message');
     ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
     return ctx.done(site);
   }
