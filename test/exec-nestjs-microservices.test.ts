@@ -126,6 +126,17 @@ describe.runIf(await serviceAvailable(RABBITMQ))('@nestjs/microservices over Rab
   it('an emit() goes out in the context that calls it', () => expectEmittedWhereCalled());
   it('a throwing handler ends its span in ERROR', () => expectFailure());
 
+  it("a handler with its own CONSUMER span gets the message's context only: its span continues the trace, no second span", async () => {
+    otel.reset();
+    const { root, result } = inRootSpan(() => app().get(program.Orders).audited('a1'));
+    await result;
+    expect(await handledAs('audited:a1')).toMatchObject({ traceId: root.spanContext().traceId, tenant: 'acme' });
+    const producer = await span(SpanKind.PRODUCER, 'publish order.audited');
+    const consumer = await span(SpanKind.CONSUMER, 'audit order');
+    expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
+    expect(otel.spans().filter((s) => s.kind === SpanKind.CONSUMER).map((s) => s.name)).toEqual(['audit order']);
+  });
+
   it('a send() no handler answers fails, and so does its PRODUCER span, which ends', async () => {
     otel.reset();
     await expect(app().get(program.Orders).unanswered()).rejects.toBeDefined();

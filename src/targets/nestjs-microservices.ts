@@ -5,7 +5,7 @@ const withoutHeaders = {
   types: ['ClientRedis', 'ClientTCP', 'ClientMqtt'],
   note: "this client's transport sends no message headers: its messages get a PRODUCER span, but the handler's span starts a new trace",
 };
-const interceptor = { decorator: 'UseInterceptors', module: '@nestjs/common', runtime: 'nestMessageInterceptor' };
+const interceptor = { decorator: 'UseInterceptors', module: '@nestjs/common', runtime: 'nestMessageInterceptor', contextOnly: 'nestMessageContext' };
 
 /**
  * `@nestjs/microservices`: a client proxy's `emit` / `send`, and `@EventPattern` / `@MessagePattern` handler

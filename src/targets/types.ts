@@ -183,9 +183,10 @@ export type HandlerMethodTarget = HandlerMethodBase & (
       /**
        * The framework calls the method with the parameters it declares only, so a wrapper never sees the
        * message: the framework's own decorator (`@UseInterceptors`, imported from `module`) registers the
-       * runtime's interceptor `runtime`, which reads the message from what the framework hands interceptors.
+       * runtime's interceptor `runtime`, which reads the message from what the framework hands interceptors;
+       * `contextOnly` is the one for a method that starts its own CONSUMER span (the message's context only).
        */
-      interceptor: { decorator: string; module: string; runtime: string };
+      interceptor: { decorator: string; module: string; runtime: string; contextOnly: string };
       spec?: undefined;
     }
 );

@@ -275,6 +275,12 @@ const RPC_CONTEXTS: Record<string, (rpc: unknown) => Incoming> = {
   MqttContext: (rpc) => ({ system: 'mqtt', destination: nameOf(ask(rpc, 'getTopic')) }),
 };
 
+/** The message an RPC call handles, as its RPC context tells it; `undefined` for anything but an RPC call. */
+function incomingOf(execution: ExecutionContextLike): Incoming | undefined {
+  const rpc = execution.getType() === 'rpc' ? execution.switchToRpc().getContext() : undefined;
+  return isRecord(rpc) ? classIn(rpc, RPC_CONTEXTS)?.(rpc) : undefined;
+}
+
 function consumerSpan(incoming: Incoming, parent: Context): Span {
   const { system, destination } = incoming;
   const attributes: Attributes = {
@@ -295,8 +301,7 @@ function consumerSpan(incoming: Incoming, parent: Context): Span {
  */
 export const nestMessageInterceptor: NestMessageInterceptor = {
   intercept(execution, next) {
-    const rpc = execution.getType() === 'rpc' ? execution.switchToRpc().getContext() : undefined;
-    const incoming = isRecord(rpc) ? classIn(rpc, RPC_CONTEXTS)?.(rpc) : undefined;
+    const incoming = incomingOf(execution);
     if (!incoming) return next.handle();
     const parent = extractContext(incoming.headers, incoming.format);
     const span = consumerSpan(incoming, parent);
@@ -324,5 +329,19 @@ export const nestMessageInterceptor: NestMessageInterceptor = {
         subscription.unsubscribe();
       };
     });
+  },
+};
+
+/**
+ * The interceptor otelify adds instead to a handler that starts a CONSUMER span of its own: the producer's
+ * context taken from the message (its span, its baggage) is made current around the handler, so that span
+ * continues the producer's trace, and no second span is made.
+ */
+export const nestMessageContext: NestMessageInterceptor = {
+  intercept(execution, next) {
+    const incoming = incomingOf(execution);
+    if (!incoming) return next.handle();
+    // As above: `handle()` binds the handler to the async context it is called in.
+    return context.with(extractContext(incoming.headers, incoming.format), () => next.handle());
   },
 };

@@ -37,11 +37,15 @@ export function instrumentHandlerMethod(ctx: FileContext, target: HandlerMethodT
 function addInterceptor(ctx: FileContext, interceptor: NonNullable<HandlerMethodTarget['interceptor']>, method: ts.MethodDeclaration, site: SiteReport): void {
   // On the method or on its class, the runtime's interceptor would give each message a second span.
   const decorators = [...(ts.getDecorators(method) ?? []), ...(ts.getDecorators(method.parent as ts.ClassLikeDeclaration) ?? [])];
-  if (decorators.some((d) => ts.isCallExpression(d.expression) && d.expression.arguments.some((arg) => isRuntimeReference(arg, interceptor.runtime)))) return ctx.already(site);
+  const ours = [interceptor.runtime, interceptor.contextOnly];
+  if (decorators.some((d) => ts.isCallExpression(d.expression) && d.expression.arguments.some((arg) => ours.some((name) => isRuntimeReference(arg, name))))) return ctx.already(site);
   if (!method.body) return ctx.skip(site, 'the method has no body here (an overload or an abstract method)');
+  const own = ownConsumeTracing(ctx, method);
+  if (own?.propagated) return ctx.already(site, own.reason);
   const local = ctx.imports.named(interceptor.module, interceptor.decorator);
   if (!local || !/^[\w$]+$/.test(local)) return ctx.skip(site, `'${interceptor.module}' is loaded lazily here or does not resolve from this file, so its '${interceptor.decorator}' cannot be imported`);
-  insertDecorator(ctx, method, `@${local}(${RUNTIME_NAMESPACE}.${interceptor.runtime})`);
+  insertDecorator(ctx, method, `@${local}(${RUNTIME_NAMESPACE}.${own ? interceptor.contextOnly : interceptor.runtime})`);
+  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
   ctx.done(site);
 }
 
