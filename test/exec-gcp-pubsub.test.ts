@@ -36,7 +36,10 @@ describe('Google Cloud Pub/Sub, rewritten, the real client against a loopback Pu
     const [sent] = fake.published('orders');
     expect(sent!.attributes).toMatchObject({ source: 'checkout', traceparent: expect.stringMatching(/^00-/), baggage: 'tenant.id=acme' });
     const producer = otel.spans().find((s) => s.kind === SpanKind.PRODUCER)!;
-    expect(producer.attributes).toMatchObject({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': opened.topic.name });
+    // The topic's run-time name is its full path; the span names its id, as `pubsub.topic('orders')` would.
+    expect(opened.topic.name).toBe('projects/otelify-test/topics/orders');
+    expect(producer.name).toBe('publish orders');
+    expect(producer.attributes).toMatchObject({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': 'orders' });
     const consumer = await waitFor(() => otel.spans().find((s) => s.kind === SpanKind.CONSUMER), 5000, 'the consumer span');
     expect(parentSpanId(consumer)).toBe(producer.spanContext().spanId);
     expect(consumer.attributes['messaging.message.id']).toBe(messageId);

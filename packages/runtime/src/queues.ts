@@ -81,6 +81,20 @@ const GENERATED_NAMES: Record<string, string[]> = {
   nats: ['_INBOX.'],
 };
 
+/**
+ * Full resource paths a system names its destinations by at run time (a Pub/Sub topic's `name` is
+ * `projects/<project>/topics/<id>`): the span names the id, as a literal `pubsub.topic('id')` and the system's
+ * own client do, so one topic gets one name whichever way the code reaches it.
+ */
+const RESOURCE_PATHS: Record<string, RegExp> = {
+  gcp_pubsub: /^projects\/[^/]+\/(?:topics|subscriptions)\/([^/]+)$/,
+};
+
+function shortName(system: string, destination: string | undefined): string | undefined {
+  const id = destination === undefined ? undefined : RESOURCE_PATHS[system]?.exec(destination)?.[1];
+  return id ?? destination;
+}
+
 function factsOf(system: string, destination: string | undefined, spec: DestinationFacts): DestinationFacts {
   const generated = !!destination && (GENERATED_NAMES[system] ?? []).some((prefix) => destination.startsWith(prefix));
   return {
@@ -340,16 +354,17 @@ export function injectCommand<T>(command: T, path: string, format: CarrierFormat
 
 /** Wraps a send: a PRODUCER span whose context the call injects into its messages. */
 export function traceSend<T>(spec: SendSpec, send: () => T): T {
-  const facts = factsOf(spec.system, spec.destination, spec);
+  const destination = shortName(spec.system, spec.destination);
+  const facts = factsOf(spec.system, destination, spec);
   const attributes: Attributes = {
     'messaging.system': spec.system,
     'messaging.operation.name': spec.operation,
     'messaging.operation.type': 'send',
-    ...destinationAttributes(spec.destination, facts),
+    ...destinationAttributes(destination, facts),
     ...(spec.batch !== undefined && spec.batch > 1 ? { 'messaging.batch.message_count': spec.batch } : {}),
     ...spec.attributes,
   };
-  const span = tracer().startSpan(spanName(spec.operation, spec.destination, facts), { kind: SpanKind.PRODUCER, attributes });
+  const span = tracer().startSpan(spanName(spec.operation, destination, facts), { kind: SpanKind.PRODUCER, attributes });
   return runInSpan(span, context.active(), send);
 }
 
@@ -366,7 +381,7 @@ function processAttributes(spec: ProcessSpec, destination: string | undefined, m
 }
 
 function destinationOf(spec: ProcessSpec, payload: unknown): string | undefined {
-  return spec.destination ?? (spec.destinationFrom ? text(read(payload, spec.destinationFrom)) : undefined);
+  return shortName(spec.system, spec.destination ?? (spec.destinationFrom ? text(read(payload, spec.destinationFrom)) : undefined));
 }
 
 /**
