@@ -259,6 +259,34 @@ export async function handle(channel: Channel, text: string) {
     expect(report.sites.find((s) => s.line === 7)?.action).toBe('instrumented');
   });
 
+  it("OpenTelemetry's auto-instrumentations loaded by their register entry: the same note", () => {
+    const report = dryRun({
+      'src/main.ts': `import '@opentelemetry/auto-instrumentations-node/register';\nimport { handle } from './handler.js';\n\nexport { handle };\n`,
+      'src/handler.ts': CALLS,
+    });
+    const queue = report.sites.find((s) => s.line === 8) as { action: string; note?: string };
+    expect(queue.note).toBe("OpenTelemetry's Node auto-instrumentations (set up at src/main.ts:1) also spans amqplib calls: turn it off for amqplib there, or each message gets two spans");
+  });
+
+  it("in a monorepo, each package's own tracer set-up is the one its sites are told of; a package without one is told of the first found", () => {
+    const setup = (file: string) => `import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';\n\n// ${file}\nexport const instrumentations = getNodeAutoInstrumentations();\n`;
+    const report = dryRun({
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*'] }),
+      'apps/gateway/package.json': JSON.stringify({ name: 'gateway' }),
+      'apps/gateway/src/otel.ts': setup('gateway'),
+      'apps/gateway/src/handler.ts': CALLS,
+      'apps/worker/package.json': JSON.stringify({ name: 'worker' }),
+      'apps/worker/src/telemetry/otel-init.ts': setup('worker'),
+      'apps/worker/src/handler.ts': CALLS,
+      'apps/mailer/package.json': JSON.stringify({ name: 'mailer' }),
+      'apps/mailer/src/handler.ts': CALLS,
+    });
+    const noteOf = (file: string) => (report.sites.find((s) => s.file === file && s.line === 8) as { note?: string } | undefined)?.note;
+    expect(noteOf('apps/gateway/src/handler.ts')).toContain('set up at apps/gateway/src/otel.ts:4');
+    expect(noteOf('apps/worker/src/handler.ts')).toContain('set up at apps/worker/src/telemetry/otel-init.ts:4');
+    expect(noteOf('apps/mailer/src/handler.ts')).toContain('set up at apps/gateway/src/otel.ts:4');
+  });
+
   it("BullMQ's own telemetry given to a queue (built on first use by a factory in another module): its calls are left to it, other queues are not", () => {
     const report = dryRun({
       'src/queues.ts': `import { Queue } from 'bullmq';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { RuntimeMode } from '../config.js';
 import { importedSpecifiers, selectCandidates } from '../engine/candidates.js';
-import { POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport } from '../engine/instrument.js';
+import { POSSIBLE_SITE, type FileOutcome, type LLMConvention, type SiteReport, type TracedElsewhere } from '../engine/instrument.js';
 import { compilerOptionsForFile } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
@@ -200,7 +200,20 @@ async function run(
   // placeholder specifier that is replaced once that is known (it sits inside the inserted import line, so
   // source maps are unaffected).
   const texts = new Map(candidates.map((c) => [c.path, c.text]));
-  const tracedElsewhere = findGlobalTracers(sources, relativePath);
+  // A package's own tracer set-up counts for its files (a monorepo's apps each have theirs); a package with
+  // none may get one from a shared package, so the whole run's first set-ups count there.
+  const runWide = findGlobalTracers(sources, relativePath);
+  const tracersByPackage = new Map<string, ReadonlyMap<string, TracedElsewhere>>();
+  const tracedElsewhere = (file: string) => {
+    const dir = packageDirOf(file, loaded.root);
+    let found = tracersByPackage.get(dir);
+    if (!found) {
+      const own = findGlobalTracers(sources.filter((source) => packageDirOf(source.path, loaded.root) === dir), relativePath);
+      found = new Map([...runWide, ...own]);
+      tracersByPackage.set(dir, found);
+    }
+    return found;
+  };
   // Which libraries the project imports at all: an untyped call is a possible site only of those.
   const allModules = [...new Set(targets.flatMap((t) => t.modules))];
   let imported: Set<string> | undefined;

@@ -4,7 +4,7 @@ import type { LoopTarget, Target } from '../targets/types.js';
 import { importedSpecifiers } from './candidates.js';
 import { EditList } from './edits.js';
 import { CodeStyle, ImportPlan } from './imports.js';
-import type { InstrumentOptions, LLMConvention, SiteReport } from './instrument.js';
+import type { InstrumentOptions, LLMConvention, SiteReport, TracedElsewhere } from './instrument.js';
 import { importOrigin, unwrapExpression, valueDeclarationOf } from './resolve.js';
 import { containsAwait, containsYield } from './syntax.js';
 import type { TargetIndex } from './target-index.js';
@@ -30,6 +30,8 @@ export class FileContext {
   /** LLM commands built in this file and not sent where they are built, and the targets this file sends. */
   readonly unsentCommands: SiteReport[] = [];
   readonly sentTargets = new Set<string>();
+  /** Libraries a process-wide tracer traces, as set up for this file's package. */
+  readonly tracedElsewhere: ReadonlyMap<string, TracedElsewhere> | undefined;
 
   constructor(
     readonly file: ts.SourceFile,
@@ -52,6 +54,7 @@ export class FileContext {
     this.loops = index.loops.filter((t) => t.modules.some((m) => file.text.includes(m)) || t.elementTypes.some((name) => new RegExp(`\\b${name}\\b`).test(file.text)));
     this.convention = options.convention ?? 'llm';
     this.streamUsage = options.streamUsage ?? false;
+    this.tracedElsewhere = options.tracedElsewhere?.(file.fileName);
   }
 
   site(target: Target, node: ts.Node): SiteReport | undefined {

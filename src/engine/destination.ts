@@ -228,10 +228,14 @@ function templateOf(template: ts.TemplateExpression, file: ts.SourceFile): strin
 }
 
 /**
- * A name that stays the same from message to message: a variable, a member of `this` (`this.queue.name`), or
- * a property of something that is not a parameter (`config.queue`). A parameter's fields
- * (`msg.properties.replyTo`) are per-message data and would make span names high-cardinality.
+ * A name that stays the same from message to message: a variable, a member of `this` (`this.queue.name`), a
+ * property of something that is not a parameter (`config.queue`), or a parameter's property that names a
+ * destination (`options.topic`, `params.queueName`: a wrapper's caller names the topic, from a small set).
+ * Other fields of a parameter (`msg.properties.replyTo`, `job.data.id`) are per-message data and would make
+ * span names high-cardinality.
  */
+const DESTINATION_PROPERTY = /^(topic|queue|subject|channel|exchange|destination|stream)(name)?$/i;
+
 function isStableReference(node: ts.Expression, checker: ts.TypeChecker): boolean {
   if (ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword) return true;
   if (!ts.isPropertyAccessExpression(node)) return false;
@@ -240,6 +244,7 @@ function isStableReference(node: ts.Expression, checker: ts.TypeChecker): boolea
   if (root.kind === ts.SyntaxKind.ThisKeyword) return true;
   if (!ts.isIdentifier(root)) return false;
   const declaration = checker.getSymbolAtLocation(root)?.valueDeclaration;
-  return !!declaration && !ts.isParameter(declaration) && !ts.isBindingElement(declaration);
+  if (!declaration) return false;
+  return !(ts.isParameter(declaration) || ts.isBindingElement(declaration)) || DESTINATION_PROPERTY.test(node.name.text);
 }
 

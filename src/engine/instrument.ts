@@ -38,6 +38,13 @@ export interface FileOutcome {
   usesRuntime: boolean;
 }
 
+/** Who traces a library's calls for the whole process, where that is set up, and what otelify does then. */
+export interface TracedElsewhere {
+  by: string;
+  where: string;
+  effect: GlobalTracer['effect'];
+}
+
 export interface InstrumentOptions {
   targets: Target[];
   /** Import specifier of the otelify runtime as seen from `file`. */
@@ -64,8 +71,9 @@ export interface InstrumentOptions {
    * Libraries another tracer set up elsewhere in the project traces at every call (Traceloop, Sentry's AI
    * integrations, OpenTelemetry's auto-instrumentations), with who and where: such LLM sites are skipped,
    * such queue sites are instrumented with a note; with `unless-off`, the target's `ownTelemetry` decides.
+   * Per file: in a monorepo each package has its own set-up.
    */
-  tracedElsewhere?: ReadonlyMap<string, { by: string; where: string; effect: GlobalTracer['effect'] }>;
+  tracedElsewhere?: (fileName: string) => ReadonlyMap<string, TracedElsewhere> | undefined;
   /** The target modules the project imports anywhere; an untyped call is reported as a possible site only of those. */
   importedLibraries?: () => ReadonlySet<string>;
   /** Called with the program the analysis built: which files it read tells when its outcome goes stale. */

@@ -70,7 +70,13 @@ export const globalTracers: readonly GlobalTracer[] = [
   },
   { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['openai', 'anthropic', 'google-genai', 'bedrock', 'ai', 'langchain'], effect: 'skip' },
   { by: 'Datadog (dd-trace)', marker: DD_TRACE_INIT, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns', 'bullmq'], effect: 'note' },
-  { by: "OpenTelemetry's Node auto-instrumentations", marker: /\bgetNodeAutoInstrumentations\s*\(/, libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'], effect: 'note' },
+  // Set up in code, or by loading the package's `register` entry (`import '…/register'`, `require('…/register')`).
+  {
+    by: "OpenTelemetry's Node auto-instrumentations",
+    marker: /\bgetNodeAutoInstrumentations\s*\(|(?:\bimport\s*|\brequire\s*\(\s*)['"]@opentelemetry\/auto-instrumentations-node\/register['"]/,
+    libraries: ['amqplib', 'kafkajs', 'aws-sqs', 'aws-sns'],
+    effect: 'note',
+  },
   { by: "OpenTelemetry's amqplib instrumentation", marker: /\bnew\s+AmqplibInstrumentation\s*\(/, libraries: ['amqplib'], effect: 'note' },
   { by: "OpenTelemetry's kafkajs instrumentation", marker: /\bnew\s+KafkaJsInstrumentation\s*\(/, libraries: ['kafkajs'], effect: 'note' },
   { by: "OpenTelemetry's AWS SDK instrumentation", marker: /\bnew\s+AwsInstrumentation\s*\(/, libraries: ['aws-sqs', 'aws-sns'], effect: 'note' },
@@ -78,7 +84,7 @@ export const globalTracers: readonly GlobalTracer[] = [
   { by: "Azure's OpenTelemetry plugin", marker: /\bcreateAzureSdkInstrumentation\s*\(/, libraries: ['azure-service-bus'], effect: 'note' },
 ];
 
-const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing|registerTelemetry|AI_SDK_TELEMETRY_INTEGRATIONS|LANGCHAIN_TRACING_V2|LANGSMITH_TRACING/;
+const ANY_MARKER = /traceloop|instrumentation-openai|openinference|Integration\s*\(|dd-trace|getNodeAutoInstrumentations|auto-instrumentations-node\/register|Instrumentation\s*\(|@sentry\/|enableOpenTelemetryTracing|registerTelemetry|AI_SDK_TELEMETRY_INTEGRATIONS|LANGCHAIN_TRACING_V2|LANGSMITH_TRACING/;
 
 /** Where the project turns on a tracer of a library: `library → { by, where }`, `where` as `file:line`. */
 export function findGlobalTracers(sources: { path: string; text: string }[], describe: (path: string) => string): Map<string, { by: string; where: string; effect: GlobalTracer['effect'] }> {

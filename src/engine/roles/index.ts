@@ -13,7 +13,7 @@ import { atLeast } from '../syntax.js';
 export function instrument(ctx: FileContext, target: Exclude<Target, LoopTarget>, node: ts.CallExpression | ts.NewExpression, receiver: ts.Expression | undefined): void {
   const site = ctx.site(target, node);
   if (!site) return;
-  const elsewhere = ctx.options.tracedElsewhere?.get(target.library);
+  const elsewhere = ctx.tracedElsewhere?.get(target.library);
   if (elsewhere?.effect === 'skip') return ctx.skip(site, tracedElsewhereReason(elsewhere, target.library));
   if (elsewhere?.effect === 'note') site.note = `${elsewhere.by} (set up at ${elsewhere.where}) also spans ${target.library} calls: turn it off for ${target.library} there, or each message gets two spans`;
   switch (target.role) {

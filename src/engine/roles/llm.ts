@@ -79,7 +79,7 @@ function llmSpec(ctx: FileContext, target: LLMTarget, client: { provider: string
 
 /** `client.send(command)` of an LLM command built before: the span covers the send, and the runtime reads the command. */
 export function instrumentLLMSend(ctx: FileContext, target: LLMTarget, call: ts.CallExpression, command: ts.Expression, construction: ts.NewExpression | undefined, site: SiteReport): void {
-  const elsewhere = ctx.options.tracedElsewhere?.get(target.library);
+  const elsewhere = ctx.tracedElsewhere?.get(target.library);
   if (elsewhere?.effect === 'skip') return ctx.skip(site, tracedElsewhereReason(elsewhere, target.library));
   const receiver = (call.expression as ts.PropertyAccessExpression).expression;
   const wrapper = ctx.tracingWrapperOf(receiver);
@@ -278,7 +278,7 @@ function ownTelemetryReason(ctx: FileContext, target: LLMTarget, body: ts.Expres
     const none = value !== undefined && ts.isArrayLiteralExpression(value) && value.elements.length === 0;
     return none ? undefined : `the call passes the SDK telemetry integrations ('${found!.option}.${own.integrations.property}'), which trace it`;
   }
-  const registered = ctx.options.tracedElsewhere?.get(target.library);
+  const registered = ctx.tracedElsewhere?.get(target.library);
   if (registered?.effect !== 'unless-off') return undefined;
   return `${registered.by} (set up at ${registered.where}) traces every ${target.library} call that does not set '${own.options[0]}: { isEnabled: false }'`;
 }
