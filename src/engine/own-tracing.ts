@@ -29,9 +29,68 @@ export interface OwnTracing {
 export function ownProduceTracing(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[]): OwnTracing | undefined {
   const span = enclosingSpanCall(ctx, site, 'PRODUCER');
   const read = new Set(sources.flatMap((source) => symbolsReadIn(ctx, source)));
-  const inject = callsBefore(ctx, site).find((call) => isPropagationCall(ctx, call, 'inject') && carrierSymbols(ctx, call).some((symbol) => read.has(symbol)));
+  const inject = ownInject(ctx, site, sources, read);
   if (span) return { reason: `already traced by your own PRODUCER span at ${where(span)}`, propagated: inject !== undefined };
-  return inject ? { reason: `already propagated by your own propagation.inject at ${where(inject)}`, propagated: true } : undefined;
+  return inject ? { reason: `already propagated by your own ${inject.what} at ${where(inject.node)}`, propagated: true } : undefined;
+}
+
+/**
+ * Where the user's code puts a trace context into the message the call sends: `propagation.inject` (or a
+ * project helper named for injecting, `injectIntoKafkaHeaders(ctx, headers)`) into an object the call reads,
+ * a `traceparent` written into such an object before the call, or a `traceparent` in the call's own literals.
+ * otelify's inject keeps a `traceparent` already there, so its span would be the parent of nothing.
+ */
+function ownInject(ctx: FileContext, site: ts.Node, sources: readonly ts.Node[], read: Set<ts.Symbol>): { what: string; node: ts.Node } | undefined {
+  for (const call of callsBefore(ctx, site)) {
+    if (isPropagationCall(ctx, call, 'inject') && carrierSymbols(ctx, call).some((symbol) => read.has(symbol))) return { what: 'propagation.inject', node: call };
+    const helper = projectHelperName(ctx, call);
+    if (helper && INJECT_HELPER.test(helper) && call.arguments.some((arg) => rootSymbols(ctx, arg).some((symbol) => read.has(symbol)))) return { what: `${helper}()`, node: call };
+  }
+  const written = assignmentsBefore(ctx, site).find((assignment) => TRACEPARENT.test(keyOf(assignment.left) ?? '') && rootSymbols(ctx, assignment.left).some((symbol) => read.has(symbol)));
+  if (written) return { what: "'traceparent' header", node: written };
+  for (const source of sources) {
+    const literal = findNode(source, (n) => (ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n)) && TRACEPARENT.test(propertyNameText(n.name) ?? ''));
+    if (literal) return { what: "'traceparent' header", node: literal };
+  }
+  return undefined;
+}
+
+const TRACEPARENT = /^traceparent$/i;
+/** A project helper named for carrying a trace context (`injectTraceContext`, `extractContextFromHeaders`), not any injector or extractor. */
+const INJECT_HELPER = /inject\w*(trace|context|span|otel|propagat|header)|(trace|context|span|otel)\w*inject/i;
+const EXTRACT_HELPER = /extract\w*(trace|context|span|otel|propagat|parent)|(trace|context|span|otel)\w*extract/i;
+
+/** The name of a function or method the project declares (not a library's), called by `call`. */
+function projectHelperName(ctx: FileContext, call: ts.CallExpression): string | undefined {
+  const callee = unwrapExpression(call.expression);
+  const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  const declaration = name && valueDeclarationOf(ctx.checker, name);
+  return declaration && !declaration.getSourceFile().isDeclarationFile ? name.text : undefined;
+}
+
+/** The key an assignment target writes: `headers.traceparent`, `headers['traceparent']`. */
+function keyOf(target: ts.Expression): string | undefined {
+  const plain = unwrapExpression(target);
+  if (ts.isPropertyAccessExpression(plain)) return plain.name.text;
+  if (ts.isElementAccessExpression(plain) && ts.isStringLiteralLike(plain.argumentExpression)) return plain.argumentExpression.text;
+  return undefined;
+}
+
+function propertyNameText(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteralLike(name) ? name.text : undefined;
+}
+
+/** The variable at the root of an expression (`headers` of `message.headers['x']`). */
+function rootSymbols(ctx: FileContext, node: ts.Expression): ts.Symbol[] {
+  let root = unwrapExpression(node);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = unwrapExpression(root.expression);
+  const symbol = ts.isIdentifier(root) ? ctx.checker.getSymbolAtLocation(root) : undefined;
+  return symbol ? [symbol] : [];
+}
+
+function findNode(node: ts.Node, test: (n: ts.Node) => boolean): ts.Node | undefined {
+  if (test(node)) return node;
+  return ts.forEachChild(node, (child) => findNode(child, test));
 }
 
 /**
@@ -48,9 +107,12 @@ export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined
   };
   visit(body);
   const span = calls.find((call) => spanKindOf(ctx, call) === 'CONSUMER');
+  // `propagation.extract`, or a project helper named for extracting (`extractTraceContextFromHeaders(headers)`).
   const extract = calls.find((call) => isPropagationCall(ctx, call, 'extract'));
-  if (span) return { reason: `already traced by your own CONSUMER span at ${where(span)}`, propagated: extract !== undefined };
-  return extract ? { reason: `already extracted by your own propagation.extract at ${where(extract)}`, propagated: true } : undefined;
+  const helper = extract ? undefined : calls.find((call) => EXTRACT_HELPER.test(projectHelperName(ctx, call) ?? ''));
+  const found = extract ? { what: 'propagation.extract', node: extract } : helper ? { what: `${projectHelperName(ctx, helper)}()`, node: helper } : undefined;
+  if (span) return { reason: `already traced by your own CONSUMER span at ${where(span)}`, propagated: found !== undefined };
+  return found ? { reason: `already extracted by your own ${found.what} at ${where(found.node)}`, propagated: true } : undefined;
 }
 
 /** Said of a site the user's own span traces without carrying the context across: otelify carries it. */
@@ -100,7 +162,16 @@ function isFunction(node: ts.Expression): boolean {
  * call in a sibling function or callback runs at another time). At the top level only for top-level sites.
  */
 function callsBefore(ctx: FileContext, site: ts.Node): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
+  return nodesBefore(ctx, site, ts.isCallExpression);
+}
+
+/** The assignments (`headers.traceparent = ...`) made before `site`, as {@link callsBefore} finds calls. */
+function assignmentsBefore(ctx: FileContext, site: ts.Node): ts.BinaryExpression[] {
+  return nodesBefore(ctx, site, (n): n is ts.BinaryExpression => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+}
+
+function nodesBefore<T extends ts.Node>(ctx: FileContext, site: ts.Node, test: (n: ts.Node) => n is T): T[] {
+  const found: T[] = [];
   const start = site.getStart(ctx.file);
   const scopes: ts.Node[] = [];
   for (let node: ts.Node | undefined = site.parent; node; node = node.parent) if (ts.isFunctionLike(node)) scopes.push(node);
@@ -108,14 +179,14 @@ function callsBefore(ctx: FileContext, site: ts.Node): ts.CallExpression[] {
   for (const scope of scopes) {
     const visit = (n: ts.Node): void => {
       if (n.pos >= start) return;
-      if (ts.isCallExpression(n) && n.getEnd() <= start) calls.push(n);
+      if (test(n) && n.getEnd() <= start) found.push(n);
       if (ts.isFunctionLike(n)) return;
       ts.forEachChild(n, visit);
     };
     const body = scope === ctx.file ? scope : (scope as ts.FunctionLikeDeclaration).body;
     if (body) ts.forEachChild(body, visit);
   }
-  return calls;
+  return found;
 }
 
 function contains(outer: ts.Node, inner: ts.Node): boolean {
