@@ -60,3 +60,25 @@ it('follows a workspace package imported by its name to its source, but not a pa
   const app = files.filter((f) => f.path.includes('/packages/app/'));
   expect(names(app, selectCandidates(app, prefilter).candidates)).toEqual(['mono/packages/app/src/draft.ts']);
 });
+
+it('follows a client made from an imported one in a third module (a channel from the connection), and not a module that only uses it', () => {
+  const files = tree({
+    'svc/broker.ts': "import amqp from 'amqplib';\nexport const broker = await amqp.connect(process.env.URL ?? '');\n",
+    'svc/channels/orders.ts': "import { broker } from '../broker.js';\nexport const orders = await broker.createChannel();\n",
+    'svc/channels/index.ts': "export { orders } from './orders.js';\n",
+    'svc/subscriber.ts': "import { orders } from './channels/index.js';\nawait orders.consume('orders', (m) => console.log(m));\n",
+    'svc/default-channel.ts': "import { broker } from './broker.js';\nexport default broker.createChannel();\n",
+    'svc/audit.ts': "import channel from './default-channel.js';\nexport const audit = async () => (await channel).sendToQueue('audit', Buffer.from(''));\n",
+    'svc/logger.ts': "import { broker } from './broker.js';\nbroker.on('error', console.error);\nexport const log = (s: string) => console.log(s);\nexport const level = 'info';\n",
+    'svc/uses-logger.ts': "import { log } from './logger.js';\nlog('x');\n",
+  });
+  const { candidates } = selectCandidates(files, prefilter);
+  expect(names(files, candidates)).toEqual([
+    'svc/audit.ts',
+    'svc/broker.ts',
+    'svc/channels/orders.ts',
+    'svc/default-channel.ts',
+    'svc/logger.ts',
+    'svc/subscriber.ts',
+  ]);
+});

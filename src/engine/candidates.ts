@@ -21,6 +21,8 @@ export interface ModuleFacts {
 
 const IMPORT = /\bimport\s+(type\s+)?([\w$]+\s*,?\s*)?(\*\s*as\s+[\w$]+|\{[^}]*\})?\s*from\s*['"]([^'"]+)['"]|\bexport\s+(?:type\s+)?(\*(?:\s*as\s+[\w$]+)?|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 const LOCAL_EXPORTS = /\bexport\s*\{([^}]*)\}(?!\s*from)|\bexport\s+default\s+([\w$]+)\s*;?\s*$|\bexport\s+(?:const|let|var)\s+[\w$]+\s*=\s*([\w$]+)\s*[;\n]|\bmodule\.exports\s*=\s*\{([^}]*)\}|\bmodule\.exports\s*=\s*([\w$]+)|\bexports\.[\w$]+\s*=\s*([\w$]+)/gm;
+/** `export const orders = await broker.createChannel()`, `export default broker.createChannel()`: what a module makes and exports. */
+const DERIVED_EXPORT = /\bexport\s+(?:const|let|var)\s+[\w$]+\s*(?::[^=;]+)?=([^;]*?)(?:;|\n(?!\s*[.?)]))|\bexport\s+default\s+([^;]*?)(?:;|\n(?!\s*[.?)]))/g;
 const REQUIRE_BINDING = /\b(?:const|let|var)\s+(\{[^}]*\}|[\w$]+)\s*=\s*require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** The names a binding list declares locally: `{ a, b as c }` gives a and c; `* as ns` gives ns. */
@@ -61,7 +63,11 @@ export function factsOf(path: string, text: string, kept: boolean, resolveImport
       for (const names of [match[1], match[4]]) localNames(names && `{${names}}`).forEach((n) => exported.add(n));
       for (const name of [match[2], match[3], match[5], match[6]]) if (name) exported.add(name);
     }
-    for (const [target, names] of namesFrom) if (names.some((name) => exported.has(name))) passesOn.add(target);
+    // A client made from an imported one (a channel from a connection, a factory of them) passes it on too.
+    const derived = [...text.matchAll(DERIVED_EXPORT)].map((match) => match[1] ?? match[2] ?? '');
+    for (const [target, names] of namesFrom) {
+      if (names.some((name) => exported.has(name) || derived.some((init) => new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(init)))) passesOn.add(target);
+    }
   }
   return { kept, imports: [...imports], passesOn: [...passesOn] };
 }
