@@ -148,7 +148,7 @@ function inferTrailingComma(file: ts.SourceFile): TrailingComma {
 /** Adds the runtime import (and any named import an edit needs) once per file, after existing imports. */
 export class ImportPlan {
   readonly hasRuntimeImport: boolean;
-  private readonly namedImports = new Map<string, { module: string; name: string; local: string }>();
+  private readonly namedImports = new Map<string, { module: string; name: string; local: string; into?: ts.NamedImports }>();
   private readonly sideEffectImports = new Set<string>();
   private readonly commonJs: boolean;
   /** The runtime module the file imports already, if any. */
@@ -189,8 +189,11 @@ export class ImportPlan {
     const key = `${module}#${name}`;
     const planned = this.namedImports.get(key);
     if (planned) return planned.local;
-    const local = `${RUNTIME_NAMESPACE}${name[0]?.toUpperCase()}${name.slice(1)}`;
-    this.namedImports.set(key, { module, name, local });
+    // Added to the file's own import of the module when the name is free in the file (`Controller` is imported
+    // from '@nestjs/common': `UseInterceptors` joins it), else imported apart under otelify's alias.
+    const into = this.commonJs || new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(this.file.text) ? undefined : namedImportsOf(this.file, module);
+    const local = into ? name : `${RUNTIME_NAMESPACE}${name[0]?.toUpperCase()}${name.slice(1)}`;
+    this.namedImports.set(key, { module, name, local, into });
     return local;
   }
 
@@ -230,7 +233,12 @@ export class ImportPlan {
     for (const specifier of [...this.sideEffectImports].sort()) {
       lines.push(this.commonJs ? `require(${quote}${specifier}${quote})${semi}` : `import ${quote}${specifier}${quote}${semi}`);
     }
-    for (const { module, name, local } of this.namedImports.values()) {
+    for (const { module, name, local, into } of this.namedImports.values()) {
+      const last = into?.elements.at(-1);
+      if (last) {
+        edits.insert(last.getEnd(), `, ${name}`);
+        continue;
+      }
       lines.push(
         this.commonJs
           ? `const { ${name}: ${local} } = require(${quote}${module}${quote})${semi}`
@@ -329,6 +337,17 @@ function findNamespaceImport(file: ts.SourceFile, local: string): ts.Statement |
     } else if (ts.isVariableStatement(statement)) {
       if (statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)) return statement;
     }
+  }
+  return undefined;
+}
+
+/** The `{ ... }` of the file's first value import of `module` that has one. */
+function namedImportsOf(file: ts.SourceFile, module: string): ts.NamedImports | undefined {
+  for (const statement of file.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (statement.moduleSpecifier.text !== module || statement.importClause?.isTypeOnly) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0) return bindings;
   }
   return undefined;
 }
