@@ -19,7 +19,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function project(files: Record<string, string>, options: { packageJson?: string } = {}): string {
+function project(files: Record<string, string>, options: { packageJson?: string; nodeModules?: boolean } = {}): string {
   const dir = makeProject('otelify-format-', files, options);
   dirs.push(dir);
   return dir;
@@ -391,6 +391,18 @@ export default {
     expect(createFormatSettingsLookup()(join(dir, 'src/x.ts'))).toMatchObject({ printWidth: 95, singleQuote: true, source: `${join(dir, 'package.json')} -> ${join(dir, 'config/prettier.json')}` });
     const missing = project({}, { packageJson: JSON.stringify({ name: 'shop', prettier: '@acme/prettier-config' }) });
     expect(createFormatSettingsLookup()(join(missing, 'src/x.ts'))).toMatchObject({ printWidth: 80, source: join(missing, 'package.json') });
+  });
+
+  it('scans a shared config package written as a module for its literal options, without running it', () => {
+    const dir = project(
+      {
+        'node_modules/@acme/prettier/package.json': JSON.stringify({ name: '@acme/prettier', main: 'index.js' }),
+        'node_modules/@acme/prettier/index.js': "module.exports = { semi: false, singleQuote: true, printWidth: 100 };\nthrow new Error('evaluated');\n",
+      },
+      // A node_modules of its own: the repository's is linked by default.
+      { packageJson: JSON.stringify({ name: 'shop', prettier: '@acme/prettier' }), nodeModules: false },
+    );
+    expect(createFormatSettingsLookup()(join(dir, 'src/x.ts'))).toMatchObject({ printWidth: 100, semi: false, singleQuote: true, source: `${join(dir, 'package.json')} -> ${join(dir, 'node_modules/@acme/prettier/index.js')}` });
   });
 
   it('stops at the repository root (a folder holding .git), takes the nearest config, and keeps what it read per folder', () => {

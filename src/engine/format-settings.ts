@@ -187,7 +187,8 @@ function readPrettier(dir: string): FormatterConfig | undefined {
 function prettierConfig(file: string, value: unknown, dir: string): FormatterConfig {
   if (typeof value === 'string') {
     const shared = resolveSharedConfig(value, dir);
-    if (shared) return { ...prettierConfig(shared.file, shared.value, dir), file: `${file} -> ${shared.file}`, paths: [file, shared.file] };
+    if (shared && 'value' in shared) return { ...prettierConfig(shared.file, shared.value, dir), file: `${file} -> ${shared.file}`, paths: [file, shared.file] };
+    if (shared) return { kind: 'prettier', file: `${file} -> ${shared.file}`, paths: [file, shared.file], dir, options: shared.options, overrides: [] };
     return { kind: 'prettier', file, paths: [file], dir, options: {}, overrides: [] };
   }
   const record = isRecord(value) ? value : {};
@@ -197,11 +198,14 @@ function prettierConfig(file: string, value: unknown, dir: string): FormatterCon
   return { kind: 'prettier', file, paths: [file], dir, options: prettierOptions(record), overrides };
 }
 
-function resolveSharedConfig(name: string, dir: string): { file: string; value: unknown } | undefined {
+/** A shared config package's file: JSON is read, code (`module.exports = { ... }`) scanned for its literal options. */
+function resolveSharedConfig(name: string, dir: string): { file: string; value: unknown } | { file: string; options: Options } | undefined {
   try {
     const file = createRequire(join(dir, 'package.json')).resolve(name);
+    const text = readFileSync(file, 'utf8');
+    if (/\.[cm]?js$/.test(file)) return { file, options: scanLiteralOptions(text) };
     if (!file.endsWith('.json')) return undefined;
-    const value = parseJson(readFileSync(file, 'utf8'));
+    const value = parseJson(text);
     return isRecord(value) ? { file, value } : undefined;
   } catch {
     return undefined;
