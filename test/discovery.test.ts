@@ -259,6 +259,17 @@ export async function handle(channel: Channel, text: string) {
     expect(report.sites.find((s) => s.line === 7)?.action).toBe('instrumented');
   });
 
+  it('says which imported messaging and LLM libraries it does not instrument, and which files import them', () => {
+    const report = dryRun({
+      'src/summarize.ts': `import Groq from 'groq-sdk';\n\nconst groq = new Groq();\nexport const summarize = (text: string) => groq.chat.completions.create({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: text }] });\n`,
+      'src/jobs.ts': `import Queue from 'bull';\nimport { Queue as Modern } from 'bullmq';\n\nexport const legacy = new Queue('legacy');\nexport const modern = new Modern('modern', { connection: { host: '127.0.0.1' } });\n`,
+      'src/handler.ts': CALLS,
+    });
+    expect(report.notes).toContain('groq-sdk (an LLM SDK) is imported by src/summarize.ts: otelify does not instrument it, so its calls get no span');
+    expect(report.notes).toContain('bull (a messaging library) is imported by src/jobs.ts: otelify does not instrument it, so its calls get no span');
+    expect(report.notes.filter((note) => /does not instrument it/.test(note))).toHaveLength(2);
+  });
+
   it("OpenTelemetry's auto-instrumentations loaded by their register entry: the same note", () => {
     const report = dryRun({
       'src/main.ts': `import '@opentelemetry/auto-instrumentations-node/register';\nimport { handle } from './handler.js';\n\nexport { handle };\n`,

@@ -8,6 +8,7 @@ import { compilerOptionsForFile } from '../engine/program.js';
 import { packageNameOf } from '../engine/resolve.js';
 import { ts } from '../engine/typescript.cjs';
 import { findGlobalTracers } from '../targets/global-tracers.js';
+import { UNCOVERED_LIBRARIES } from '../targets/uncovered.js';
 import type { Target } from '../targets/types.js';
 import { uncommittedChanges } from '../files/git.js';
 import { addDependencies, packageManagerOf } from '../files/package-json.js';
@@ -220,7 +221,7 @@ async function run(
   const importedLibraries = () => (imported ??= new Set(allModules.filter((module) => sources.some((source) => importedSpecifiers(source.text, module).length > 0))));
   const outcomes = analyseByTsconfig(setup, candidates, { runtimeSpecifier: (file) => (vendors(file) ? RUNTIME_PLACEHOLDER : RUNTIME_PACKAGE), tracedElsewhere, importedLibraries });
   const untypedNotes = untypedLibraries(candidates, outcomes, targets);
-  report.notes.push(...untypedNotes);
+  report.notes.push(...untypedNotes, ...uncoveredLibraries(sources));
   const possible = outcomes.flatMap((o) => o.sites).filter((s) => s.reason?.startsWith(POSSIBLE_SITE));
   if (possible.length > 0 && untypedNotes.length === 0) {
     report.notes.push(`${possible.length} possible call site${possible.length === 1 ? '' : 's'} not rewritten: a receiver without a type (a library without typings, or a project import that does not resolve under its tsconfig) that does not trace back to a library import (listed with --verbose and in --json)`);
@@ -395,6 +396,16 @@ function declareDependencies(packageDir: string, needs: { name: string; range: s
  * checker cannot tell a client's calls, only import tracking does, so coverage may be partial. Said per
  * library, with how many call sites were still found in those files.
  */
+/** A note per library otelify has no targets for that the project imports, naming up to three of its files. */
+function uncoveredLibraries(sources: { path: string; text: string }[]): string[] {
+  return UNCOVERED_LIBRARIES.flatMap(({ module, kind }) => {
+    const files = sources.filter((source) => importedSpecifiers(source.text, module).length > 0).map((source) => relativePath(source.path));
+    if (files.length === 0) return [];
+    const named = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+    return [`${module} (${kind}) is imported by ${named}: otelify does not instrument it, so its calls get no span`];
+  });
+}
+
 function untypedLibraries(candidates: { path: string; text: string }[], outcomes: FileOutcome[], targets: Target[]): string[] {
   const modules = [...new Set(targets.flatMap((t) => t.modules))];
   const untyped = new Map<string, string[]>();
