@@ -72,6 +72,14 @@ describe.each(majors)('LangChain.js $name chat models and embeddings, rewritten,
     });
   });
 
+  it("names the provider from the answer when the model object names none LangChain knows (initChatModel's)", async () => {
+    const before = bed.count();
+    await bed.program.ask(bed.program.configuredLater(openaiURL()), PROMPT_SENTINEL);
+    const span = await nextSpan(before);
+    // LangChain 0.x's messages do not name their provider: the span keeps the placeholder there.
+    expect(span.attributes['llm.provider']).toBe(name === '1.x' ? 'openai' : 'langchain');
+  });
+
   it('records a ChatAnthropic call, made through withConfig, with input tokens that include the cached ones', async () => {
     const reviewer = bed.program.anthropicModel(bed.server.url, 'claude-sonnet-4-20250514');
     const before = bed.count();

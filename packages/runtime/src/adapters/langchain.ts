@@ -120,6 +120,11 @@ function isAnthropicMessage(metadata: Shape): boolean {
 function langchainMessage(value: Shape, call: LLMCall, index: number, chunk: boolean): void {
   if (!value || typeof value !== 'object' || value instanceof Error) return;
   const metadata: Shape = value.response_metadata ?? {};
+  // A model whose provider was unknown until it answered (`initChatModel`'s configurable model): LangChain
+  // 1.x names it in each message.
+  if (call.providerName === LANGCHAIN_FALLBACK_PROVIDER && typeof metadata.model_provider === 'string') {
+    call.request({ provider: LANGCHAIN_PROVIDERS[metadata.model_provider] ?? metadata.model_provider });
+  }
   const anthropic = isAnthropicMessage(metadata);
   if (chunk && anthropic) anthropicLangChainStreams.add(call);
   // OpenAI's finish_reason, or the Responses API's status; Anthropic's stop_reason (a stream's last chunk
