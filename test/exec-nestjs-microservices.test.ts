@@ -234,6 +234,21 @@ describe('@nestjs/microservices over Kafka (Transport.KAFKA) against a loopback 
   // Nest's Kafka parser turns only JSON objects and arrays back into values: the number comes back as text.
   it('a send() is answered by its @MessagePattern method, in the same trace', () => expectRequestAnswered('kafka', '40'), 20_000);
 
+  it('an emitBatch() is one PRODUCER span for its messages, each handled in the same trace', async () => {
+    otel.reset();
+    const { root, result } = inRootSpan(() => app().get(program.Orders).createdBatch(['b1', 'b2']));
+    await result;
+    for (const id of ['b1', 'b2']) expect((await handledAs(`created:${id}`)).traceId).toBe(root.spanContext().traceId);
+    const producer = await span(SpanKind.PRODUCER, 'publish order.created');
+    expect(producer.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.batch.message_count': 2 });
+    expect(otel.spans().filter((s) => s.kind === SpanKind.PRODUCER)).toHaveLength(1);
+    const consumers = await waitFor(() => {
+      const found = otel.spans().filter((s) => s.kind === SpanKind.CONSUMER && s.name === 'process order.created');
+      return found.length === 2 && found;
+    }, 10_000, 'two consumer spans');
+    expect(consumers.every((c) => parentSpanId(c) === producer.spanContext().spanId)).toBe(true);
+  }, 20_000);
+
   it("a Kafka message's own headers stay", async () => {
     await app().get(program.Orders).createdWith({ key: 'rec', value: { id: 'rec' }, headers: { 'x-tenant': 'acme' } });
     const handler = await handledAs('created:rec');

@@ -35,6 +35,13 @@ export const nestjsMicroservices = defineLibrary({
       withoutHeaders,
     },
     {
+      id: 'nestjs-microservices.emit-batch',
+      role: 'produce-client',
+      operation: 'publish',
+      match: { kind: 'method', types: ['ClientKafka', 'ClientKafkaProxy'], method: 'emitBatch' },
+      wrapper: 'traceNestClient',
+    },
+    {
       id: 'nestjs-microservices.event-pattern',
       role: 'consume-method',
       operation: 'process',

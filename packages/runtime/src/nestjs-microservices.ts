@@ -34,6 +34,8 @@ interface NestClient {
   serializer?: { serialize(packet: unknown, options?: unknown): unknown };
   options?: { headers?: Record<string, unknown> };
   dispatchEvent?(packet: NestPacket): Promise<unknown>;
+  /** ClientKafka's `emitBatch`: `data` is `{ messages }`, each serialized and sent in one produce request. */
+  dispatchBatchEvent?(packets: NestPacket): Promise<unknown>;
   publish?(packet: NestPacket, callback: (result: { err?: unknown; isDisposed?: boolean }) => void): () => void;
   normalizePattern?(pattern: unknown): string;
   mergeHeaders?(headers: unknown): unknown;
@@ -114,7 +116,7 @@ function withContext(client: NestClient, kind: PacketHeaders, serialized: unknow
   return { ...serialized, headers: fresh };
 }
 
-function producerSpan(system: string, operation: string, client: NestClient, pattern: unknown): Span {
+function producerSpan(system: string, operation: string, client: NestClient, pattern: unknown, batch?: number): Span {
   let destination: string | undefined;
   try {
     destination = client.normalizePattern ? client.normalizePattern(pattern) : typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
@@ -126,6 +128,7 @@ function producerSpan(system: string, operation: string, client: NestClient, pat
     'messaging.operation.name': operation,
     'messaging.operation.type': 'send',
     ...(destination ? { 'messaging.destination.name': destination } : {}),
+    ...(batch !== undefined && batch > 1 ? { 'messaging.batch.message_count': batch } : {}),
   };
   return tracer().startSpan(destination ? `${operation} ${destination}` : operation, { kind: SpanKind.PRODUCER, attributes });
 }
@@ -157,29 +160,16 @@ export function traceNestClient<T>(client: T): T {
     };
     nest.serializer = own;
   }
-  const dispatchEvent = nest.dispatchEvent.bind(client);
-  // `emit`: the span ends when the transport settles the dispatch (RabbitMQ's confirm, Kafka's acknowledged
-  // send, Redis's publish reply, NATS's hand-over to the connection), so it covers the send and its failure.
-  nest.dispatchEvent = (packet: NestPacket) => {
-    const span = producerSpan(system, 'publish', nest, packet?.pattern);
-    const settle = endOnce(span);
-    try {
-      const sent = context.with(trace.setSpan(context.active(), span), () => dispatchEvent(packet));
-      return Promise.resolve(sent).then(
-        (value) => {
-          settle();
-          return value;
-        },
-        (error: unknown) => {
-          settle(error);
-          throw error;
-        },
-      );
-    } catch (error) {
-      settle(error);
-      throw error;
-    }
-  };
+  // `emit` (and ClientKafka's `emitBatch`, one span for the batch): the span ends when the transport settles the
+  // dispatch (RabbitMQ's confirm, Kafka's acknowledged send, Redis's publish reply, NATS's hand-over to the
+  // connection), so it covers the send and its failure.
+  nest.dispatchEvent = dispatchInSpan(nest, system, nest.dispatchEvent.bind(client), () => undefined);
+  if (typeof nest.dispatchBatchEvent === 'function') {
+    nest.dispatchBatchEvent = dispatchInSpan(nest, system, nest.dispatchBatchEvent.bind(client), (packet) => {
+      const messages = isRecord(packet?.data) ? packet.data['messages'] : undefined;
+      return Array.isArray(messages) ? messages.length : undefined;
+    });
+  }
   const publish = nest.publish.bind(client);
   // `send`: a request the caller waits on, so the span ends with its answer (the last one of a stream), an
   // error (sending it, or the handler's), or when the caller stops waiting (unsubscribes, times out).
@@ -207,6 +197,30 @@ export function traceNestClient<T>(client: T): T {
 }
 
 /** Ends the span the first time it is called, failed when given an error. */
+/** A dispatch of the client's run in a PRODUCER span that ends when the dispatch settles. */
+function dispatchInSpan(client: NestClient, system: string, dispatch: (packet: NestPacket) => Promise<unknown>, batchSize: (packet: NestPacket) => number | undefined) {
+  return (packet: NestPacket): Promise<unknown> => {
+    const span = producerSpan(system, 'publish', client, packet?.pattern, batchSize(packet));
+    const settle = endOnce(span);
+    try {
+      const sent = context.with(trace.setSpan(context.active(), span), () => dispatch(packet));
+      return Promise.resolve(sent).then(
+        (value) => {
+          settle();
+          return value;
+        },
+        (error: unknown) => {
+          settle(error);
+          throw error;
+        },
+      );
+    } catch (error) {
+      settle(error);
+      throw error;
+    }
+  };
+}
+
 function endOnce(span: Span): (error?: unknown) => void {
   let ended = false;
   return (...args: unknown[]) => {
