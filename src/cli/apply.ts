@@ -205,12 +205,22 @@ async function run(
   // none may get one from a shared package, so the whole run's first set-ups count there.
   const runWide = findGlobalTracers(sources, relativePath);
   const tracersByPackage = new Map<string, ReadonlyMap<string, TracedElsewhere>>();
+  // Each source's package is looked up once (it walks the folders up), on the first file asked about.
+  let sourcesByPackage: Map<string, typeof sources> | undefined;
   const tracedElsewhere = (file: string) => {
     const dir = packageDirOf(file, loaded.root);
     let found = tracersByPackage.get(dir);
     if (!found) {
-      const own = findGlobalTracers(sources.filter((source) => packageDirOf(source.path, loaded.root) === dir), relativePath);
-      found = new Map([...runWide, ...own]);
+      if (!sourcesByPackage) {
+        sourcesByPackage = new Map();
+        for (const source of sources) {
+          const owner = packageDirOf(source.path, loaded.root);
+          const group = sourcesByPackage.get(owner);
+          if (group) group.push(source);
+          else sourcesByPackage.set(owner, [source]);
+        }
+      }
+      found = new Map([...runWide, ...findGlobalTracers(sourcesByPackage.get(dir) ?? [], relativePath)]);
       tracersByPackage.set(dir, found);
     }
     return found;

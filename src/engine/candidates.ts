@@ -64,10 +64,9 @@ export function factsOf(path: string, text: string, kept: boolean, resolveImport
       for (const name of [match[2], match[3], match[5], match[6]]) if (name) exported.add(name);
     }
     // A client made from an imported one (a channel from a connection, a factory of them) passes it on too.
-    const derived = [...text.matchAll(DERIVED_EXPORT)].map((match) => match[1] ?? match[2] ?? '');
-    for (const [target, names] of namesFrom) {
-      if (names.some((name) => exported.has(name) || derived.some((init) => new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(init)))) passesOn.add(target);
-    }
+    const derived = [...text.matchAll(DERIVED_EXPORT)].map((match) => match[1] ?? match[2] ?? '').join('\n');
+    const isDerivedFrom = (name: string) => derived !== '' && new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`).test(derived);
+    for (const [target, names] of namesFrom) if (names.some((name) => exported.has(name) || isDerivedFrom(name))) passesOn.add(target);
   }
   return { kept, imports: [...imports], passesOn: [...passesOn] };
 }

@@ -109,15 +109,17 @@ export function ownConsumeTracing(ctx: FileContext, handler: ts.Node | undefined
   const span = calls.find((call) => spanKindOf(ctx, call) === 'CONSUMER');
   // `propagation.extract`, or a project helper named for extracting (`extractTraceContextFromHeaders(headers)`).
   const extract = calls.find((call) => isPropagationCall(ctx, call, 'extract'));
-  const helper = extract ? undefined : calls.find((call) => EXTRACT_HELPER.test(projectHelperName(ctx, call) ?? ''));
-  const found = extract ? { what: 'propagation.extract', node: extract } : helper ? { what: `${projectHelperName(ctx, helper)}()`, node: helper } : undefined;
+  const helper = extract ? undefined : calls.map((call) => ({ node: call, name: projectHelperName(ctx, call) })).find(({ name }) => name && EXTRACT_HELPER.test(name));
+  const found = extract ? { what: 'propagation.extract', node: extract } : helper ? { what: `${helper.name}()`, node: helper.node } : undefined;
   if (span) return { reason: `already traced by your own CONSUMER span at ${where(span)}`, propagated: found !== undefined };
   return found ? { reason: `already extracted by your own ${found.what} at ${where(found.node)}`, propagated: true } : undefined;
 }
 
+const WHAT_OWN_SPANS_MISS = { produce: 'puts no context into the message', consume: "does not continue the producer's trace" };
+
 /** Said of a site the user's own span traces without carrying the context across: otelify carries it. */
-export function ownSpanNote(own: OwnTracing, carries: string): string {
-  return `${own.reason.replace(/^already traced by /, 'traced by ')}, which ${carries}: otelify adds only that`;
+export function ownSpanNote(own: OwnTracing, side: keyof typeof WHAT_OWN_SPANS_MISS): string {
+  return `${own.reason.replace(/^already traced by /, 'traced by ')}, which ${WHAT_OWN_SPANS_MISS[side]}: otelify adds only that`;
 }
 
 /** `file.ts:line` of a node (a handler's body may be in another file of the project). */

@@ -20,7 +20,7 @@ export function instrumentLoop(ctx: FileContext, target: LoopTarget, loop: ts.Fo
   if (escape) return ctx.skip(site, `loop body uses ${escape}; wrap the per-message work by hand`);
   const awaits = containsAwait(body);
   const spec = specText(ctx, target, { destination: undefined, contextOnly: !!own });
-  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  if (own) site.note = ownSpanNote(own, 'consume');
   // `for (const m of msgs) { ... }` becomes `for (const m of msgs) otelify.processMessage(spec, m, () => { ... });`:
   // the block and its indentation stay as they are.
   const open = `${awaits ? 'await ' : ''}${RUNTIME_NAMESPACE}.processMessage(${spec}, ${message.text}, ${awaits ? 'async ' : ''}() => `;
@@ -34,7 +34,7 @@ export function instrumentMessageCallback(ctx: FileContext, target: LoopTarget, 
   if (!site) return;
   const own = ownConsumeTracing(ctx, callback);
   if (own?.propagated) return ctx.already(site, own.reason);
-  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  if (own) site.note = ownSpanNote(own, 'consume');
   ctx.edits.wrap(callback.getStart(ctx.file), callback.getEnd(), `${RUNTIME_NAMESPACE}.traceProcess(${specText(ctx, target, { contextOnly: !!own })}, `, ')');
   ctx.done(site);
 }

@@ -30,7 +30,7 @@ export function instrumentHandlerMethod(ctx: FileContext, target: HandlerMethodT
   const destination = destinationOf(ctx, target.destination, decorator.arguments, undefined);
   const spec = specText(ctx, target as WrappedHandlerTarget, { destination, contextOnly: !!own });
   insertDecorator(ctx, method, `@${RUNTIME_NAMESPACE}.traceHandler(${spec})`);
-  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  if (own) site.note = ownSpanNote(own, 'consume');
   ctx.done(site);
 }
 
@@ -45,7 +45,7 @@ function addInterceptor(ctx: FileContext, interceptor: NonNullable<HandlerMethod
   const local = ctx.imports.named(interceptor.module, interceptor.decorator);
   if (!local || !/^[\w$]+$/.test(local)) return ctx.skip(site, `'${interceptor.module}' is loaded lazily here or does not resolve from this file, so its '${interceptor.decorator}' cannot be imported`);
   insertDecorator(ctx, method, `@${local}(${RUNTIME_NAMESPACE}.${own ? interceptor.contextOnly : interceptor.runtime})`);
-  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  if (own) site.note = ownSpanNote(own, 'consume');
   ctx.done(site);
 }
 

@@ -46,7 +46,7 @@ export function instrumentConsume(ctx: FileContext, target: ConsumeTarget, node:
     return ctx.skip(site, `no inline ${describeRef(target.handler)} to wrap`);
   }
   if (target.requestFields) wrapRequestFields(ctx, args, target.requestFields);
-  if (own) site.note = ownSpanNote(own, "does not continue the producer's trace");
+  if (own) site.note = ownSpanNote(own, 'consume');
   ctx.done(site);
 }
 

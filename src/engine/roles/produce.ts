@@ -55,7 +55,7 @@ export function instrumentProduce(ctx: FileContext, target: ProduceTarget, node:
     if (extra.length === 1) extra.push(ctx.style.string('record'));
     extra.push(factory);
   }
-  if (own) site.note = ownSpanNote(own, 'puts no context into the message');
+  if (own) site.note = ownSpanNote(own, 'produce');
   else ctx.edits.wrap(spanned.getStart(ctx.file), spanned.getEnd(), `${RUNTIME_NAMESPACE}.traceSend(${spec}, ${arrow}`, ')');
   if (carriedByArgument) {
     site.note = 'the messages carry the context they were given when added to the batch';
@@ -102,7 +102,7 @@ export function instrumentCommandSend(ctx: FileContext, target: ProduceTarget, c
   const { path, format } = target.carrier;
   const extra = [ctx.style.string(path), ...(format && format !== 'record' ? [ctx.style.string(format)] : [])];
   if (own) {
-    site.note = ownSpanNote(own, 'puts no context into the message');
+    site.note = ownSpanNote(own, 'produce');
     ctx.edits.wrap(command.getStart(ctx.file), command.getEnd(), `${RUNTIME_NAMESPACE}.injectCommand(`, `, ${extra.join(', ')})`);
     return ctx.done(site);
   }
